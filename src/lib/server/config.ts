@@ -1,0 +1,41 @@
+/**
+ * Runtime configuration, read once from the environment. Every setting has a default that
+ * works on a fresh clone with `../shared` beside it, so `npm run demo` needs no setup.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Absolute path of the repository root (the process is always started from it). */
+export const PROJECT_ROOT = process.cwd();
+
+function resolveFromRoot(p: string): string {
+	return path.isAbsolute(p) ? p : path.resolve(PROJECT_ROOT, p);
+}
+
+/** Postgres connection string; when unset the embedded PGlite database is used. */
+export function databaseUrl(): string | undefined {
+	const url = process.env.DATABASE_URL?.trim();
+	return url ? url : undefined;
+}
+
+/** Directory of the embedded PGlite database (used only when DATABASE_URL is unset). */
+export function pgliteDir(): string {
+	return resolveFromRoot(process.env.PGLITE_DIR ?? 'data/db/pglite');
+}
+
+/** Where the reference geodata is read from: GEO_DIR, else `../shared/geo` when it exists. */
+export function geoSourceDir(): string {
+	if (process.env.GEO_DIR) return resolveFromRoot(process.env.GEO_DIR);
+	const shared = path.resolve(PROJECT_ROOT, '../shared/geo');
+	return existsSync(shared) ? shared : resolveFromRoot('data/geo-source');
+}
+
+/** Where `npm run geo` writes the map layers the web app serves. */
+export function geoLayersDir(): string {
+	return resolveFromRoot(process.env.GEO_LAYERS_DIR ?? 'data/geo');
+}
+
+/** Where `npm run demo:data` writes the demo import files. */
+export function demoDataDir(): string {
+	return resolveFromRoot(process.env.DEMO_DATA_DIR ?? 'data/demo');
+}

@@ -1,0 +1,59 @@
+/**
+ * The one connection factory: real Postgres through `pg` when DATABASE_URL is set, otherwise
+ * an embedded PGlite database on disk. Both run the same committed drizzle migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { PROJECT_ROOT, databaseUrl, pgliteDir } from '../config';
+import * as schema from './schema';
+
+/** A drizzle database over either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** An open database with the means to close it. */
+export interface Database {
+	db: Db;
+	kind: 'postgres' | 'pglite';
+	close(): Promise<void>;
+}
+
+const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'drizzle');
+
+/** Where to connect: a Postgres URL, or a PGlite directory (`memory://` for a throwaway one). */
+export type DatabaseTarget = { url: string } | { pgliteDir: string };
+
+/** Resolves the target from the environment (DATABASE_URL, else PGLITE_DIR). */
+export function targetFromEnv(): DatabaseTarget {
+	const url = databaseUrl();
+	return url ? { url } : { pgliteDir: pgliteDir() };
+}
+
+/** Opens a database and brings its schema up to date with the committed migrations. */
+export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Promise<Database> {
+	if ('url' in target) {
+		// Pool size: the app serves many light requests; imports hold one client per file.
+		const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+		const db = drizzlePg(pool, { schema }) as unknown as Db;
+		await migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+		return { db, kind: 'postgres', close: () => pool.end() };
+	}
+	if (!target.pgliteDir.startsWith('memory://')) mkdirSync(target.pgliteDir, { recursive: true });
+	const client = new PGlite(target.pgliteDir);
+	const db = drizzlePglite(client, { schema }) as unknown as Db;
+	await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+	return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Runs a raw SQL query and returns its rows (both drivers return `{ rows }`). */
+export async function queryRows<T>(db: Db | Parameters<Parameters<Db['transaction']>[0]>[0], query: SQL): Promise<T[]> {
+	const result = (await db.execute(query)) as unknown as { rows: T[] };
+	return result.rows;
+}

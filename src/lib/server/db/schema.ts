@@ -1,0 +1,287 @@
+/**
+ * The registry schema: one table per feed of the import contract (`shared/domain.md` §3),
+ * plus import bookkeeping and stored indicator values.
+ *
+ * Primary keys are the contract's own ids (strings), so a re-imported row finds its earlier
+ * version. Geographic codes are NCDD codes kept as text: leading zeros matter (`01`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	boolean,
+	check,
+	date,
+	doublePrecision,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	serial,
+	smallint,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
+
+/** Provinces, districts, communes and villages from the gazetteer, plus the nation (`KH`). */
+export const geoUnits = pgTable(
+	'geo_units',
+	{
+		code: text('code').primaryKey(),
+		level: text('level', { enum: ['national', 'province', 'district', 'commune', 'village'] }).notNull(),
+		parentCode: text('parent_code'),
+		nameEn: text('name_en').notNull(),
+		nameKm: text('name_km').notNull(),
+		lat: doublePrecision('lat'),
+		lon: doublePrecision('lon')
+	},
+	(t) => [index('geo_units_parent_idx').on(t.parentCode), index('geo_units_level_idx').on(t.level)]
+);
+
+/** Households (and optionally persons) in the population, per geographic unit and year. */
+export const population = pgTable(
+	'population',
+	{
+		geoCode: text('geo_code')
+			.notNull()
+			.references(() => geoUnits.code),
+		year: smallint('year').notNull(),
+		households: integer('households').notNull(),
+		persons: integer('persons'),
+		personsFemale: integer('persons_female'),
+		persons0To17: integer('persons_0_17'),
+		persons60Plus: integer('persons_60_plus')
+	},
+	(t) => [primaryKey({ columns: [t.geoCode, t.year] })]
+);
+
+/** SSDM offices: commune front offices and district/province back offices. */
+export const offices = pgTable(
+	'offices',
+	{
+		officeCode: text('office_code').primaryKey(),
+		level: text('level', { enum: ['commune_front', 'district_back', 'province_back'] }).notNull(),
+		geoCode: text('geo_code')
+			.notNull()
+			.references(() => geoUnits.code),
+		openedOn: date('opened_on').notNull(),
+		closedOn: date('closed_on'),
+		staffCount: integer('staff_count'),
+		staffTrained: integer('staff_trained')
+	},
+	(t) => [index('offices_geo_idx').on(t.geoCode)]
+);
+
+/** Social protection and employment programmes, with their eligibility target (§4). */
+export const programmes = pgTable('programmes', {
+	programmeCode: text('programme_code').primaryKey(),
+	nameEn: text('name_en').notNull(),
+	nameKm: text('name_km'),
+	ministry: text('ministry'),
+	kind: text('kind', {
+		enum: ['social_assistance', 'social_insurance', 'employment', 'social_service']
+	}).notNull(),
+	unit: text('unit', { enum: ['household', 'person'] }).notNull(),
+	target: text('target').notNull(),
+	lifeCycle: text('life_cycle', { enum: ['children', 'working_age', 'older_persons', 'all'] })
+});
+
+/** Families registered once in the single registry. */
+export const households = pgTable(
+	'households',
+	{
+		householdId: text('household_id').primaryKey(),
+		villageCode: text('village_code')
+			.notNull()
+			.references(() => geoUnits.code),
+		registeredOn: date('registered_on').notNull(),
+		/** 1 or 2; null = not IDPoor. */
+		idpoorLevel: smallint('idpoor_level'),
+		officeCode: text('office_code').references(() => offices.officeCode)
+	},
+	(t) => [
+		index('households_village_idx').on(t.villageCode, t.registeredOn),
+		check('households_idpoor_check', sql`${t.idpoorLevel} in (1, 2)`)
+	]
+);
+
+/** Household members. Personal data: never leaves the server. */
+export const members = pgTable(
+	'members',
+	{
+		personId: text('person_id').primaryKey(),
+		householdId: text('household_id')
+			.notNull()
+			.references(() => households.householdId),
+		sex: text('sex', { enum: ['F', 'M'] }).notNull(),
+		birthDate: date('birth_date').notNull(),
+		fullName: text('full_name'),
+		nationalId: text('national_id'),
+		disability: boolean('disability'),
+		relationship: text('relationship'),
+		/** Set at import when the person looks like another registry person (§3). */
+		possibleDuplicate: boolean('possible_duplicate').notNull().default(false)
+	},
+	(t) => [
+		index('members_household_idx').on(t.householdId),
+		index('members_national_id_idx').on(t.nationalId)
+	]
+);
+
+/** Applications to programmes. */
+export const applications = pgTable(
+	'applications',
+	{
+		applicationId: text('application_id').primaryKey(),
+		programmeCode: text('programme_code')
+			.notNull()
+			.references(() => programmes.programmeCode),
+		householdId: text('household_id')
+			.notNull()
+			.references(() => households.householdId),
+		personId: text('person_id').references(() => members.personId),
+		officeCode: text('office_code').references(() => offices.officeCode),
+		appliedOn: date('applied_on').notNull(),
+		status: text('status', { enum: ['pending', 'approved', 'rejected', 'withdrawn'] }).notNull(),
+		decidedOn: date('decided_on')
+	},
+	(t) => [
+		index('applications_household_idx').on(t.householdId),
+		index('applications_programme_idx').on(t.programmeCode, t.appliedOn)
+	]
+);
+
+/** Enrolments of households or persons in programmes. */
+export const enrolments = pgTable(
+	'enrolments',
+	{
+		enrolmentId: text('enrolment_id').primaryKey(),
+		programmeCode: text('programme_code')
+			.notNull()
+			.references(() => programmes.programmeCode),
+		householdId: text('household_id')
+			.notNull()
+			.references(() => households.householdId),
+		personId: text('person_id').references(() => members.personId),
+		enrolledOn: date('enrolled_on').notNull(),
+		exitedOn: date('exited_on')
+	},
+	(t) => [
+		index('enrolments_household_idx').on(t.householdId),
+		index('enrolments_programme_idx').on(t.programmeCode, t.enrolledOn)
+	]
+);
+
+/** Benefits delivered to an enrolment, one row per period. */
+export const benefits = pgTable(
+	'benefits',
+	{
+		benefitId: text('benefit_id').primaryKey(),
+		enrolmentId: text('enrolment_id')
+			.notNull()
+			.references(() => enrolments.enrolmentId),
+		/** `YYYY-MM`. */
+		period: text('period').notNull(),
+		deliveredOn: date('delivered_on').notNull(),
+		amountKhr: bigint('amount_khr', { mode: 'number' }),
+		kind: text('kind', { enum: ['cash', 'in_kind', 'service'] })
+	},
+	(t) => [index('benefits_enrolment_idx').on(t.enrolmentId, t.period)]
+);
+
+/** Complaints and appeals, gathered by village chiefs, commune offices and the hotline. */
+export const appeals = pgTable(
+	'appeals',
+	{
+		appealId: text('appeal_id').primaryKey(),
+		householdId: text('household_id').references(() => households.householdId),
+		programmeCode: text('programme_code').references(() => programmes.programmeCode),
+		villageCode: text('village_code')
+			.notNull()
+			.references(() => geoUnits.code),
+		lodgedOn: date('lodged_on').notNull(),
+		channel: text('channel', {
+			enum: ['village_chief', 'commune_office', 'hotline', 'other']
+		}).notNull(),
+		category: text('category', {
+			enum: ['exclusion', 'payment', 'service_quality', 'other']
+		}).notNull(),
+		status: text('status', { enum: ['open', 'resolved', 'rejected', 'escalated'] }).notNull(),
+		resolvedOn: date('resolved_on')
+	},
+	(t) => [index('appeals_village_idx').on(t.villageCode, t.lodgedOn)]
+);
+
+/** One row per imported file. */
+export const importBatches = pgTable('import_batches', {
+	id: serial('id').primaryKey(),
+	feed: text('feed').notNull(),
+	fileName: text('file_name').notNull(),
+	/** SHA-256 of the file's bytes. */
+	checksum: text('checksum').notNull(),
+	importedBy: text('imported_by').notNull(),
+	startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+	finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+	durationMs: integer('duration_ms').notNull(),
+	rowsRead: integer('rows_read').notNull(),
+	rowsInserted: integer('rows_inserted').notNull(),
+	rowsUpdated: integer('rows_updated').notNull(),
+	rowsUnchanged: integer('rows_unchanged').notNull(),
+	rowsRejected: integer('rows_rejected').notNull(),
+	/** Unknown columns and other file-level remarks. */
+	warnings: jsonb('warnings').$type<string[]>().notNull().default([])
+});
+
+/** Rejected rows of a batch, with their original columns, so they can be downloaded later. */
+export const importRejections = pgTable(
+	'import_rejections',
+	{
+		batchId: integer('batch_id')
+			.notNull()
+			.references(() => importBatches.id, { onDelete: 'cascade' }),
+		/** 1-based data row number (the header is row 0). */
+		rowNumber: integer('row_number').notNull(),
+		errorColumn: text('error_column').notNull(),
+		error: text('error').notNull(),
+		row: jsonb('row').$type<Record<string, string>>().notNull()
+	},
+	(t) => [primaryKey({ columns: [t.batchId, t.rowNumber] })]
+);
+
+/**
+ * Stored indicator values. Rates keep numerator and denominator so that any level can be
+ * re-aggregated exactly (§5). `programme` and `group_*` are '' when not applicable, so the
+ * primary key stays total.
+ */
+export const indicatorValues = pgTable(
+	'indicator_values',
+	{
+		indicatorId: text('indicator_id').notNull(),
+		period: text('period').notNull(),
+		level: text('level', { enum: ['national', 'province', 'district', 'commune', 'village'] }).notNull(),
+		geoCode: text('geo_code').notNull(),
+		programme: text('programme').notNull().default(''),
+		groupBy: text('group_by').notNull().default(''),
+		groupValue: text('group_value').notNull().default(''),
+		numerator: doublePrecision('numerator'),
+		denominator: doublePrecision('denominator'),
+		value: doublePrecision('value')
+	},
+	(t) => [
+		primaryKey({
+			columns: [t.indicatorId, t.period, t.geoCode, t.programme, t.groupBy, t.groupValue]
+		}),
+		index('indicator_values_lookup_idx').on(t.indicatorId, t.period, t.level, t.programme)
+	]
+);
+
+/** Bookkeeping of indicator refreshes (what ran, when, how long). */
+export const refreshRuns = pgTable('refresh_runs', {
+	id: serial('id').primaryKey(),
+	kind: text('kind').notNull(),
+	startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+	finishedAt: timestamp('finished_at', { withTimezone: true }),
+	durationMs: integer('duration_ms'),
+	periods: jsonb('periods').$type<string[]>().notNull().default([]),
+	error: text('error')
+});

@@ -1,0 +1,13 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	test: {
+		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts', 'data/**/*.spec.ts', 'geo/**/*.spec.ts', 'jobs/**/*.spec.ts'],
+		environment: 'node',
+		// Integration tests create databases and import files; PGlite start-up alone takes ~1 s.
+		testTimeout: 120_000,
+		hookTimeout: 120_000
+	}
+});
