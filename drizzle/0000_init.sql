@@ -43,6 +43,9 @@ CREATE TABLE "geo_units" (
 	"code" text PRIMARY KEY NOT NULL,
 	"level" text NOT NULL,
 	"parent_code" text,
+	"province_code" text,
+	"district_code" text,
+	"commune_code" text,
 	"name_en" text NOT NULL,
 	"name_km" text NOT NULL,
 	"lat" double precision,
@@ -177,6 +180,8 @@ CREATE INDEX "enrolments_household_idx" ON "enrolments" USING btree ("household_
 CREATE INDEX "enrolments_programme_idx" ON "enrolments" USING btree ("programme_code","enrolled_on");--> statement-breakpoint
 CREATE INDEX "geo_units_parent_idx" ON "geo_units" USING btree ("parent_code");--> statement-breakpoint
 CREATE INDEX "geo_units_level_idx" ON "geo_units" USING btree ("level");--> statement-breakpoint
+CREATE INDEX "geo_units_province_idx" ON "geo_units" USING btree ("province_code");--> statement-breakpoint
+CREATE INDEX "geo_units_district_idx" ON "geo_units" USING btree ("district_code");--> statement-breakpoint
 CREATE INDEX "households_village_idx" ON "households" USING btree ("village_code","registered_on");--> statement-breakpoint
 CREATE INDEX "indicator_values_lookup_idx" ON "indicator_values" USING btree ("indicator_id","period","level","programme");--> statement-breakpoint
 CREATE INDEX "members_household_idx" ON "members" USING btree ("household_id");--> statement-breakpoint

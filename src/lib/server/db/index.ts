@@ -57,3 +57,17 @@ export async function queryRows<T>(db: Db | Parameters<Parameters<Db['transactio
 	const result = (await db.execute(query)) as unknown as { rows: T[] };
 	return result.rows;
 }
+
+let appDatabase: Promise<Database> | undefined;
+
+/**
+ * The web app's database, opened once per process on first use. A connection pool is shared
+ * process state by design; it holds no per-user data.
+ */
+export function getAppDatabase(): Promise<Database> {
+	appDatabase ??= openDatabase().catch((error) => {
+		appDatabase = undefined; // let the next request try again (e.g. Postgres was restarting)
+		throw error;
+	});
+	return appDatabase;
+}

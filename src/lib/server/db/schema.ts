@@ -30,12 +30,21 @@ export const geoUnits = pgTable(
 		code: text('code').primaryKey(),
 		level: text('level', { enum: ['national', 'province', 'district', 'commune', 'village'] }).notNull(),
 		parentCode: text('parent_code'),
+		/** The unit's own province, district and commune (itself included), for scoped queries. */
+		provinceCode: text('province_code'),
+		districtCode: text('district_code'),
+		communeCode: text('commune_code'),
 		nameEn: text('name_en').notNull(),
 		nameKm: text('name_km').notNull(),
 		lat: doublePrecision('lat'),
 		lon: doublePrecision('lon')
 	},
-	(t) => [index('geo_units_parent_idx').on(t.parentCode), index('geo_units_level_idx').on(t.level)]
+	(t) => [
+		index('geo_units_parent_idx').on(t.parentCode),
+		index('geo_units_level_idx').on(t.level),
+		index('geo_units_province_idx').on(t.provinceCode),
+		index('geo_units_district_idx').on(t.districtCode)
+	]
 );
 
 /** Households (and optionally persons) in the population, per geographic unit and year. */

@@ -1,0 +1,71 @@
+/**
+ * `npm run import -- <file|directory> [--dry-run] [--json]`: loads import-contract CSVs into
+ * the registry (DATABASE_URL, else the embedded PGlite database) and prints a summary per file.
+ * Exit code 1 when a file could not be imported at all; rejected rows alone are not a failure.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/lib/server/db';
+import { importPath, type FileOutcome } from '../src/lib/server/ingest/import-directory';
+
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: {
+		'dry-run': { type: 'boolean', default: false },
+		json: { type: 'boolean', default: false }
+	}
+});
+
+const target = positionals[0];
+if (!target || positionals.length > 1) {
+	console.error('usage: npm run import -- <file|directory> [--dry-run] [--json]');
+	process.exit(2);
+}
+if (!existsSync(target)) {
+	console.error(`${target}: no such file or directory`);
+	process.exit(1);
+}
+
+const log = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
+
+function describe(outcome: FileOutcome): string {
+	if (!outcome.ok) return `✗ ${outcome.error}`;
+	const s = outcome.summary;
+	const counts = `read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`;
+	const lines = [`${s.dryRun ? '(dry run) ' : ''}${s.file} [${s.feed}]: ${counts} in ${s.durationMs} ms`];
+	for (const warning of s.warnings) lines.push(`    warning: ${warning}`);
+	for (const r of s.rejections.slice(0, 10)) {
+		lines.push(`    row ${r.rowNumber}, column ${r.column}: ${r.error}`);
+	}
+	if (s.rejections.length > 10) lines.push(`    … and ${s.rejections.length - 10} more rejected rows`);
+	return lines.join('\n');
+}
+
+const database = await openDatabase();
+try {
+	const outcomes = await importPath(database.db, target, {
+		dryRun: values['dry-run'],
+		importedBy: 'cli',
+		onFile: (outcome) => log(describe(outcome))
+	});
+	if (values.json) {
+		const rows = outcomes.map((o) =>
+			o.ok
+				? {
+						file: o.summary.file,
+						feed: o.summary.feed,
+						read: o.summary.read,
+						inserted: o.summary.inserted,
+						updated: o.summary.updated,
+						unchanged: o.summary.unchanged,
+						rejected: o.summary.rejected
+					}
+				: { file: o.file, error: o.error }
+		);
+		console.log(JSON.stringify(rows, null, 2));
+	}
+	if (outcomes.length === 0) log(`${target}: no import-contract CSV files found`);
+	process.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
+} finally {
+	await database.close();
+}

@@ -1,0 +1,66 @@
+/**
+ * The indicator API's request handling (`GET /api/indicators/{id}`): validates the query
+ * string with a schema and answers with stored rows, or a 400/404 that says what was wrong.
+ */
+import { z } from 'zod';
+import { indicatorById, LEVELS } from '../../indicators/catalogue';
+import { latestCompleteMonth, parsePeriod } from '../../indicators/periods';
+import type { Db } from '../db';
+import { findUnit } from '../registry/geo-units';
+import { isAbove, listIndicatorValues, type IndicatorRow } from './query';
+
+/** An answer the route turns into an HTTP error. */
+export class ApiError extends Error {
+	constructor(
+		readonly status: 400 | 404,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+const QUERY = z
+	.object({
+		level: z.enum(LEVELS).default('province'),
+		parent: z
+			.string()
+			.regex(/^(KH|\d{2}|\d{4}|\d{6})$/, 'parent must be KH or a 2-, 4- or 6-digit NCDD code')
+			.optional(),
+		period: z
+			.string()
+			.refine((p) => parsePeriod(p) !== undefined, 'period must be YYYY-MM, YYYY-Qn or YYYY')
+			.optional()
+	})
+	.strict();
+
+/** Answers `GET /api/indicators/{id}?level=&parent=&period=`. */
+export async function getIndicatorRows(
+	db: Db,
+	indicatorId: string,
+	params: URLSearchParams,
+	today = new Date().toISOString().slice(0, 10)
+): Promise<IndicatorRow[]> {
+	const indicator = indicatorById(indicatorId);
+	if (!indicator) throw new ApiError(404, `unknown indicator ${indicatorId}`);
+	const parsed = QUERY.safeParse(Object.fromEntries(params));
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+		const message =
+			issue.code === 'unrecognized_keys'
+				? `unknown parameter ${issue.keys.join(', ')} (expected level, parent, period)`
+				: `${where}${issue.message}`;
+		throw new ApiError(400, message);
+	}
+	const { level, parent: parentCode, period = latestCompleteMonth(today) } = parsed.data;
+	const parent = parentCode ? await findUnit(db, parentCode) : undefined;
+	if (parentCode && !parent) throw new ApiError(404, `unknown geographic unit ${parentCode}`);
+	if (parent && !isAbove(parent.level, level)) {
+		throw new ApiError(400, `parent ${parent.code} is a ${parent.level}: it has no ${level} below it`);
+	}
+	const rows = await listIndicatorValues(db, { indicatorId, level, parent, period });
+	if (rows.length === 0 && !parent) {
+		throw new ApiError(404, `no values of ${indicatorId} for period ${period}: run npm run refresh`);
+	}
+	return rows;
+}

@@ -1,0 +1,64 @@
+/**
+ * Full refresh of the stored indicators: computes every indicator of the catalogue for the
+ * refresh periods in one transaction (readers see the old values until it commits) and
+ * records the run in `refresh_runs`.
+ */
+import { sql } from 'drizzle-orm';
+import { refreshPeriods, type Period } from '../../indicators/periods';
+import { queryRows, type Db } from '../db';
+import { refreshRuns } from '../db/schema';
+import { computeRegistrationCoverage } from './registration-coverage';
+
+/** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
+const SSDM_FIRST_YEAR = 2014;
+
+export interface RefreshOptions {
+	/** `YYYY-MM-DD` the refresh is as of; default today (UTC). */
+	today?: string;
+	/** Called before each step with a short description. */
+	onProgress?: (step: string) => void;
+}
+
+export interface RefreshResult {
+	periods: string[];
+	durationMs: number;
+}
+
+/** First year with registry data, never before the pilot. */
+async function firstDataYear(db: Db): Promise<number> {
+	const [row] = await queryRows<{ year: number | null }>(
+		db,
+		sql`SELECT extract(year FROM min(registered_on))::int AS year FROM households`
+	);
+	return Math.max(SSDM_FIRST_YEAR, row?.year ?? SSDM_FIRST_YEAR);
+}
+
+/** Recomputes every stored indicator for the years since the first data and the last 12 months. */
+export async function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
+	const today = options.today ?? new Date().toISOString().slice(0, 10);
+	const startedAt = new Date();
+	const periods: Period[] = refreshPeriods(today, await firstDataYear(db));
+	const labels = periods.map((p) => p.label);
+	const [run] = await db
+		.insert(refreshRuns)
+		.values({ kind: 'full', startedAt, periods: labels })
+		.returning({ id: refreshRuns.id });
+	try {
+		await db.transaction(async (tx) => {
+			options.onProgress?.(`registration_coverage for ${labels.length} periods (${labels[0]} … ${labels.at(-1)})`);
+			await computeRegistrationCoverage(tx, periods);
+		});
+	} catch (error) {
+		await db
+			.update(refreshRuns)
+			.set({ finishedAt: new Date(), error: (error as Error).message })
+			.where(sql`id = ${run!.id}`);
+		throw error;
+	}
+	const durationMs = Date.now() - startedAt.getTime();
+	await db
+		.update(refreshRuns)
+		.set({ finishedAt: new Date(), durationMs })
+		.where(sql`id = ${run!.id}`);
+	return { periods: labels, durationMs };
+}

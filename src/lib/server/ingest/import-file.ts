@@ -1,0 +1,447 @@
+/**
+ * The import engine: one file of one feed, streamed, validated row by row, staged in a
+ * temporary table, checked against the registry in SQL, and upserted by the row's id —
+ * all inside one transaction, so a file's good rows land together or not at all.
+ * Every entry point (CLI, upload page, drop folder) goes through `importFile`.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../db';
+import { importBatches, importRejections } from '../db/schema';
+import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
+import { validateRow, type RowError } from './validate-row';
+
+/** A file that cannot be imported at all (unreadable, unknown feed, bad header). */
+export class ImportFileError extends Error {
+	constructor(
+		readonly file: string,
+		message: string
+	) {
+		super(`${file}: ${message}`);
+	}
+}
+
+/** A row that was not imported, with its original cells. */
+export interface Rejection extends RowError {
+	/** 1-based data row number; the header is row 0, so this is the spreadsheet line - 1. */
+	rowNumber: number;
+	row: Record<string, string>;
+}
+
+/** What an import did to one file. `read = inserted + updated + unchanged + rejected`. */
+export interface ImportSummary {
+	file: string;
+	feed: FeedName;
+	read: number;
+	inserted: number;
+	updated: number;
+	unchanged: number;
+	rejected: number;
+	warnings: string[];
+	rejections: Rejection[];
+	durationMs: number;
+	/** The import_batches row; absent for a dry run. */
+	batchId?: number;
+	dryRun: boolean;
+}
+
+export interface ImportOptions {
+	/** The feed, when the file name does not say it. */
+	feed?: FeedName;
+	/** Validate and report without writing anything. */
+	dryRun?: boolean;
+	/** Who imported (user name or `cli`). */
+	importedBy?: string;
+	/** `YYYY-MM-DD` against which "in the future" is judged; default today (UTC). */
+	today?: string;
+	/** Called with the number of rows read so far, after every staged batch. */
+	onProgress?: (rowsRead: number) => void;
+}
+
+// Rows staged per INSERT: large enough to amortise a round trip, small enough that a batch
+// of wide rows stays a few MB in memory while streaming a multi-GB file.
+const STAGE_BATCH_ROWS = 5000;
+
+// Warnings listed one by one before they are summarised as a count.
+const MAX_LISTED_WARNINGS = 20;
+
+class DryRunRollback extends Error {}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const ident = (name: string) => sql.identifier(name);
+
+/** Reads a CSV as arrays of trimmed cells; the checksum covers the file's exact bytes. */
+function openCsv(filePath: string) {
+	const hash = createHash('sha256');
+	const input = createReadStream(filePath);
+	input.on('data', (chunk) => hash.update(chunk));
+	const parser = input.pipe(
+		parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true })
+	);
+	input.on('error', (error) => parser.destroy(error));
+	return { records: parser as AsyncIterable<string[]>, checksum: () => hash.digest('hex') };
+}
+
+/** Maps the header to column positions; rejects a file missing a required column. */
+function readHeader(file: string, feed: FeedSpec, header: string[]) {
+	const names = header.map((h) => h.trim().toLowerCase());
+	const known = new Set(feed.columns.map((c) => c.name));
+	const missing = feed.columns.filter((c) => c.required && !names.includes(c.name));
+	if (missing.length > 0) {
+		const list = missing.map((c) => c.name).join(', ');
+		throw new ImportFileError(
+			file,
+			`missing required column${missing.length > 1 ? 's' : ''} ${list} for the ${feed.name} feed`
+		);
+	}
+	const duplicated = names.filter((n, i) => n !== '' && names.indexOf(n) !== i);
+	if (duplicated.length > 0) {
+		throw new ImportFileError(file, `column ${duplicated[0]} appears twice in the header`);
+	}
+	const unknown = names.filter((n) => !known.has(n));
+	const warnings = unknown.length
+		? [`unknown column${unknown.length > 1 ? 's' : ''} ignored: ${unknown.join(', ')}`]
+		: [];
+	return { names, warnings };
+}
+
+function toRecord(names: string[], cells: string[]): Record<string, string> {
+	const record: Record<string, string> = {};
+	names.forEach((name, i) => {
+		if (name !== '') record[name] = cells[i] ?? '';
+	});
+	return record;
+}
+
+async function createStage(tx: Tx, feed: FeedSpec) {
+	const columns = sql.join(
+		feed.columns.map((c) => sql`${ident(c.name)} text`),
+		sql`, `
+	);
+	// ON COMMIT DROP: the stage lives exactly as long as the file's transaction.
+	await tx.execute(
+		sql`CREATE TEMP TABLE import_stage (row_no integer PRIMARY KEY, ${columns}, error_column text, error text) ON COMMIT DROP`
+	);
+}
+
+async function flushStage(tx: Tx, feed: FeedSpec, rowNumbers: number[], columns: (string | null)[][]) {
+	if (rowNumbers.length === 0) return;
+	// One array parameter per column (unnest) keeps far below Postgres' 65,535-parameter limit.
+	const arrays = columns.map((values) => sql`${sql.param(values)}::text[]`);
+	const names = sql.join(
+		feed.columns.map((c) => ident(c.name)),
+		sql`, `
+	);
+	await tx.execute(
+		sql`INSERT INTO import_stage (row_no, ${names}) SELECT * FROM unnest(${sql.param(rowNumbers)}::int[], ${sql.join(arrays, sql`, `)})`
+	);
+}
+
+/** Marks staged rows that break a rule (the first broken rule wins) and returns them. */
+async function rejectStaged(tx: Tx, column: string, error: SQL, violation: SQL) {
+	return queryRows<{ row_no: number; error_column: string; error: string }>(
+		tx,
+		sql`UPDATE import_stage s SET error_column = ${column}, error = ${error}
+			WHERE s.error IS NULL AND (${violation})
+			RETURNING s.row_no, s.error_column, s.error`
+	);
+}
+
+/** The rules that need the registry or the whole file, checked on the staged rows. */
+async function checkStaged(tx: Tx, feed: FeedSpec) {
+	const failures: { row_no: number; error_column: string; error: string }[] = [];
+	const keyCols = sql.join(
+		feed.key.map((k) => sql`d.${ident(k)} = s.${ident(k)}`),
+		sql` AND `
+	);
+	const keyText = feed.key.join(' + ');
+	failures.push(
+		...(await rejectStaged(
+			tx,
+			feed.key[0]!,
+			sql`'duplicate ' || ${keyText} || ' in the file (first seen on row ' || (SELECT min(d.row_no) FROM import_stage d WHERE ${keyCols}) || ')'`,
+			sql`EXISTS (SELECT 1 FROM import_stage d WHERE ${keyCols} AND d.row_no < s.row_no)`
+		))
+	);
+	for (const reference of feed.references) {
+		const col = ident(reference.column);
+		failures.push(
+			...(await rejectStaged(
+				tx,
+				reference.column,
+				sql`'unknown ' || ${reference.noun} || ' ' || s.${col}`,
+				sql`s.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ident(reference.table)} r WHERE r.${ident(reference.key)} = s.${col})`
+			))
+		);
+	}
+	for (const rule of feed.consistency) {
+		failures.push(
+			...(await rejectStaged(tx, rule.column, sql`${rule.error}`, sql.raw(rule.violation)))
+		);
+	}
+	return failures;
+}
+
+function castColumn(feed: FeedSpec, name: string, alias = 's') {
+	const column = feed.columns.find((c) => c.name === name)!;
+	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(column.sqlType)}`;
+}
+
+/** Upserts the good staged rows of an ordinary feed; returns [inserted, updated]. */
+async function upsertStaged(tx: Tx, feed: FeedSpec): Promise<[number, number]> {
+	const names = feed.columns.map((c) => c.name);
+	const target = ident(feed.table);
+	const nonKey = names.filter((n) => !feed.key.includes(n));
+	const rows = await queryRows<{ inserted: number; updated: number }>(
+		tx,
+		sql`WITH up AS (
+			INSERT INTO ${target} (${sql.join(names.map(ident), sql`, `)})
+			SELECT ${sql.join(
+				names.map((n) => castColumn(feed, n)),
+				sql`, `
+			)} FROM import_stage s WHERE s.error IS NULL
+			ON CONFLICT (${sql.join(feed.key.map(ident), sql`, `)}) DO UPDATE SET ${sql.join(
+				nonKey.map((n) => sql`${ident(n)} = EXCLUDED.${ident(n)}`),
+				sql`, `
+			)}
+			WHERE (${sql.join(
+				nonKey.map((n) => sql`${target}.${ident(n)}`),
+				sql`, `
+			)}) IS DISTINCT FROM (${sql.join(
+				nonKey.map((n) => sql`EXCLUDED.${ident(n)}`),
+				sql`, `
+			)})
+			-- xmax = 0 only on a freshly inserted tuple: it tells inserts from updates.
+			RETURNING (xmax = 0) AS is_insert
+		)
+		SELECT count(*) FILTER (WHERE is_insert)::int AS inserted,
+			count(*) FILTER (WHERE NOT is_insert)::int AS updated FROM up`
+	);
+	return [rows[0]!.inserted, rows[0]!.updated];
+}
+
+/** The gazetteer fans each village row out to its province, district and commune. */
+async function upsertGazetteer(tx: Tx): Promise<[number, number]> {
+	await tx.execute(sql`INSERT INTO geo_units (code, level, parent_code, name_en, name_km)
+		VALUES ('KH', 'national', NULL, 'Cambodia', 'កម្ពុជា') ON CONFLICT (code) DO NOTHING`);
+	const levels = [
+		{ level: 'province', code: 'province_code', parent: sql`'KH'`, d: sql`NULL`, c: sql`NULL` },
+		{ level: 'district', code: 'district_code', parent: sql`s.province_code`, d: sql`s.district_code`, c: sql`NULL` },
+		{ level: 'commune', code: 'commune_code', parent: sql`s.district_code`, d: sql`s.district_code`, c: sql`s.commune_code` }
+	] as const;
+	for (const l of levels) {
+		const prefix = l.code.replace('_code', '');
+		await tx.execute(sql`INSERT INTO geo_units (code, level, parent_code, province_code, district_code, commune_code, name_en, name_km)
+			SELECT DISTINCT ON (s.${ident(l.code)}) s.${ident(l.code)}, ${l.level}, ${l.parent}, s.province_code, ${l.d}, ${l.c},
+				coalesce(s.${ident(prefix + '_en')}, s.${ident(l.code)}),
+				coalesce(s.${ident(prefix + '_km')}, s.${ident(prefix + '_en')}, s.${ident(l.code)})
+			FROM import_stage s WHERE s.error IS NULL ORDER BY s.${ident(l.code)}, s.row_no
+			ON CONFLICT (code) DO UPDATE SET parent_code = EXCLUDED.parent_code,
+				province_code = EXCLUDED.province_code, district_code = EXCLUDED.district_code,
+				commune_code = EXCLUDED.commune_code, name_en = EXCLUDED.name_en, name_km = EXCLUDED.name_km
+			WHERE (geo_units.parent_code, geo_units.name_en, geo_units.name_km)
+				IS DISTINCT FROM (EXCLUDED.parent_code, EXCLUDED.name_en, EXCLUDED.name_km)`);
+	}
+	const rows = await queryRows<{ inserted: number; updated: number }>(
+		tx,
+		sql`WITH up AS (
+			INSERT INTO geo_units (code, level, parent_code, province_code, district_code, commune_code, name_en, name_km, lat, lon)
+			SELECT s.village_code, 'village', s.commune_code, s.province_code, s.district_code, s.commune_code,
+				coalesce(s.village_en, s.village_code), coalesce(s.village_km, s.village_en, s.village_code),
+				s.lat::double precision, s.lon::double precision
+			FROM import_stage s WHERE s.error IS NULL
+			ON CONFLICT (code) DO UPDATE SET parent_code = EXCLUDED.parent_code,
+				province_code = EXCLUDED.province_code, district_code = EXCLUDED.district_code,
+				commune_code = EXCLUDED.commune_code, name_en = EXCLUDED.name_en,
+				name_km = EXCLUDED.name_km, lat = EXCLUDED.lat, lon = EXCLUDED.lon
+			WHERE (geo_units.parent_code, geo_units.name_en, geo_units.name_km, geo_units.lat, geo_units.lon)
+				IS DISTINCT FROM (EXCLUDED.parent_code, EXCLUDED.name_en, EXCLUDED.name_km, EXCLUDED.lat, EXCLUDED.lon)
+			RETURNING (xmax = 0) AS is_insert
+		)
+		SELECT count(*) FILTER (WHERE is_insert)::int AS inserted,
+			count(*) FILTER (WHERE NOT is_insert)::int AS updated FROM up`
+	);
+	return [rows[0]!.inserted, rows[0]!.updated];
+}
+
+/** Gazetteer codes should start with their parent's code (§1); the source has exceptions. */
+function gazetteerPrefixWarning(row: Record<string, string>, rowNumber: number) {
+	const chain = ['province_code', 'district_code', 'commune_code', 'village_code'] as const;
+	for (let i = 1; i < chain.length; i++) {
+		const [parent, child] = [row[chain[i - 1]!]!, row[chain[i]!]!];
+		if (!child.startsWith(parent)) {
+			return `row ${rowNumber}: ${chain[i]} ${child} is listed under ${chain[i - 1]} ${parent} although its code does not start with it (kept as listed)`;
+		}
+	}
+	return undefined;
+}
+
+/** Re-reads the file for the original cells of rows rejected in SQL. */
+async function originalRows(filePath: string, rowNumbers: Set<number>) {
+	const found = new Map<number, Record<string, string>>();
+	if (rowNumbers.size === 0) return found;
+	let names: string[] | undefined;
+	let rowNumber = 0;
+	for await (const cells of openCsv(filePath).records) {
+		if (!names) {
+			names = cells.map((h) => h.trim().toLowerCase());
+			continue;
+		}
+		rowNumber += 1;
+		if (rowNumbers.has(rowNumber)) found.set(rowNumber, toRecord(names, cells));
+	}
+	return found;
+}
+
+function todayUtc(): string {
+	return new Date().toISOString().slice(0, 10);
+}
+
+/** Imports one CSV file of one feed; see the module comment. */
+export async function importFile(
+	db: Db,
+	filePath: string,
+	options: ImportOptions = {}
+): Promise<ImportSummary> {
+	const file = path.basename(filePath);
+	const feedName = options.feed ?? feedFromFileName(file);
+	if (!feedName) {
+		throw new ImportFileError(
+			file,
+			`cannot tell which feed this is: name the file after its feed (${Object.keys(FEEDS).join(', ')})`
+		);
+	}
+	const feed = FEEDS[feedName];
+	const context = { today: options.today ?? todayUtc() };
+	const startedAt = new Date();
+	const summary: ImportSummary = {
+		file,
+		feed: feedName,
+		read: 0,
+		inserted: 0,
+		updated: 0,
+		unchanged: 0,
+		rejected: 0,
+		warnings: [],
+		rejections: [],
+		durationMs: 0,
+		dryRun: options.dryRun ?? false
+	};
+	let extraWarnings = 0;
+	const warn = (message: string) => {
+		if (summary.warnings.length < MAX_LISTED_WARNINGS) summary.warnings.push(message);
+		else extraWarnings += 1;
+	};
+
+	try {
+		await db.transaction(async (tx) => {
+			await createStage(tx, feed);
+			const csv = openCsv(filePath);
+			let names: string[] | undefined;
+			let rowNumbers: number[] = [];
+			let columns: (string | null)[][] = feed.columns.map(() => []);
+			const flush = async () => {
+				await flushStage(tx, feed, rowNumbers, columns);
+				rowNumbers = [];
+				columns = feed.columns.map(() => []);
+				options.onProgress?.(summary.read);
+			};
+			try {
+				for await (const cells of csv.records) {
+					if (!names) {
+						const header = readHeader(file, feed, cells);
+						names = header.names;
+						header.warnings.forEach(warn);
+						continue;
+					}
+					summary.read += 1;
+					const record = toRecord(names, cells);
+					const result = validateRow(feed, record, context);
+					if (!result.ok) {
+						summary.rejections.push({
+							rowNumber: summary.read,
+							column: result.column,
+							error: result.error,
+							row: record
+						});
+						continue;
+					}
+					if (feed.name === 'gazetteer') {
+						const warning = gazetteerPrefixWarning(record, summary.read);
+						if (warning) warn(warning);
+					}
+					rowNumbers.push(summary.read);
+					result.values.forEach((value, i) => columns[i]!.push(value));
+					if (rowNumbers.length >= STAGE_BATCH_ROWS) await flush();
+				}
+			} catch (error) {
+				if (error instanceof ImportFileError) throw error;
+				const reason = (error as Error).message;
+				throw new ImportFileError(file, `cannot be read as CSV: ${reason}`);
+			}
+			if (!names) throw new ImportFileError(file, 'the file is empty: expected a header row');
+			await flush();
+
+			const failures = await checkStaged(tx, feed);
+			const [inserted, updated] =
+				feed.name === 'gazetteer' ? await upsertGazetteer(tx) : await upsertStaged(tx, feed);
+			if (failures.length > 0) {
+				const originals = await originalRows(filePath, new Set(failures.map((f) => f.row_no)));
+				for (const failure of failures) {
+					summary.rejections.push({
+						rowNumber: failure.row_no,
+						column: failure.error_column,
+						error: failure.error,
+						row: originals.get(failure.row_no) ?? {}
+					});
+				}
+				summary.rejections.sort((a, b) => a.rowNumber - b.rowNumber);
+			}
+			summary.inserted = inserted;
+			summary.updated = updated;
+			summary.rejected = summary.rejections.length;
+			summary.unchanged = summary.read - inserted - updated - summary.rejected;
+			if (extraWarnings > 0) summary.warnings.push(`… and ${extraWarnings} more warnings`);
+			summary.durationMs = Date.now() - startedAt.getTime();
+
+			if (summary.dryRun) throw new DryRunRollback();
+			const [batch] = await tx
+				.insert(importBatches)
+				.values({
+					feed: feed.name,
+					fileName: file,
+					checksum: csv.checksum(),
+					importedBy: options.importedBy ?? 'cli',
+					startedAt,
+					finishedAt: new Date(),
+					durationMs: summary.durationMs,
+					rowsRead: summary.read,
+					rowsInserted: summary.inserted,
+					rowsUpdated: summary.updated,
+					rowsUnchanged: summary.unchanged,
+					rowsRejected: summary.rejected,
+					warnings: summary.warnings
+				})
+				.returning({ id: importBatches.id });
+			summary.batchId = batch!.id;
+			for (let i = 0; i < summary.rejections.length; i += 1000) {
+				await tx.insert(importRejections).values(
+					summary.rejections.slice(i, i + 1000).map((r) => ({
+						batchId: batch!.id,
+						rowNumber: r.rowNumber,
+						errorColumn: r.column,
+						error: r.error,
+						row: r.row
+					}))
+				);
+			}
+		});
+	} catch (error) {
+		if (!(error instanceof DryRunRollback)) throw error;
+	}
+	return summary;
+}
