@@ -1,0 +1,138 @@
+/** The importer end to end on a real database: upserts, rejections, idempotency, atomicity. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/lib/server/db';
+import { importPath } from '../../src/lib/server/ingest/import-directory';
+import { importFile, ImportFileError } from '../../src/lib/server/ingest/import-file';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
+
+const GAZETTEER = `Province_Code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
+17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170101,Char Chhuk,ចារឈូក,17010101,Char Chhuk,ចារឈូក
+17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170101,Char Chhuk,ចារឈូក,17010102,Doun Peaeng,ដូនពែង
+05,Kampong Speu,កំពង់ស្ពឺ,0505,Phnum Sruoch,ភ្នំស្រួច,050511,Veang Chas,វាំងចាស់,05051001,Trapeang,ត្រពាំង
+`;
+
+const HOUSEHOLDS = `registered_on,household_id,village_code,idpoor_level,office_code,note
+2024-01-10,H1,17010101,1,,first
+2024-02-11,H2,17010102,,,
+2024-02-30,H3,17010101,,,bad date
+2024-03-01,H4,17099999,,,unknown village
+2024-03-02,H1,17010101,,,duplicate
+`;
+
+const MEMBERS = `person_id,household_id,sex,birth_date,full_name,national_id,disability,relationship
+P1,H1,F,1980-01-01,Sok Dara,123456789012,no,head
+P2,H1,M,2015-06-30,Chan Vibol,,no,child
+P3,H9,F,1990-01-01,Keo Srey,,no,head
+`;
+
+describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
+	let database: TestDatabase;
+	let dir: string;
+	const write = (name: string, content: string) => {
+		const file = path.join(dir, name);
+		writeFileSync(file, content);
+		return file;
+	};
+	const count = async (table: string) =>
+		(await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n;
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-import-'));
+	});
+	afterAll(async () => {
+		await database?.drop();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('imports a directory in dependency order and reports each rejected row', async () => {
+		write('members.csv', MEMBERS);
+		write('households.csv', HOUSEHOLDS);
+		write('gazetteer.csv', GAZETTEER);
+		const outcomes = await importPath(database.db, dir, { today: '2026-01-15' });
+		const summaries = outcomes.map((o) => (o.ok ? o.summary : undefined));
+		expect(summaries.map((s) => [s?.file, s?.read, s?.inserted, s?.updated, s?.unchanged, s?.rejected])).toEqual([
+			['gazetteer.csv', 3, 3, 0, 0, 0],
+			['households.csv', 5, 2, 0, 0, 3],
+			['members.csv', 3, 2, 0, 0, 1]
+		]);
+		expect(summaries[0]!.warnings).toEqual([
+			'row 3: village_code 05051001 is listed under commune_code 050511 although its code does not start with it (kept as listed)'
+		]);
+		expect(summaries[1]!.warnings).toEqual(['unknown column ignored: note']);
+		expect(summaries[1]!.rejections).toEqual([
+			{ rowNumber: 3, column: 'registered_on', error: '2024-02-30 is not a real date', row: { registered_on: '2024-02-30', household_id: 'H3', village_code: '17010101', idpoor_level: '', office_code: '', note: 'bad date' } },
+			{ rowNumber: 4, column: 'village_code', error: 'unknown village 17099999', row: { registered_on: '2024-03-01', household_id: 'H4', village_code: '17099999', idpoor_level: '', office_code: '', note: 'unknown village' } },
+			{ rowNumber: 5, column: 'household_id', error: 'duplicate household_id in the file (first seen on row 1)', row: { registered_on: '2024-03-02', household_id: 'H1', village_code: '17010101', idpoor_level: '', office_code: '', note: 'duplicate' } }
+		]);
+		expect(summaries[2]!.rejections.map((r) => [r.rowNumber, r.column, r.error])).toEqual([
+			[3, 'household_id', 'unknown household H9']
+		]);
+		// The gazetteer fans out: nation, 2 provinces, 2 districts, 2 communes, 3 villages.
+		expect(await count('geo_units')).toBe(10);
+		expect(await count('households')).toBe(2);
+		// Rejected rows are kept with the batch for download.
+		const stored = await queryRows<{ row_number: number; error: string }>(
+			database.db,
+			sql`SELECT r.row_number, r.error FROM import_rejections r JOIN import_batches b ON b.id = r.batch_id
+				WHERE b.feed = 'households' ORDER BY r.row_number`
+		);
+		expect(stored.map((r) => r.row_number)).toEqual([3, 4, 5]);
+	});
+
+	it('re-importing the same file changes nothing; a corrected row is updated', async () => {
+		const file = path.join(dir, 'households.csv');
+		const again = await importFile(database.db, file, { today: '2026-01-15' });
+		expect([again.read, again.inserted, again.updated, again.unchanged, again.rejected]).toEqual([5, 0, 0, 2, 3]);
+		const corrected = write('fix_households.csv', `household_id,village_code,registered_on,idpoor_level
+H2,17010102,2024-02-11,2
+H3,17010101,2024-02-28,
+`);
+		const fixed = await importFile(database.db, corrected, { today: '2026-01-15' });
+		expect([fixed.read, fixed.inserted, fixed.updated, fixed.unchanged, fixed.rejected]).toEqual([2, 1, 1, 0, 0]);
+		const [h2] = await queryRows<{ idpoor_level: number }>(database.db, sql`SELECT idpoor_level FROM households WHERE household_id = 'H2'`);
+		expect(h2!.idpoor_level).toBe(2);
+	});
+
+	it('a dry run validates and reports but writes nothing', async () => {
+		const file = write('dry_households.csv', `household_id,village_code,registered_on\nH5,17010101,2024-05-05\n`);
+		const batchesBefore = await count('import_batches');
+		const summary = await importFile(database.db, file, { dryRun: true, today: '2026-01-15' });
+		expect([summary.read, summary.inserted, summary.batchId]).toEqual([1, 1, undefined]);
+		expect(await count('households')).toBe(3);
+		expect(await count('import_batches')).toBe(batchesBefore);
+	});
+
+	it('rejects a file missing a required column, naming it, and leaves the database as it was', async () => {
+		const file = write('households.csv', `household_id,registered_on\nH6,2024-05-05\n`);
+		await expect(importFile(database.db, file)).rejects.toEqual(
+			new ImportFileError('households.csv', 'missing required column village_code for the households feed')
+		);
+		const unnamed = write('registry.csv', `household_id\n`);
+		await expect(importFile(database.db, unnamed)).rejects.toThrow(
+			'registry.csv: cannot tell which feed this is: name the file after its feed'
+		);
+		expect(await count('households')).toBe(3);
+	});
+
+	it('writes nothing of a file whose transaction fails half-way', async () => {
+		const file = write('late_households.csv', `household_id,village_code,registered_on\nH7,17010101,2024-05-05\nH8,17010101,2024-05-06\n`);
+		let calls = 0;
+		const failing = importFile(database.db, file, {
+			today: '2026-01-15',
+			onProgress: () => {
+				calls += 1;
+				throw new Error('power cut');
+			}
+		});
+		await expect(failing).rejects.toThrow('power cut');
+		expect(calls).toBe(1);
+		expect(await count('households')).toBe(3);
+		const rerun = await importFile(database.db, file, { today: '2026-01-15' });
+		expect(rerun.inserted).toBe(2);
+	});
+});
