@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GET } from '../../../routes/geo/[level]/+server';
+import { clearLayerCache, parseLayerRequest, readLayer } from './layers';
+
+describe('parseLayerRequest', () => {
+	it('maps a level and parent to a layer file', () => {
+		expect(parseLayerRequest('province', null).fileName).toBe('province.geojson');
+		expect(parseLayerRequest('district', '17').fileName).toBe('district-17.geojson');
+		expect(parseLayerRequest('commune', '1701').fileName).toBe('commune-1701.geojson');
+	});
+
+	it.each([
+		['village', '170101', 'Unknown level "village": expected one of province, district, commune.'],
+		['province', '17', 'The province layer takes no parent parameter.'],
+		[
+			'district',
+			null,
+			'The district layer needs parent=<province code of 2 digits>; none was given.'
+		],
+		[
+			'district',
+			'1701',
+			'The district layer needs parent=<province code of 2 digits>; got "1701".'
+		],
+		['district', '7', 'The district layer needs parent=<province code of 2 digits>; got "7".'],
+		['commune', '17', 'The commune layer needs parent=<district code of 4 digits>; got "17".'],
+		[
+			'commune',
+			'../../etc/passwd',
+			'The commune layer needs parent=<district code of 4 digits>; got "../../etc/passwd".'
+		],
+		['commune', '17０1', 'The commune layer needs parent=<district code of 4 digits>; got "17０1".']
+	])('rejects level %s with parent %s', (level, parent, message) => {
+		expect(() => parseLayerRequest(level, parent)).toThrow(
+			expect.objectContaining({ status: 400, message })
+		);
+	});
+});
+
+describe('readLayer and GET /geo/[level]', () => {
+	let dir: string;
+	const saved = process.env.GEO_LAYERS_DIR;
+
+	beforeEach(() => {
+		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-layers-'));
+		process.env.GEO_LAYERS_DIR = dir;
+		clearLayerCache();
+	});
+	afterEach(() => {
+		if (saved === undefined) delete process.env.GEO_LAYERS_DIR;
+		else process.env.GEO_LAYERS_DIR = saved;
+	});
+
+	const get = (level: string, query = '') =>
+		GET({
+			params: { level },
+			url: new URL(`http://localhost/geo/${level}${query}`)
+		} as unknown as Parameters<typeof GET>[0]);
+
+	it('says the layers are not built yet when the directory is empty', async () => {
+		await expect(readLayer('province', null)).rejects.toMatchObject({
+			status: 404,
+			message: 'The map layers have not been built: run `npm run geo` on the server.'
+		});
+	});
+
+	it('serves a layer as GeoJSON with a cache header, and caches it', async () => {
+		writeFileSync(path.join(dir, 'province.geojson'), '{"type":"FeatureCollection","features":[]}');
+		writeFileSync(path.join(dir, 'district-17.geojson'), '{"v":1}');
+		const response = await get('district', '?parent=17');
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('application/geo+json');
+		expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+		expect(await response.text()).toBe('{"v":1}');
+
+		writeFileSync(path.join(dir, 'district-17.geojson'), '{"v":2}');
+		expect(await readLayer('district', '17')).toBe('{"v":1}');
+	});
+
+	it('answers 404 for an unknown code once the layers exist', async () => {
+		writeFileSync(path.join(dir, 'province.geojson'), '{}');
+		const response = await get('commune', '?parent=9999');
+		expect(response.status).toBe(404);
+		expect(await response.json()).toEqual({
+			error: 'No commune layer for district 9999: unknown code.'
+		});
+	});
+
+	it('answers 400 with a JSON error for a bad request', async () => {
+		const response = await get('district', '?parent=abc');
+		expect(response.status).toBe(400);
+		expect(await response.json()).toEqual({
+			error: 'The district layer needs parent=<province code of 2 digits>; got "abc".'
+		});
+	});
+});

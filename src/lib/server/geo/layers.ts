@@ -1,0 +1,132 @@
+/**
+ * Serves the map layers that `npm run geo` (geo/build.ts) writes into `geoLayersDir()`: one
+ * GeoJSON file for the provinces, one per province for its districts, one per district for its
+ * communes. The file names are defined here so the pipeline and the server share one contract.
+ */
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { geoLayersDir } from '../config';
+
+/** The administrative levels that have map layers (villages have no polygons). */
+export const GEO_LEVELS = ['province', 'district', 'commune'] as const;
+
+/** One of the map levels. */
+export type GeoLevel = (typeof GEO_LEVELS)[number];
+
+/** Digits in an NCDD gazetteer code per level (domain.md §1): 17, 1701, 170101. */
+export const CODE_LENGTH: Readonly<Record<GeoLevel, number>> = {
+	province: 2,
+	district: 4,
+	commune: 6
+};
+
+/** The level whose code a layer's `parent` is, e.g. a district layer is keyed by province. */
+export const PARENT_LEVEL: Readonly<Record<GeoLevel, GeoLevel | null>> = {
+	province: null,
+	district: 'province',
+	commune: 'district'
+};
+
+/** File name of a layer: `province.geojson`, `district-17.geojson`, `commune-1701.geojson`. */
+export function layerFileName(level: GeoLevel, parent: string | null): string {
+	return level === 'province' ? 'province.geojson' : `${level}-${parent}.geojson`;
+}
+
+/** A request the layer endpoint cannot serve, with the HTTP status to answer it with. */
+export class LayerRequestError extends Error {
+	constructor(
+		readonly status: 400 | 404,
+		message: string
+	) {
+		super(message);
+		this.name = 'LayerRequestError';
+	}
+}
+
+/** A validated layer request. */
+export interface LayerRequest {
+	level: GeoLevel;
+	parent: string | null;
+	fileName: string;
+}
+
+function isGeoLevel(value: string): value is GeoLevel {
+	return (GEO_LEVELS as readonly string[]).includes(value);
+}
+
+/** Validates a level and `parent` query value; throws a 400 LayerRequestError when invalid. */
+export function parseLayerRequest(level: string, parent: string | null): LayerRequest {
+	if (!isGeoLevel(level)) {
+		throw new LayerRequestError(
+			400,
+			`Unknown level "${level}": expected one of ${GEO_LEVELS.join(', ')}.`
+		);
+	}
+	const parentLevel = PARENT_LEVEL[level];
+	if (parentLevel === null) {
+		if (parent !== null) {
+			throw new LayerRequestError(400, 'The province layer takes no parent parameter.');
+		}
+		return { level, parent: null, fileName: layerFileName(level, null) };
+	}
+	const digits = CODE_LENGTH[parentLevel];
+	if (parent === null || !new RegExp(`^\\d{${digits}}$`).test(parent)) {
+		const got = parent === null ? 'none was given' : `got "${parent}"`;
+		throw new LayerRequestError(
+			400,
+			`The ${level} layer needs parent=<${parentLevel} code of ${digits} digits>; ${got}.`
+		);
+	}
+	return { level, parent, fileName: layerFileName(level, parent) };
+}
+
+// Keyed by absolute path, so a change of GEO_LAYERS_DIR (tests) never serves another dir's file.
+// Only successful reads stay cached: a layer built after a 404 is served without a restart,
+// but a rebuilt layer needs a restart (layers are immutable per build).
+const cache = new Map<string, Promise<string>>();
+
+function isMissingFile(error: unknown): boolean {
+	return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+async function readCached(file: string): Promise<string> {
+	let pending = cache.get(file);
+	if (!pending) {
+		pending = readFile(file, 'utf8');
+		cache.set(file, pending);
+		pending.catch(() => cache.delete(file));
+	}
+	return pending;
+}
+
+async function notFound(request: LayerRequest, dir: string): Promise<LayerRequestError> {
+	try {
+		await access(path.join(dir, layerFileName('province', null)));
+	} catch {
+		return new LayerRequestError(
+			404,
+			'The map layers have not been built: run `npm run geo` on the server.'
+		);
+	}
+	return new LayerRequestError(
+		404,
+		`No ${request.level} layer for ${PARENT_LEVEL[request.level]} ${request.parent}: unknown code.`
+	);
+}
+
+/** Reads a layer's GeoJSON text; throws LayerRequestError (400 bad request, 404 no such layer). */
+export async function readLayer(level: string, parent: string | null): Promise<string> {
+	const request = parseLayerRequest(level, parent);
+	const dir = geoLayersDir();
+	try {
+		return await readCached(path.join(dir, request.fileName));
+	} catch (error) {
+		if (isMissingFile(error)) throw await notFound(request, dir);
+		throw error;
+	}
+}
+
+/** Forgets every cached layer (for tests, and after rebuilding the layers in-process). */
+export function clearLayerCache(): void {
+	cache.clear();
+}
