@@ -32,12 +32,15 @@ function describe(outcome: FileOutcome): string {
 	if (!outcome.ok) return `✗ ${outcome.error}`;
 	const s = outcome.summary;
 	const counts = `read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`;
-	const lines = [`${s.dryRun ? '(dry run) ' : ''}${s.file} [${s.feed}]: ${counts} in ${s.durationMs} ms`];
+	const lines = [
+		`${s.dryRun ? '(dry run) ' : ''}${s.file} [${s.feed}]: ${counts} in ${s.durationMs} ms`
+	];
 	for (const warning of s.warnings) lines.push(`    warning: ${warning}`);
 	for (const r of s.rejections.slice(0, 10)) {
 		lines.push(`    row ${r.rowNumber}, column ${r.column}: ${r.error}`);
 	}
-	if (s.rejections.length > 10) lines.push(`    … and ${s.rejections.length - 10} more rejected rows`);
+	if (s.rejections.length > 10)
+		lines.push(`    … and ${s.rejections.length - 10} more rejected rows`);
 	return lines.join('\n');
 }
 

@@ -7,7 +7,9 @@ try {
 	const result = await refreshAll(database.db, {
 		onProgress: (step) => console.log(`refreshing ${step}`)
 	});
-	console.log(`refresh finished: ${result.periods.length} periods in ${(result.durationMs / 1000).toFixed(1)} s`);
+	console.log(
+		`refresh finished: ${result.periods.length} periods in ${(result.durationMs / 1000).toFixed(1)} s`
+	);
 } finally {
 	await database.close();
 }

@@ -25,7 +25,12 @@ export function parsePeriod(label: string): Period | undefined {
 	if (match) {
 		const [year, month] = [Number(match[1]), Number(match[2])];
 		if (month < 1 || month > 12) return undefined;
-		return { label, kind: 'month', start: `${year}-${pad(month)}-01`, end: lastDayOfMonth(year, month) };
+		return {
+			label,
+			kind: 'month',
+			start: `${year}-${pad(month)}-01`,
+			end: lastDayOfMonth(year, month)
+		};
 	}
 	match = /^(\d{4})-Q([1-4])$/.exec(label);
 	if (match) {
@@ -62,7 +67,8 @@ export function latestCompleteMonth(today: string): string {
 export function refreshPeriods(today: string, firstYear: number, months = 12): Period[] {
 	const labels: string[] = [];
 	const currentYear = Number(today.slice(0, 4));
-	for (let year = Math.min(firstYear, currentYear); year <= currentYear; year++) labels.push(String(year));
+	for (let year = Math.min(firstYear, currentYear); year <= currentYear; year++)
+		labels.push(String(year));
 	for (let i = months; i >= 1; i--) labels.push(monthOf(today, -i));
 	return labels.map((label) => parsePeriod(label)!);
 }

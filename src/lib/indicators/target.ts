@@ -56,7 +56,8 @@ export function parseTarget(target: string): TargetTerm[] {
 		const age = /^age\s*(>=|<)\s*(\d+)$/.exec(term);
 		if (age) {
 			const years = Number(age[2]);
-			if (years > MAX_AGE) throw new TargetSyntaxError(`age ${years} is out of range`, termPosition);
+			if (years > MAX_AGE)
+				throw new TargetSyntaxError(`age ${years} is out of range`, termPosition);
 			terms.push(age[1] === '>=' ? { kind: 'age_at_least', years } : { kind: 'age_below', years });
 			continue;
 		}

@@ -53,7 +53,10 @@ export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Pr
 }
 
 /** Runs a raw SQL query and returns its rows (both drivers return `{ rows }`). */
-export async function queryRows<T>(db: Db | Parameters<Parameters<Db['transaction']>[0]>[0], query: SQL): Promise<T[]> {
+export async function queryRows<T>(
+	db: Db | Parameters<Parameters<Db['transaction']>[0]>[0],
+	query: SQL
+): Promise<T[]> {
 	const result = (await db.execute(query)) as unknown as { rows: T[] };
 	return result.rows;
 }

@@ -28,7 +28,9 @@ export const geoUnits = pgTable(
 	'geo_units',
 	{
 		code: text('code').primaryKey(),
-		level: text('level', { enum: ['national', 'province', 'district', 'commune', 'village'] }).notNull(),
+		level: text('level', {
+			enum: ['national', 'province', 'district', 'commune', 'village']
+		}).notNull(),
 		parentCode: text('parent_code'),
 		/** The unit's own province, district and commune (itself included), for scoped queries. */
 		provinceCode: text('province_code'),
@@ -267,7 +269,9 @@ export const indicatorValues = pgTable(
 	{
 		indicatorId: text('indicator_id').notNull(),
 		period: text('period').notNull(),
-		level: text('level', { enum: ['national', 'province', 'district', 'commune', 'village'] }).notNull(),
+		level: text('level', {
+			enum: ['national', 'province', 'district', 'commune', 'village']
+		}).notNull(),
 		geoCode: text('geo_code').notNull(),
 		programme: text('programme').notNull().default(''),
 		groupBy: text('group_by').notNull().default(''),

@@ -56,11 +56,17 @@ export async function getIndicatorRows(
 	const parent = parentCode ? await findUnit(db, parentCode) : undefined;
 	if (parentCode && !parent) throw new ApiError(404, `unknown geographic unit ${parentCode}`);
 	if (parent && !isAbove(parent.level, level)) {
-		throw new ApiError(400, `parent ${parent.code} is a ${parent.level}: it has no ${level} below it`);
+		throw new ApiError(
+			400,
+			`parent ${parent.code} is a ${parent.level}: it has no ${level} below it`
+		);
 	}
 	const rows = await listIndicatorValues(db, { indicatorId, level, parent, period });
 	if (rows.length === 0 && !parent) {
-		throw new ApiError(404, `no values of ${indicatorId} for period ${period}: run npm run refresh`);
+		throw new ApiError(
+			404,
+			`no values of ${indicatorId} for period ${period}: run npm run refresh`
+		);
 	}
 	return rows;
 }

@@ -45,7 +45,9 @@ export async function refreshAll(db: Db, options: RefreshOptions = {}): Promise<
 		.returning({ id: refreshRuns.id });
 	try {
 		await db.transaction(async (tx) => {
-			options.onProgress?.(`registration_coverage for ${labels.length} periods (${labels[0]} … ${labels.at(-1)})`);
+			options.onProgress?.(
+				`registration_coverage for ${labels.length} periods (${labels[0]} … ${labels.at(-1)})`
+			);
 			await computeRegistrationCoverage(tx, periods);
 		});
 	} catch (error) {

@@ -18,7 +18,9 @@ export const INDICATOR_ID = 'registration_coverage';
 const ROLL_UP = ['commune', 'district', 'province', 'national'] as const;
 
 function periodsTable(periods: readonly Period[]) {
-	const rows = periods.map((p) => sql`(${p.label}::text, ${p.end}::date, ${Number(p.end.slice(0, 4))}::int)`);
+	const rows = periods.map(
+		(p) => sql`(${p.label}::text, ${p.end}::date, ${Number(p.end.slice(0, 4))}::int)`
+	);
 	return sql`(VALUES ${sql.join(rows, sql`, `)}) AS p(label, end_date, year)`;
 }
 

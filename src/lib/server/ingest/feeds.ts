@@ -329,5 +329,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 /** Recognises a feed from a file name such as `members.csv` or `2025-03_members.xlsx`. */
 export function feedFromFileName(fileName: string): FeedName | undefined {
 	const base = fileName.toLowerCase().replace(/\.(csv|xlsx)$/, '');
-	return FEED_ORDER.find((feed) => base === feed || base.endsWith(`_${feed}`) || base.endsWith(`-${feed}`));
+	return FEED_ORDER.find(
+		(feed) => base === feed || base.endsWith(`_${feed}`) || base.endsWith(`-${feed}`)
+	);
 }

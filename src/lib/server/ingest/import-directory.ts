@@ -10,8 +10,7 @@ import { importFile, ImportFileError, type ImportOptions, type ImportSummary } f
 
 /** The outcome for one file: its summary, or why it could not be imported at all. */
 export type FileOutcome =
-	| { ok: true; summary: ImportSummary }
-	| { ok: false; file: string; error: string };
+	{ ok: true; summary: ImportSummary } | { ok: false; file: string; error: string };
 
 /** Lists the importable files of a path in dependency order; a file is taken as given. */
 export function filesInImportOrder(target: string): string[] {

@@ -128,7 +128,12 @@ async function createStage(tx: Tx, feed: FeedSpec) {
 	);
 }
 
-async function flushStage(tx: Tx, feed: FeedSpec, rowNumbers: number[], columns: (string | null)[][]) {
+async function flushStage(
+	tx: Tx,
+	feed: FeedSpec,
+	rowNumbers: number[],
+	columns: (string | null)[][]
+) {
 	if (rowNumbers.length === 0) return;
 	// One array parameter per column (unnest) keeps far below Postgres' 65,535-parameter limit.
 	const arrays = columns.map((values) => sql`${sql.param(values)}::text[]`);
@@ -230,8 +235,20 @@ async function upsertGazetteer(tx: Tx): Promise<[number, number]> {
 		VALUES ('KH', 'national', NULL, 'Cambodia', 'កម្ពុជា') ON CONFLICT (code) DO NOTHING`);
 	const levels = [
 		{ level: 'province', code: 'province_code', parent: sql`'KH'`, d: sql`NULL`, c: sql`NULL` },
-		{ level: 'district', code: 'district_code', parent: sql`s.province_code`, d: sql`s.district_code`, c: sql`NULL` },
-		{ level: 'commune', code: 'commune_code', parent: sql`s.district_code`, d: sql`s.district_code`, c: sql`s.commune_code` }
+		{
+			level: 'district',
+			code: 'district_code',
+			parent: sql`s.province_code`,
+			d: sql`s.district_code`,
+			c: sql`NULL`
+		},
+		{
+			level: 'commune',
+			code: 'commune_code',
+			parent: sql`s.district_code`,
+			d: sql`s.district_code`,
+			c: sql`s.commune_code`
+		}
 	] as const;
 	for (const l of levels) {
 		const prefix = l.code.replace('_code', '');

@@ -36,11 +36,27 @@ describe('validateRow', () => {
 
 	it.each([
 		[{ household_id: '' }, 'household_id', 'household_id is empty'],
-		[{ village_code: '170101' }, 'village_code', 'code at the wrong level: 170101 is a commune code, expected a village code (8 digits)'],
-		[{ village_code: '1701010' }, 'village_code', '"1701010" is not a geographic code: 7 digits (province 2, district 4, commune 6, village 8)'],
-		[{ village_code: '17O10101' }, 'village_code', '"17O10101" is not a geographic code (digits only)'],
+		[
+			{ village_code: '170101' },
+			'village_code',
+			'code at the wrong level: 170101 is a commune code, expected a village code (8 digits)'
+		],
+		[
+			{ village_code: '1701010' },
+			'village_code',
+			'"1701010" is not a geographic code: 7 digits (province 2, district 4, commune 6, village 8)'
+		],
+		[
+			{ village_code: '17O10101' },
+			'village_code',
+			'"17O10101" is not a geographic code (digits only)'
+		],
 		[{ registered_on: '2023-02-30' }, 'registered_on', '2023-02-30 is not a real date'],
-		[{ registered_on: '01/03/2025' }, 'registered_on', '"01/03/2025" is not a date written YYYY-MM-DD'],
+		[
+			{ registered_on: '01/03/2025' },
+			'registered_on',
+			'"01/03/2025" is not a date written YYYY-MM-DD'
+		],
 		[{ registered_on: '2026-01-16' }, 'registered_on', '2026-01-16 is in the future'],
 		[{ idpoor_level: '3' }, 'idpoor_level', 'bad value "3": expected one of 1, 2']
 	])('rejects a household with %o', (change, column, error) => {
@@ -65,7 +81,9 @@ describe('validateRow', () => {
 	});
 
 	it('accepts a member of exactly 120', () => {
-		expect(validateRow(FEEDS.members, { ...member, birth_date: '1906-01-15' }, context).ok).toBe(true);
+		expect(validateRow(FEEDS.members, { ...member, birth_date: '1906-01-15' }, context).ok).toBe(
+			true
+		);
 	});
 
 	it('checks date order and the office code level', () => {
@@ -82,11 +100,17 @@ describe('validateRow', () => {
 			column: 'decided_on',
 			error: 'decided_on 2025-05-09 is before applied_on 2025-05-10'
 		});
-		const office = { office_code: 'DB-1701', level: 'district_back', geo_code: '170101', opened_on: '2014-06-01' };
+		const office = {
+			office_code: 'DB-1701',
+			level: 'district_back',
+			geo_code: '170101',
+			opened_on: '2014-06-01'
+		};
 		expect(validateRow(FEEDS.offices, office, context)).toEqual({
 			ok: false,
 			column: 'geo_code',
-			error: 'code at the wrong level: 170101 is a commune code, expected a district code (4 digits)'
+			error:
+				'code at the wrong level: 170101 is a commune code, expected a district code (4 digits)'
 		});
 	});
 

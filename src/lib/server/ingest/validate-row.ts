@@ -160,7 +160,8 @@ export function validateRow(
 	for (const column of feed.columns) {
 		const value = row[column.name] ?? '';
 		if (value === '') {
-			if (column.required) return { ok: false, column: column.name, error: `${column.name} is empty` };
+			if (column.required)
+				return { ok: false, column: column.name, error: `${column.name} is empty` };
 			values.push(null);
 			continue;
 		}
