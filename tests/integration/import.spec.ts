@@ -38,7 +38,12 @@ describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
 		return file;
 	};
 	const count = async (table: string) =>
-		(await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n;
+		(
+			await queryRows<{ n: number }>(
+				database.db,
+				sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`
+			)
+		)[0]!.n;
 
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
@@ -55,7 +60,9 @@ describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
 		write('gazetteer.csv', GAZETTEER);
 		const outcomes = await importPath(database.db, dir, { today: '2026-01-15' });
 		const summaries = outcomes.map((o) => (o.ok ? o.summary : undefined));
-		expect(summaries.map((s) => [s?.file, s?.read, s?.inserted, s?.updated, s?.unchanged, s?.rejected])).toEqual([
+		expect(
+			summaries.map((s) => [s?.file, s?.read, s?.inserted, s?.updated, s?.unchanged, s?.rejected])
+		).toEqual([
 			['gazetteer.csv', 3, 3, 0, 0, 0],
 			['households.csv', 5, 2, 0, 0, 3],
 			['members.csv', 3, 2, 0, 0, 1]
@@ -65,9 +72,45 @@ describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
 		]);
 		expect(summaries[1]!.warnings).toEqual(['unknown column ignored: note']);
 		expect(summaries[1]!.rejections).toEqual([
-			{ rowNumber: 3, column: 'registered_on', error: '2024-02-30 is not a real date', row: { registered_on: '2024-02-30', household_id: 'H3', village_code: '17010101', idpoor_level: '', office_code: '', note: 'bad date' } },
-			{ rowNumber: 4, column: 'village_code', error: 'unknown village 17099999', row: { registered_on: '2024-03-01', household_id: 'H4', village_code: '17099999', idpoor_level: '', office_code: '', note: 'unknown village' } },
-			{ rowNumber: 5, column: 'household_id', error: 'duplicate household_id in the file (first seen on row 1)', row: { registered_on: '2024-03-02', household_id: 'H1', village_code: '17010101', idpoor_level: '', office_code: '', note: 'duplicate' } }
+			{
+				rowNumber: 3,
+				column: 'registered_on',
+				error: '2024-02-30 is not a real date',
+				row: {
+					registered_on: '2024-02-30',
+					household_id: 'H3',
+					village_code: '17010101',
+					idpoor_level: '',
+					office_code: '',
+					note: 'bad date'
+				}
+			},
+			{
+				rowNumber: 4,
+				column: 'village_code',
+				error: 'unknown village 17099999',
+				row: {
+					registered_on: '2024-03-01',
+					household_id: 'H4',
+					village_code: '17099999',
+					idpoor_level: '',
+					office_code: '',
+					note: 'unknown village'
+				}
+			},
+			{
+				rowNumber: 5,
+				column: 'household_id',
+				error: 'duplicate household_id in the file (first seen on row 1)',
+				row: {
+					registered_on: '2024-03-02',
+					household_id: 'H1',
+					village_code: '17010101',
+					idpoor_level: '',
+					office_code: '',
+					note: 'duplicate'
+				}
+			}
 		]);
 		expect(summaries[2]!.rejections.map((r) => [r.rowNumber, r.column, r.error])).toEqual([
 			[3, 'household_id', 'unknown household H9']
@@ -87,19 +130,32 @@ describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
 	it('re-importing the same file changes nothing; a corrected row is updated', async () => {
 		const file = path.join(dir, 'households.csv');
 		const again = await importFile(database.db, file, { today: '2026-01-15' });
-		expect([again.read, again.inserted, again.updated, again.unchanged, again.rejected]).toEqual([5, 0, 0, 2, 3]);
-		const corrected = write('fix_households.csv', `household_id,village_code,registered_on,idpoor_level
+		expect([again.read, again.inserted, again.updated, again.unchanged, again.rejected]).toEqual([
+			5, 0, 0, 2, 3
+		]);
+		const corrected = write(
+			'fix_households.csv',
+			`household_id,village_code,registered_on,idpoor_level
 H2,17010102,2024-02-11,2
 H3,17010101,2024-02-28,
-`);
+`
+		);
 		const fixed = await importFile(database.db, corrected, { today: '2026-01-15' });
-		expect([fixed.read, fixed.inserted, fixed.updated, fixed.unchanged, fixed.rejected]).toEqual([2, 1, 1, 0, 0]);
-		const [h2] = await queryRows<{ idpoor_level: number }>(database.db, sql`SELECT idpoor_level FROM households WHERE household_id = 'H2'`);
+		expect([fixed.read, fixed.inserted, fixed.updated, fixed.unchanged, fixed.rejected]).toEqual([
+			2, 1, 1, 0, 0
+		]);
+		const [h2] = await queryRows<{ idpoor_level: number }>(
+			database.db,
+			sql`SELECT idpoor_level FROM households WHERE household_id = 'H2'`
+		);
 		expect(h2!.idpoor_level).toBe(2);
 	});
 
 	it('a dry run validates and reports but writes nothing', async () => {
-		const file = write('dry_households.csv', `household_id,village_code,registered_on\nH5,17010101,2024-05-05\n`);
+		const file = write(
+			'dry_households.csv',
+			`household_id,village_code,registered_on\nH5,17010101,2024-05-05\n`
+		);
 		const batchesBefore = await count('import_batches');
 		const summary = await importFile(database.db, file, { dryRun: true, today: '2026-01-15' });
 		expect([summary.read, summary.inserted, summary.batchId]).toEqual([1, 1, undefined]);
@@ -110,7 +166,10 @@ H3,17010101,2024-02-28,
 	it('rejects a file missing a required column, naming it, and leaves the database as it was', async () => {
 		const file = write('households.csv', `household_id,registered_on\nH6,2024-05-05\n`);
 		await expect(importFile(database.db, file)).rejects.toEqual(
-			new ImportFileError('households.csv', 'missing required column village_code for the households feed')
+			new ImportFileError(
+				'households.csv',
+				'missing required column village_code for the households feed'
+			)
 		);
 		const unnamed = write('registry.csv', `household_id\n`);
 		await expect(importFile(database.db, unnamed)).rejects.toThrow(
@@ -120,7 +179,10 @@ H3,17010101,2024-02-28,
 	});
 
 	it('writes nothing of a file whose transaction fails half-way', async () => {
-		const file = write('late_households.csv', `household_id,village_code,registered_on\nH7,17010101,2024-05-05\nH8,17010101,2024-05-06\n`);
+		const file = write(
+			'late_households.csv',
+			`household_id,village_code,registered_on\nH7,17010101,2024-05-05\nH8,17010101,2024-05-06\n`
+		);
 		let calls = 0;
 		const failing = importFile(database.db, file, {
 			today: '2026-01-15',

@@ -102,7 +102,8 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
 		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-coverage-'));
-		for (const [name, content] of Object.entries(FILES)) writeFileSync(path.join(dir, name), content);
+		for (const [name, content] of Object.entries(FILES))
+			writeFileSync(path.join(dir, name), content);
 		const outcomes = await importPath(database.db, dir);
 		expect(outcomes.map((o) => (o.ok ? o.summary.rejected : o.error))).toEqual([0, 0, 0]);
 		await refreshAll(database.db, { today: '2026-01-15' });
@@ -141,8 +142,24 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 			new URLSearchParams({ level: 'district', parent: '17', period: '2025' })
 		);
 		expect(districts).toEqual([
-			{ code: '1701', name_en: 'Angkor Chum', name_km: 'អង្គរជុំ', period: '2025', numerator: 5, denominator: 23, value: 5 / 23 },
-			{ code: '1702', name_en: 'Angkor Thum', name_km: 'អង្គរធំ', period: '2025', numerator: 2, denominator: 5, value: 2 / 5 }
+			{
+				code: '1701',
+				name_en: 'Angkor Chum',
+				name_km: 'អង្គរជុំ',
+				period: '2025',
+				numerator: 5,
+				denominator: 23,
+				value: 5 / 23
+			},
+			{
+				code: '1702',
+				name_en: 'Angkor Thum',
+				name_km: 'អង្គរធំ',
+				period: '2025',
+				numerator: 2,
+				denominator: 5,
+				value: 2 / 5
+			}
 		]);
 		const villages = await getIndicatorRows(
 			database.db,
@@ -160,19 +177,43 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 			'2026-01-15'
 		);
 		expect(rows).toEqual([
-			{ code: 'KH', name_en: 'Cambodia', name_km: 'កម្ពុជា', period: '2025-12', numerator: 8, denominator: 48, value: 8 / 48 }
+			{
+				code: 'KH',
+				name_en: 'Cambodia',
+				name_km: 'កម្ពុជា',
+				period: '2025-12',
+				numerator: 8,
+				denominator: 48,
+				value: 8 / 48
+			}
 		]);
 	});
 
 	it.each([
-		[{ level: 'town' }, 400, 'level: Invalid option: expected one of "national"|"province"|"district"|"commune"|"village"'],
-		[{ level: 'district', parent: '1701' }, 400, 'parent 1701 is a district: it has no district below it'],
+		[
+			{ level: 'town' },
+			400,
+			'level: Invalid option: expected one of "national"|"province"|"district"|"commune"|"village"'
+		],
+		[
+			{ level: 'district', parent: '1701' },
+			400,
+			'parent 1701 is a district: it has no district below it'
+		],
 		[{ parent: '99' }, 404, 'unknown geographic unit 99'],
 		[{ period: '2025-13' }, 400, 'period: period must be YYYY-MM, YYYY-Qn or YYYY'],
-		[{ period: '2019' }, 404, 'no values of registration_coverage for period 2019: run npm run refresh'],
+		[
+			{ period: '2019' },
+			404,
+			'no values of registration_coverage for period 2019: run npm run refresh'
+		],
 		[{ colour: 'red' }, 400, 'unknown parameter colour (expected level, parent, period)']
 	])('rejects %o with %i: %s', async (params, status, message) => {
-		const call = getIndicatorRows(database.db, 'registration_coverage', new URLSearchParams(params));
+		const call = getIndicatorRows(
+			database.db,
+			'registration_coverage',
+			new URLSearchParams(params)
+		);
 		await expect(call).rejects.toEqual(new ApiError(status as 400 | 404, message));
 		await expect(call).rejects.toMatchObject({ status });
 	});
