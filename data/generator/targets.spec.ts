@@ -27,7 +27,7 @@ describe('parseTarget', () => {
 		expect(parseTarget('idpoor1&sex=F&age>=18&disability&pregnant&all')).toEqual([
 			{ kind: 'idpoor1' },
 			{ kind: 'sex', sex: 'F' },
-			{ kind: 'age_min', years: 18 },
+			{ kind: 'age_at_least', years: 18 },
 			{ kind: 'disability' },
 			{ kind: 'pregnant' },
 			{ kind: 'all' }

@@ -6,41 +6,12 @@
  * a point test (is this unit eligible on day D?) and the windows of days a unit is eligible,
  * to date its applications and exits.
  */
+import type { TargetTerm } from '../../src/lib/indicators/target';
 import { ageAt, birthdayAt } from './dates';
 
-/** One parsed term of a target. */
-export type TargetTerm =
-	| { kind: 'idpoor' }
-	| { kind: 'idpoor1' }
-	| { kind: 'all' }
-	| { kind: 'disability' }
-	| { kind: 'pregnant' }
-	| { kind: 'sex'; sex: 'F' | 'M' }
-	| { kind: 'age_min'; years: number }
-	| { kind: 'age_below'; years: number };
-
-/** A target string that does not follow the §4 grammar. */
-export class TargetSyntaxError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'TargetSyntaxError';
-	}
-}
-
-const TERM = /^(?:(idpoor1?|all|disability|pregnant)|sex=([FM])|age(>=|<)(\d{1,3}))$/;
-
-/** Parses a target such as `idpoor&age>=6&age<18`; throws TargetSyntaxError if malformed. */
-export function parseTarget(target: string): TargetTerm[] {
-	if (target === '') throw new TargetSyntaxError('empty target');
-	return target.split('&').map((text) => {
-		const m = TERM.exec(text);
-		if (!m) throw new TargetSyntaxError(`"${target}": bad term "${text}"`);
-		if (m[1]) return { kind: m[1] } as TargetTerm;
-		if (m[2]) return { kind: 'sex', sex: m[2] as 'F' | 'M' };
-		const years = Number(m[4]);
-		return m[3] === '>=' ? { kind: 'age_min', years } : { kind: 'age_below', years };
-	});
-}
+// The grammar is the portal's own (the importer rejects what it cannot parse); the generator
+// adds only evaluation over its in-memory households.
+export { parseTarget, TargetSyntaxError, type TargetTerm } from '../../src/lib/indicators/target';
 
 /** The person attributes a target looks at. Days are day numbers (see dates.ts). */
 export interface TargetPerson {
@@ -80,7 +51,7 @@ function personTerm(term: TargetTerm, person: TargetPerson, day: number): boolea
 			return person.sex === term.sex;
 		case 'disability':
 			return person.disability;
-		case 'age_min':
+		case 'age_at_least':
 			return ageAt(person.birth, day) >= term.years;
 		case 'age_below':
 			return ageAt(person.birth, day) < term.years;
@@ -115,7 +86,7 @@ function personTermWindow(term: TargetTerm, person: TargetPerson): Window | null
 			return person.sex === term.sex ? [person.birth, Infinity] : null;
 		case 'disability':
 			return person.disability ? [person.birth, Infinity] : null;
-		case 'age_min':
+		case 'age_at_least':
 			return [birthdayAt(person.birth, term.years), Infinity];
 		case 'age_below':
 			return term.years > 0 ? [person.birth, birthdayAt(person.birth, term.years)] : null;

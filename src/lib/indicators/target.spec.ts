@@ -17,10 +17,12 @@ describe('parseTarget', () => {
 			{ kind: 'age_below', years: 18 }
 		]);
 		expect(parseTarget('all')).toEqual([{ kind: 'all' }]);
-		expect(parseTarget('sex=F & disability')).toEqual([
+		expect(parseTarget('sex=F&disability')).toEqual([
 			{ kind: 'sex', sex: 'F' },
 			{ kind: 'disability' }
 		]);
+		// The grammar has no spaces: a term with one is reported where it starts.
+		expect(() => parseTarget('idpoor& all')).toThrow('unknown term " all"');
 	});
 
 	it('names the position of the first bad term', () => {

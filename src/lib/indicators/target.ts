@@ -43,17 +43,16 @@ const MAX_AGE = 130;
 export function parseTarget(target: string): TargetTerm[] {
 	const terms: TargetTerm[] = [];
 	let position = 1;
-	for (const raw of target.split('&')) {
-		const term = raw.trim();
-		const termPosition = position + (raw.length - raw.trimStart().length);
-		position += raw.length + 1;
+	for (const term of target.split('&')) {
+		const termPosition = position;
+		position += term.length + 1;
 		if (term === '') throw new TargetSyntaxError('empty term', termPosition);
 		const simple = SIMPLE_TERMS[term];
 		if (simple) {
 			terms.push(simple);
 			continue;
 		}
-		const age = /^age\s*(>=|<)\s*(\d+)$/.exec(term);
+		const age = /^age(>=|<)(\d+)$/.exec(term);
 		if (age) {
 			const years = Number(age[2]);
 			if (years > MAX_AGE)
