@@ -31,35 +31,52 @@ export async function computeRegistrationCoverage(tx: Tx, periods: readonly Peri
 	await tx.execute(sql`DELETE FROM indicator_values
 		WHERE indicator_id = ${INDICATOR_ID} AND period IN ${labels}`);
 
-	// Population of a unit for a period: its latest row whose year is not after the period's.
-	const latestPopulation = sql`(SELECT pop.households FROM population pop
-		WHERE pop.geo_code = g.code AND pop.year <= p.year ORDER BY pop.year DESC LIMIT 1)`;
+	// Each unit's population for each period: its latest row whose year is not after the
+	// period's. Set-based (one pass per statement): per-unit subqueries are quadratic here.
+	await tx.execute(sql`CREATE TEMP TABLE period_population ON COMMIT DROP AS
+		SELECT DISTINCT ON (p.label, pop.geo_code) p.label AS period, pop.geo_code,
+			pop.households::double precision AS households
+		FROM population pop JOIN ${periodsTable(periods)} ON pop.year <= p.year
+		ORDER BY p.label, pop.geo_code, pop.year DESC`);
+	await tx.execute(sql`CREATE INDEX ON period_population (geo_code, period)`);
 
+	// Households registered per village and month, then summed up to each period's end.
 	await tx.execute(sql`INSERT INTO indicator_values
 			(indicator_id, period, level, geo_code, numerator, denominator, value)
-		SELECT ${INDICATOR_ID}, p.label, 'village', g.code, n.registered, d.households,
-			CASE WHEN d.households > 0 THEN n.registered / d.households END
+		WITH monthly AS (
+			SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
+			FROM households GROUP BY 1, 2
+		), registered AS (
+			SELECT p.label AS period, m.village_code, sum(m.n)::double precision AS n
+			FROM monthly m JOIN ${periodsTable(periods)} ON m.month <= p.end_date
+			GROUP BY 1, 2
+		)
+		SELECT ${INDICATOR_ID}, p.label, 'village', g.code, coalesce(r.n, 0), pp.households,
+			CASE WHEN pp.households > 0 THEN coalesce(r.n, 0) / pp.households END
 		FROM geo_units g CROSS JOIN ${periodsTable(periods)}
-		CROSS JOIN LATERAL (SELECT count(*)::double precision AS registered FROM households h
-			WHERE h.village_code = g.code AND h.registered_on <= p.end_date) n
-		CROSS JOIN LATERAL (SELECT ${latestPopulation}::double precision AS households) d
+		LEFT JOIN registered r ON r.village_code = g.code AND r.period = p.label
+		LEFT JOIN period_population pp ON pp.geo_code = g.code AND pp.period = p.label
 		WHERE g.level = 'village'`);
 
-	for (const level of ROLL_UP) {
+	for (const [i, level] of ROLL_UP.entries()) {
+		const childLevel = i === 0 ? 'village' : ROLL_UP[i - 1]!;
 		await tx.execute(sql`INSERT INTO indicator_values
 				(indicator_id, period, level, geo_code, numerator, denominator, value)
-			SELECT ${INDICATOR_ID}, c.period, ${level}, g.code, c.numerator,
+			WITH children AS (
+				SELECT v.period, child.parent_code AS code, sum(v.numerator) AS numerator,
+					sum(v.denominator) AS denominator
+				FROM indicator_values v JOIN geo_units child ON child.code = v.geo_code
+				WHERE v.indicator_id = ${INDICATOR_ID} AND v.level = ${childLevel}
+					AND v.period IN ${labels} AND v.programme = '' AND v.group_by = ''
+				GROUP BY 1, 2
+			)
+			SELECT ${INDICATOR_ID}, p.label, ${level}, g.code, coalesce(c.numerator, 0),
 				coalesce(own.households, c.denominator),
 				CASE WHEN coalesce(own.households, c.denominator) > 0
-					THEN c.numerator / coalesce(own.households, c.denominator) END
-			FROM geo_units g
-			CROSS JOIN ${periodsTable(periods)}
-			CROSS JOIN LATERAL (SELECT p.label AS period, coalesce(sum(v.numerator), 0) AS numerator,
-					sum(v.denominator) AS denominator
-				FROM geo_units child JOIN indicator_values v ON v.geo_code = child.code
-				WHERE child.parent_code = g.code AND v.indicator_id = ${INDICATOR_ID}
-					AND v.period = p.label AND v.programme = '' AND v.group_by = '') c
-			CROSS JOIN LATERAL (SELECT ${latestPopulation}::double precision AS households) own
+					THEN coalesce(c.numerator, 0) / coalesce(own.households, c.denominator) END
+			FROM geo_units g CROSS JOIN ${periodsTable(periods)}
+			LEFT JOIN children c ON c.code = g.code AND c.period = p.label
+			LEFT JOIN period_population own ON own.geo_code = g.code AND own.period = p.label
 			WHERE g.level = ${level}`);
 	}
 }
