@@ -27,6 +27,14 @@ export default ts.config(
 		}
 	},
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/demo/', 'data/db/', 'data/geo/', 'drizzle/']
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'data/demo/',
+			'data/db/',
+			'data/geo/',
+			'drizzle/'
+		]
 	}
 );

@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import SummaryReporter from './tests/summary-reporter';
+import SummaryReporter from './tests/summary-reporter.ts';
 
 export default defineConfig({
 	plugins: [sveltekit()],
