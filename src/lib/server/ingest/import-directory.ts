@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
 import { FEED_ORDER, feedFromFileName } from './feeds';
+import { isImportFile } from './read-rows';
 import { importFile, ImportFileError, type ImportOptions, type ImportSummary } from './import-file';
 
 /** The outcome for one file: its summary, or why it could not be imported at all. */
@@ -16,7 +17,7 @@ export type FileOutcome =
 export function filesInImportOrder(target: string): string[] {
 	if (!statSync(target).isDirectory()) return [target];
 	const files = readdirSync(target)
-		.filter((name) => /\.csv$/i.test(name) && feedFromFileName(name))
+		.filter((name) => isImportFile(name) && feedFromFileName(name))
 		.map((name) => ({ name, rank: FEED_ORDER.indexOf(feedFromFileName(name)!) }));
 	files.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
 	return files.map((f) => path.join(target, f.name));

@@ -4,14 +4,12 @@
  * all inside one transaction, so a file's good rows land together or not at all.
  * Every entry point (CLI, upload page, drop folder) goes through `importFile`.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
+import { readRows } from './read-rows';
 import { validateRow, type RowError } from './validate-row';
 
 /** A file that cannot be imported at all (unreadable, unknown feed, bad header). */
@@ -73,18 +71,6 @@ class DryRunRollback extends Error {}
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const ident = (name: string) => sql.identifier(name);
-
-/** Reads a CSV as arrays of trimmed cells; the checksum covers the file's exact bytes. */
-function openCsv(filePath: string) {
-	const hash = createHash('sha256');
-	const input = createReadStream(filePath);
-	input.on('data', (chunk) => hash.update(chunk));
-	const parser = input.pipe(
-		parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true })
-	);
-	input.on('error', (error) => parser.destroy(error));
-	return { records: parser as AsyncIterable<string[]>, checksum: () => hash.digest('hex') };
-}
 
 /** Maps the header to column positions; rejects a file missing a required column. */
 function readHeader(file: string, feed: FeedSpec, header: string[]) {
@@ -306,7 +292,7 @@ async function originalRows(filePath: string, rowNumbers: Set<number>) {
 	if (rowNumbers.size === 0) return found;
 	let names: string[] | undefined;
 	let rowNumber = 0;
-	for await (const cells of openCsv(filePath).records) {
+	for await (const cells of readRows(filePath).rows) {
 		if (!names) {
 			names = cells.map((h) => h.trim().toLowerCase());
 			continue;
@@ -321,7 +307,7 @@ function todayUtc(): string {
 	return new Date().toISOString().slice(0, 10);
 }
 
-/** Imports one CSV file of one feed; see the module comment. */
+/** Imports one CSV or XLSX file of one feed; see the module comment. */
 export async function importFile(
 	db: Db,
 	filePath: string,
@@ -360,7 +346,7 @@ export async function importFile(
 	try {
 		await db.transaction(async (tx) => {
 			await createStage(tx, feed);
-			const csv = openCsv(filePath);
+			const source = readRows(filePath);
 			let names: string[] | undefined;
 			let rowNumbers: number[] = [];
 			let columns: (string | null)[][] = feed.columns.map(() => []);
@@ -371,7 +357,7 @@ export async function importFile(
 				options.onProgress?.(summary.read);
 			};
 			try {
-				for await (const cells of csv.records) {
+				for await (const cells of source.rows) {
 					if (!names) {
 						const header = readHeader(file, feed, cells);
 						names = header.names;
@@ -401,7 +387,7 @@ export async function importFile(
 			} catch (error) {
 				if (error instanceof ImportFileError) throw error;
 				const reason = (error as Error).message;
-				throw new ImportFileError(file, `cannot be read as CSV: ${reason}`);
+				throw new ImportFileError(file, `cannot be read: ${reason}`);
 			}
 			if (!names) throw new ImportFileError(file, 'the file is empty: expected a header row');
 			await flush();
@@ -434,7 +420,7 @@ export async function importFile(
 				.values({
 					feed: feed.name,
 					fileName: file,
-					checksum: csv.checksum(),
+					checksum: source.checksum(),
 					importedBy: options.importedBy ?? 'cli',
 					startedAt,
 					finishedAt: new Date(),
