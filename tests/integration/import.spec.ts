@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { importFile, ImportFileError } from '../../src/lib/server/ingest/import-file';
+import { listPossibleDuplicatePairs } from '../../src/lib/server/registry/members';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
 const GAZETTEER = `Province_Code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
@@ -176,6 +177,44 @@ H3,17010101,2024-02-28,
 			'registry.csv: cannot tell which feed this is: name the file after its feed'
 		);
 		expect(await count('households')).toBe(3);
+	});
+
+	it('flags possible duplicates across households, and unflags them when corrected', async () => {
+		const flagged = async () =>
+			(
+				await queryRows<{ person_id: string }>(
+					database.db,
+					sql`SELECT person_id FROM members WHERE possible_duplicate ORDER BY person_id`
+				)
+			).map((r) => r.person_id);
+		// P4 shares P1's national ID from another household; P5 is P2's name (spelt with other
+		// spacing and case), birth date and sex in another household; P6 shares P1's ID but
+		// lives in P1's own household, which is not a duplicate across households.
+		const file = write(
+			'dup_members.csv',
+			`person_id,household_id,sex,birth_date,full_name,national_id
+P4,H2,M,1970-02-02,Other Person,123456789012
+P5,H2,M,2015-06-30,"  chan   VIBOL ",
+P6,H1,F,1999-09-09,Third Person,123456789012
+`
+		);
+		const summary = await importFile(database.db, file, { today: '2026-01-15' });
+		expect([summary.inserted, summary.duplicatesFlagged]).toEqual([3, 5]);
+		expect(await flagged()).toEqual(['P1', 'P2', 'P4', 'P5', 'P6']);
+		const pairs = await listPossibleDuplicatePairs(database.db);
+		expect(pairs.map((p) => [p.reason, p.first.person_id, p.second.person_id])).toEqual([
+			['national_id', 'P1', 'P4'],
+			['name_birth_sex', 'P2', 'P5'],
+			['national_id', 'P4', 'P6']
+		]);
+		expect(pairs[0]!.first).toEqual({ person_id: 'P1', household_id: 'H1', village_code: '17010101' });
+
+		const fix = write('fix_members.csv', `person_id,household_id,sex,birth_date,national_id
+P4,H2,M,1970-02-02,999999999999
+`);
+		const fixed = await importFile(database.db, fix, { today: '2026-01-15' });
+		expect([fixed.updated, fixed.duplicatesFlagged]).toEqual([1, 3]);
+		expect(await flagged()).toEqual(['P2', 'P5']);
 	});
 
 	it('writes nothing of a file whose transaction fails half-way', async () => {

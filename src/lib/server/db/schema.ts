@@ -131,11 +131,20 @@ export const members = pgTable(
 		disability: boolean('disability'),
 		relationship: text('relationship'),
 		/** Set at import when the person looks like another registry person (§3). */
-		possibleDuplicate: boolean('possible_duplicate').notNull().default(false)
+		possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
+		/**
+		 * The full name folded for duplicate detection (§3 "normalised full name"): lower case,
+		 * each run of spaces and ASCII punctuation as one space, trimmed. Only ASCII classes are
+		 * used because Postgres' character classes outside ASCII depend on the locale.
+		 */
+		nameKey: text('name_key').generatedAlwaysAs(
+			sql`nullif(btrim(regexp_replace(lower(full_name), '[[:space:][:punct:]]+', ' ', 'g')), '')`
+		)
 	},
 	(t) => [
 		index('members_household_idx').on(t.householdId),
-		index('members_national_id_idx').on(t.nationalId)
+		index('members_national_id_idx').on(t.nationalId),
+		index('members_name_key_idx').on(t.nameKey, t.birthDate, t.sex)
 	]
 );
 

@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
+import { flagPossibleDuplicates, rememberDuplicateKeys } from '../registry/members';
 import { readRows } from './read-rows';
 import { validateRow, type RowError } from './validate-row';
 
@@ -41,6 +42,8 @@ export interface ImportSummary {
 	warnings: string[];
 	rejections: Rejection[];
 	durationMs: number;
+	/** Members whose possible-duplicate flag this import changed (members feed only). */
+	duplicatesFlagged?: number;
 	/** The import_batches row; absent for a dry run. */
 	batchId?: number;
 	dryRun: boolean;
@@ -393,8 +396,10 @@ export async function importFile(
 			await flush();
 
 			const failures = await checkStaged(tx, feed);
+			if (feed.name === 'members') await rememberDuplicateKeys(tx);
 			const [inserted, updated] =
 				feed.name === 'gazetteer' ? await upsertGazetteer(tx) : await upsertStaged(tx, feed);
+			if (feed.name === 'members') summary.duplicatesFlagged = await flagPossibleDuplicates(tx);
 			if (failures.length > 0) {
 				const originals = await originalRows(filePath, new Set(failures.map((f) => f.row_no)));
 				for (const failure of failures) {

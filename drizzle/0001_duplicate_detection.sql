@@ -1,0 +1,2 @@
+ALTER TABLE "members" ADD COLUMN "name_key" text GENERATED ALWAYS AS (nullif(btrim(regexp_replace(lower(full_name), '[[:space:][:punct:]]+', ' ', 'g')), '')) STORED;--> statement-breakpoint
+CREATE INDEX "members_name_key_idx" ON "members" USING btree ("name_key","birth_date","sex");

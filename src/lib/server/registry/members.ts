@@ -1,0 +1,85 @@
+/**
+ * Registry members: possible-duplicate detection (`shared/domain.md` §3). Two persons in
+ * different households are possible duplicates when they share a national ID, or the same
+ * normalised full name, birth date and sex. They are flagged and listed, never merged.
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../db';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Whether a member has a possible duplicate in another household (SQL over alias `m`). */
+const HAS_DUPLICATE = sql`EXISTS (SELECT 1 FROM members o
+	WHERE o.person_id <> m.person_id AND o.household_id <> m.household_id
+		AND ((m.national_id IS NOT NULL AND o.national_id = m.national_id)
+			OR (m.name_key IS NOT NULL AND o.name_key = m.name_key
+				AND o.birth_date = m.birth_date AND o.sex = m.sex)))`;
+
+/**
+ * Remembers the duplicate keys of the members about to be upserted from `import_stage`, so
+ * that the persons they stop matching are re-examined too. Call before the upsert.
+ */
+export async function rememberDuplicateKeys(tx: Tx): Promise<void> {
+	await tx.execute(sql`CREATE TEMP TABLE duplicate_keys ON COMMIT DROP AS
+		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
+}
+
+/**
+ * Re-flags every member sharing a key with the imported rows (before or after the upsert);
+ * returns how many flags changed. Call after the upsert, in the same transaction.
+ */
+export async function flagPossibleDuplicates(tx: Tx): Promise<number> {
+	await tx.execute(sql`INSERT INTO duplicate_keys
+		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
+	const changed = await queryRows<{ person_id: string }>(
+		tx,
+		sql`UPDATE members m SET possible_duplicate = ${HAS_DUPLICATE}
+			WHERE (m.national_id IN (SELECT national_id FROM duplicate_keys WHERE national_id IS NOT NULL)
+				OR (m.name_key, m.birth_date, m.sex) IN
+					(SELECT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL))
+				AND m.possible_duplicate IS DISTINCT FROM ${HAS_DUPLICATE}
+			RETURNING m.person_id`
+	);
+	return changed.length;
+}
+
+/** A pair of possible duplicates, without names or ID numbers (they stay on the server). */
+export interface DuplicatePair {
+	reason: 'national_id' | 'name_birth_sex';
+	first: { person_id: string; household_id: string; village_code: string };
+	second: { person_id: string; household_id: string; village_code: string };
+}
+
+/** Lists the pairs behind the flags, optionally inside one province. */
+export async function listPossibleDuplicatePairs(db: Db, provinceCode?: string): Promise<DuplicatePair[]> {
+	const rows = await queryRows<{
+		reason: DuplicatePair['reason'];
+		a_person: string;
+		a_household: string;
+		a_village: string;
+		b_person: string;
+		b_household: string;
+		b_village: string;
+	}>(
+		db,
+		sql`SELECT CASE WHEN a.national_id = b.national_id THEN 'national_id' ELSE 'name_birth_sex' END AS reason,
+				a.person_id AS a_person, a.household_id AS a_household, ha.village_code AS a_village,
+				b.person_id AS b_person, b.household_id AS b_household, hb.village_code AS b_village
+			FROM members a
+			JOIN members b ON a.person_id < b.person_id AND a.household_id <> b.household_id
+				AND (a.national_id = b.national_id
+					OR (a.name_key = b.name_key AND a.birth_date = b.birth_date AND a.sex = b.sex))
+			JOIN households ha ON ha.household_id = a.household_id
+			JOIN households hb ON hb.household_id = b.household_id
+			WHERE a.possible_duplicate AND b.possible_duplicate
+				${provinceCode ? sql`AND (left(ha.village_code, 2) = ${provinceCode} OR left(hb.village_code, 2) = ${provinceCode})` : sql``}
+			ORDER BY a.person_id, b.person_id`
+	);
+	return rows.map((r) => ({
+		reason: r.reason,
+		first: { person_id: r.a_person, household_id: r.a_household, village_code: r.a_village },
+		second: { person_id: r.b_person, household_id: r.b_household, village_code: r.b_village }
+	}));
+}
