@@ -39,3 +39,18 @@ export function geoLayersDir(): string {
 export function demoDataDir(): string {
 	return resolveFromRoot(process.env.DEMO_DATA_DIR ?? 'data/demo');
 }
+
+/** The drop folder: files placed in `inbox/` are imported, then moved to `processed/` or `failed/`. */
+export function dropFolderDir(): string {
+	return resolveFromRoot(process.env.IMPORT_DROP_DIR ?? 'data/drop');
+}
+
+/** Cron schedule of the drop-folder import (default: every minute). */
+export function dropFolderSchedule(): string {
+	return process.env.IMPORT_DROP_CRON ?? '* * * * *';
+}
+
+/** Cron schedule of the full indicator refresh (default: 02:00 every night). */
+export function refreshSchedule(): string {
+	return process.env.REFRESH_CRON ?? '0 2 * * *';
+}

@@ -43,7 +43,11 @@ export function cellText(value: ExcelJS.CellValue): string {
 		return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
 	}
 	if (typeof value === 'object') {
-		if ('richText' in value) return value.richText.map((part) => part.text).join('').trim();
+		if ('richText' in value)
+			return value.richText
+				.map((part) => part.text)
+				.join('')
+				.trim();
 		if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
 		if ('text' in value) return String(value.text).trim();
 		if ('error' in value) return String(value.error);

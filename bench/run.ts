@@ -1,0 +1,164 @@
+/**
+ * `npm run bench [-- --members N]`: measures the importer and the indicator refresh on real
+ * Postgres, each against a baseline measured in the same run, and prints the figures.
+ *
+ * - import: N `members` rows (default 1,000,000, with their households) through the real
+ *   importer (validation, staging, reference checks, upsert), against a bare server-side
+ *   `COPY` of the same file into an unindexed table;
+ * - refresh: a full refresh of the stored indicators, against a single-pass
+ *   `GROUP BY village` over the households table.
+ *
+ * Needs a Postgres server: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+ * on which it creates and drops a throwaway database. Server-side COPY reads the file from
+ * this machine's /tmp, so the server must run here.
+ */
+import { createWriteStream, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import seedrandom from 'seedrandom';
+import { openDatabase, queryRows } from '../src/lib/server/db';
+import { importFile } from '../src/lib/server/ingest/import-file';
+import { refreshAll } from '../src/lib/server/indicators/refresh';
+import { geoSourceDir } from '../src/lib/server/config';
+
+const { values } = parseArgs({
+	options: { members: { type: 'string', default: '1000000' } }
+});
+const MEMBERS = Number(values.members);
+// Cambodia's mean household size is about 4.3 persons.
+const HOUSEHOLDS = Math.ceil(MEMBERS / 4.3);
+
+const adminUrl =
+	process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `ssdm_bench_${randomBytes(4).toString('hex')}`;
+const work = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-'));
+chmodSync(work, 0o755); // the Postgres server reads the COPY baseline's file from here
+
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+
+async function writeCsv(
+	file: string,
+	header: string,
+	rows: (write: (line: string) => Promise<void>) => Promise<void>
+) {
+	const out = createWriteStream(file);
+	const write = async (line: string) => {
+		if (!out.write(line + '\n')) await once(out, 'drain');
+	};
+	await write(header);
+	await rows(write);
+	out.end();
+	await once(out, 'finish');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en');
+
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const database = await openDatabase({ url: url.toString() });
+const { db } = database;
+
+try {
+	console.log(
+		`SSDM benchmark: ${MEMBERS.toLocaleString('en')} members in ${HOUSEHOLDS.toLocaleString('en')} households, Postgres database ${dbName}\n`
+	);
+	const gazetteer = await importFile(db, path.join(geoSourceDir(), 'gazetteer.csv'), {
+		feed: 'gazetteer'
+	});
+	const villages = (
+		await queryRows<{ code: string }>(
+			db,
+			sql`SELECT code FROM geo_units WHERE level = 'village' ORDER BY code`
+		)
+	).map((r) => r.code);
+	console.log(`gazetteer: ${gazetteer.read} villages loaded`);
+
+	const random = seedrandom('bench');
+	const householdsFile = path.join(work, 'households.csv');
+	const membersFile = path.join(work, 'members.csv');
+	await writeCsv(
+		householdsFile,
+		'household_id,village_code,registered_on,idpoor_level',
+		async (write) => {
+			for (let h = 0; h < HOUSEHOLDS; h++) {
+				const village = villages[Math.floor(random() * villages.length)];
+				const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
+				const idpoor = random() < 0.2 ? (random() < 0.4 ? '1' : '2') : '';
+				await write(
+					`H${h},${village},20${16 + Math.floor(random() * 9)}-0${1 + Math.floor(random() * 9)}-${day},${idpoor}`
+				);
+			}
+		}
+	);
+	await writeCsv(
+		membersFile,
+		'person_id,household_id,sex,birth_date,full_name,national_id,disability,relationship',
+		async (write) => {
+			for (let m = 0; m < MEMBERS; m++) {
+				const household = Math.min(HOUSEHOLDS - 1, Math.floor(m / 4.3));
+				const year = 1930 + Math.floor(random() * 95);
+				const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
+				const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
+				await write(
+					`P${m},H${household},${random() < 0.51 ? 'F' : 'M'},${year}-${month}-${day},Person ${m},${random() < 0.6 ? 100000000000 + m : ''},${random() < 0.04 ? 'yes' : 'no'},member`
+				);
+			}
+		}
+	);
+
+	let start = performance.now();
+	const households = await importFile(db, householdsFile);
+	const householdsMs = performance.now() - start;
+	console.log(
+		`households: ${households.inserted.toLocaleString('en')} rows imported in ${seconds(householdsMs)} s (${rate(households.read, householdsMs)} rows/s)`
+	);
+
+	const rssBefore = process.memoryUsage.rss();
+	peakRss = rssBefore;
+	start = performance.now();
+	const members = await importFile(db, membersFile);
+	const importMs = performance.now() - start;
+	const importPeak = peakRss;
+
+	await db.execute(
+		sql`CREATE UNLOGGED TABLE bench_copy (person_id text, household_id text, sex text, birth_date text, full_name text, national_id text, disability text, relationship text)`
+	);
+	start = performance.now();
+	await db.execute(sql.raw(`COPY bench_copy FROM '${membersFile}' WITH (FORMAT csv, HEADER true)`));
+	const copyMs = performance.now() - start;
+
+	console.log(
+		`\nimport of members (${members.read.toLocaleString('en')} rows, ${members.inserted.toLocaleString('en')} inserted, ${members.rejected} rejected)`
+	);
+	console.log(
+		`  importer:        ${seconds(importMs)} s  ${rate(members.read, importMs)} rows/s  (target ≥ 100,000 rows/s)`
+	);
+	console.log(`  baseline COPY:   ${seconds(copyMs)} s  ${rate(members.read, copyMs)} rows/s`);
+	console.log(`  ratio:           ${(importMs / copyMs).toFixed(2)}× the bare COPY (target ≤ 5×)`);
+	console.log(`  peak RSS:        ${Math.round(importPeak / 2 ** 20)} MB (target < 500 MB)`);
+
+	start = performance.now();
+	await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
+	const groupMs = performance.now() - start;
+	const refresh = await refreshAll(db);
+	console.log(`\nfull refresh (${refresh.periods.length} periods, every level)`);
+	console.log(`  refresh:         ${seconds(refresh.durationMs)} s`);
+	console.log(`  baseline GROUP BY village: ${seconds(groupMs)} s`);
+	console.log(`  ratio:           ${(refresh.durationMs / groupMs).toFixed(1)}× the single pass`);
+} finally {
+	clearInterval(sampler);
+	await database.close();
+	await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+	await admin.end();
+	rmSync(work, { recursive: true, force: true });
+}

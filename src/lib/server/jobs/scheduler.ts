@@ -1,0 +1,74 @@
+/**
+ * Scheduled jobs, run with `cron`: the drop-folder import (then a refresh when it imported
+ * anything) and the nightly full refresh. `npm run jobs` runs them as their own process.
+ * `waitForCompletion` keeps a slow run from overlapping the next tick.
+ */
+import { CronJob } from 'cron';
+import { dropFolderDir, dropFolderSchedule, refreshSchedule } from '../config';
+import type { Db } from '../db';
+import { refreshAll } from '../indicators/refresh';
+import { processDropFolder, type DropOutcome } from '../ingest/drop-folder';
+
+/** Where scheduled jobs report what they did. */
+export type JobLog = (message: string) => void;
+
+function describe(outcome: DropOutcome): string {
+	switch (outcome.status) {
+		case 'imported': {
+			const s = outcome.summary;
+			return `${outcome.file}: read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}`;
+		}
+		case 'already_imported':
+			return `${outcome.file}: already imported as batch ${outcome.batchId}; moved to processed/`;
+		case 'failed':
+			return `${outcome.file}: failed: ${outcome.error}`;
+		case 'waiting':
+			return `${outcome.file}: still changing; next run`;
+	}
+}
+
+/** One drop-folder run: import what is settled, then refresh the indicators if anything landed. */
+export async function runDropFolderJob(
+	db: Db,
+	log: JobLog,
+	dir = dropFolderDir()
+): Promise<DropOutcome[]> {
+	const outcomes = await processDropFolder(db, dir);
+	outcomes.forEach((o) => log(`drop folder: ${describe(o)}`));
+	if (outcomes.some((o) => o.status === 'imported' && o.summary.inserted + o.summary.updated > 0)) {
+		const result = await refreshAll(db);
+		log(
+			`refresh after drop-folder import: ${result.periods.length} periods in ${result.durationMs} ms`
+		);
+	}
+	return outcomes;
+}
+
+/** Starts every scheduled job; returns a function that stops them. */
+export function startScheduler(db: Db, log: JobLog): () => void {
+	const jobs = [
+		CronJob.from({
+			name: 'drop-folder import',
+			cronTime: dropFolderSchedule(),
+			onTick: async () => void (await runDropFolderJob(db, log)),
+			waitForCompletion: true,
+			errorHandler: (error) => log(`drop folder: error: ${(error as Error).message}`),
+			start: true
+		}),
+		CronJob.from({
+			name: 'nightly refresh',
+			cronTime: refreshSchedule(),
+			onTick: async () => {
+				const result = await refreshAll(db);
+				log(`nightly refresh: ${result.periods.length} periods in ${result.durationMs} ms`);
+			},
+			waitForCompletion: true,
+			errorHandler: (error) => log(`nightly refresh: error: ${(error as Error).message}`),
+			start: true
+		})
+	];
+	log(
+		`scheduler started: drop folder ${dropFolderDir()} (${dropFolderSchedule()}), refresh (${refreshSchedule()})`
+	);
+	return () => jobs.forEach((job) => job.stop());
+}
