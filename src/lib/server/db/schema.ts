@@ -307,3 +307,4 @@ export const refreshRuns = pgTable('refresh_runs', {
 	periods: jsonb('periods').$type<string[]>().notNull().default([]),
 	error: text('error')
 });
+export * from './schema-auth';

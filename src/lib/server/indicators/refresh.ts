@@ -33,8 +33,17 @@ async function firstDataYear(db: Db): Promise<number> {
 	return Math.max(SSDM_FIRST_YEAR, row?.year ?? SSDM_FIRST_YEAR);
 }
 
+// Refreshes in one process run one after another: two at once would fight over the same rows.
+let queue: Promise<unknown> = Promise.resolve();
+
 /** Recomputes every stored indicator for the years since the first data and the last 12 months. */
-export async function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
+export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
+	const run = queue.then(() => refreshNow(db, options));
+	queue = run.catch(() => undefined);
+	return run;
+}
+
+async function refreshNow(db: Db, options: RefreshOptions): Promise<RefreshResult> {
 	const today = options.today ?? new Date().toISOString().slice(0, 10);
 	const startedAt = new Date();
 	const periods: Period[] = refreshPeriods(today, await firstDataYear(db));

@@ -58,8 +58,11 @@ export interface ImportOptions {
 	importedBy?: string;
 	/** `YYYY-MM-DD` against which "in the future" is judged; default today (UTC). */
 	today?: string;
-	/** Called with the number of rows read so far, after every staged batch. */
-	onProgress?: (rowsRead: number) => void;
+	/**
+	 * Called after every staged batch with the rows read so far and, for CSV, the share of
+	 * the file read (0–1).
+	 */
+	onProgress?: (rowsRead: number, fractionRead: number | undefined) => void;
 }
 
 // Rows staged per INSERT: large enough to amortise a round trip, small enough that a batch
@@ -357,7 +360,7 @@ export async function importFile(
 				await flushStage(tx, feed, rowNumbers, columns);
 				rowNumbers = [];
 				columns = feed.columns.map(() => []);
-				options.onProgress?.(summary.read);
+				options.onProgress?.(summary.read, source.fractionRead());
 			};
 			try {
 				for await (const cells of source.rows) {

@@ -3,7 +3,7 @@
  * first sheet of an XLSX workbook. Both are streamed, so file size does not bound memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 
@@ -11,6 +11,8 @@ import ExcelJS from 'exceljs';
 export interface RowSource {
 	rows: AsyncIterable<string[]>;
 	checksum(): string;
+	/** Share of the file read so far (0–1), where the format allows knowing it. */
+	fractionRead(): number | undefined;
 }
 
 /** Whether a file name is one of the formats the importer reads. */
@@ -20,18 +22,27 @@ export function isImportFile(fileName: string): boolean {
 
 function hashWhileReading(filePath: string) {
 	const hash = createHash('sha256');
+	const size = statSync(filePath).size;
+	let bytes = 0;
 	const input = createReadStream(filePath);
-	input.on('data', (chunk) => hash.update(chunk));
-	return { input, checksum: () => hash.digest('hex') };
+	input.on('data', (chunk) => {
+		hash.update(chunk);
+		bytes += chunk.length;
+	});
+	return {
+		input,
+		checksum: () => hash.digest('hex'),
+		fractionRead: () => (size === 0 ? 1 : bytes / size)
+	};
 }
 
 function readCsv(filePath: string): RowSource {
-	const { input, checksum } = hashWhileReading(filePath);
+	const { input, checksum, fractionRead } = hashWhileReading(filePath);
 	const parser = input.pipe(
 		parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true })
 	);
 	input.on('error', (error) => parser.destroy(error));
-	return { rows: parser as AsyncIterable<string[]>, checksum };
+	return { rows: parser as AsyncIterable<string[]>, checksum, fractionRead };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -88,7 +99,8 @@ function readXlsx(filePath: string): RowSource {
 		yield* xlsxRows(filePath);
 		await done;
 	}
-	return { rows: rows(), checksum };
+	// The checksum stream runs ahead of the workbook reader, so its position says nothing.
+	return { rows: rows(), checksum, fractionRead: () => undefined };
 }
 
 /** Opens a CSV or XLSX file by its extension. */

@@ -53,7 +53,10 @@ export interface DuplicatePair {
 }
 
 /** Lists the pairs behind the flags, optionally inside one province. */
-export async function listPossibleDuplicatePairs(db: Db, provinceCode?: string): Promise<DuplicatePair[]> {
+export async function listPossibleDuplicatePairs(
+	db: Db,
+	provinceCode?: string
+): Promise<DuplicatePair[]> {
 	const rows = await queryRows<{
 		reason: DuplicatePair['reason'];
 		a_person: string;
