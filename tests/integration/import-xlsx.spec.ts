@@ -32,7 +32,10 @@ describe('XLSX import', () => {
 	let dir: string;
 
 	beforeAll(async () => {
-		[csvDb, xlsxDb] = await Promise.all([createTestDatabase('pglite'), createTestDatabase('pglite')]);
+		[csvDb, xlsxDb] = await Promise.all([
+			createTestDatabase('pglite'),
+			createTestDatabase('pglite')
+		]);
 		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-xlsx-'));
 		writeFileSync(path.join(dir, 'gazetteer.csv'), GAZETTEER);
 		for (const db of [csvDb, xlsxDb]) await importFile(db.db, path.join(dir, 'gazetteer.csv'));
@@ -75,7 +78,12 @@ describe('XLSX import', () => {
 		);
 		expect(b).toEqual(a);
 		expect(a).toEqual([
-			{ household_id: 'H1', village_code: '17010101', registered_on: '2024-01-10', idpoor_level: 1 },
+			{
+				household_id: 'H1',
+				village_code: '17010101',
+				registered_on: '2024-01-10',
+				idpoor_level: 1
+			},
 			{ household_id: 'H4', village_code: '17010101', registered_on: '2024-04-04', idpoor_level: 2 }
 		]);
 	});

@@ -207,11 +207,18 @@ P6,H1,F,1999-09-09,Third Person,123456789012
 			['name_birth_sex', 'P2', 'P5'],
 			['national_id', 'P4', 'P6']
 		]);
-		expect(pairs[0]!.first).toEqual({ person_id: 'P1', household_id: 'H1', village_code: '17010101' });
+		expect(pairs[0]!.first).toEqual({
+			person_id: 'P1',
+			household_id: 'H1',
+			village_code: '17010101'
+		});
 
-		const fix = write('fix_members.csv', `person_id,household_id,sex,birth_date,national_id
+		const fix = write(
+			'fix_members.csv',
+			`person_id,household_id,sex,birth_date,national_id
 P4,H2,M,1970-02-02,999999999999
-`);
+`
+		);
 		const fixed = await importFile(database.db, fix, { today: '2026-01-15' });
 		expect([fixed.updated, fixed.duplicatesFlagged]).toEqual([1, 3]);
 		expect(await flagged()).toEqual(['P2', 'P5']);
