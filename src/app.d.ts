@@ -1,8 +1,13 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { AuthUser } from '$lib/server/auth/sessions';
+
 declare global {
 	namespace App {
 		// interface Error {}
-		// interface Locals {}
+		interface Locals {
+			/** The signed-in user, set by `hooks.server.ts`; null for the public. */
+			user: AuthUser | null;
+		}
 		// interface PageData {}
 		// interface PageState {}
 		// interface Platform {}

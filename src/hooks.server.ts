@@ -1,0 +1,32 @@
+/**
+ * Puts the signed-in user (or null) on `event.locals.user` for every request, from the session
+ * cookie. SvelteKit's CSRF check (form posts must come from this origin) stays on: it is the
+ * default and is not configured away in svelte.config.js.
+ */
+import type { Handle } from '@sveltejs/kit';
+import { getAppDatabase } from '$lib/server/db';
+import {
+	deleteSessionCookie,
+	SESSION_COOKIE,
+	setSessionCookie,
+	validateSessionToken
+} from '$lib/server/auth/sessions';
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	// Anonymous requests (most public traffic) never touch the database here.
+	if (token) {
+		const secure = event.url.protocol === 'https:';
+		const { db } = await getAppDatabase();
+		const validation = await validateSessionToken(db, token);
+		if (!validation) {
+			deleteSessionCookie(event.cookies, secure);
+		} else {
+			event.locals.user = validation.user;
+			if (validation.renewed)
+				setSessionCookie(event.cookies, token, validation.session.expiresAt, secure);
+		}
+	}
+	return resolve(event);
+};

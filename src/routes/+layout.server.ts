@@ -1,0 +1,11 @@
+import type { LayoutServerLoad } from './$types';
+
+/** The signed-in user for the header (fields picked, so nothing more reaches the browser). */
+export const load: LayoutServerLoad = ({ locals }) => {
+	const user = locals.user;
+	return {
+		user: user
+			? { id: user.id, username: user.username, role: user.role, provinces: user.provinces }
+			: null
+	};
+};

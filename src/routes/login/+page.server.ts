@@ -1,0 +1,38 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { safeNextPath } from '$lib/server/auth/guard';
+import { logIn } from '$lib/server/auth/login';
+import { loginLimiter } from '$lib/server/auth/rate-limit';
+import { setSessionCookie } from '$lib/server/auth/sessions';
+import { getAppDatabase } from '$lib/server/db';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const next = safeNextPath(url.searchParams.get('next'));
+	if (locals.user) redirect(303, next);
+	return { next };
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies, url, getClientAddress }) => {
+		const form = await request.formData();
+		const username = String(form.get('username') ?? '');
+		const password = String(form.get('password') ?? '');
+		const { db } = await getAppDatabase();
+		const outcome = await logIn(db, loginLimiter, {
+			username,
+			password,
+			address: getClientAddress()
+		});
+		if (!outcome.ok) {
+			const minutes =
+				outcome.reason === 'throttled' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0;
+			const message =
+				outcome.reason === 'throttled'
+					? `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+					: 'Wrong username or password.';
+			return fail(outcome.reason === 'throttled' ? 429 : 400, { username, message });
+		}
+		setSessionCookie(cookies, outcome.token, outcome.expiresAt, url.protocol === 'https:');
+		redirect(303, safeNextPath(String(form.get('next') ?? '')));
+	}
+};
