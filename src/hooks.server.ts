@@ -4,13 +4,19 @@
  * default and is not configured away in svelte.config.js.
  */
 import type { Handle } from '@sveltejs/kit';
-import { getAppDatabase } from '$lib/server/db';
+import { appDatabaseOpened, getAppDatabase } from '$lib/server/db';
 import {
 	deleteSessionCookie,
 	SESSION_COOKIE,
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+
+// adapter-node emits this on SIGINT/SIGTERM once in-flight requests are done: close the pool
+// (or the embedded database) so the process exits promptly and PGlite flushes to disk.
+process.once('sveltekit:shutdown', async () => {
+	if (appDatabaseOpened()) await (await getAppDatabase()).close();
+});
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;

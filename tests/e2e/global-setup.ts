@@ -23,6 +23,8 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		/** Origin of the server under test, e.g. `http://127.0.0.1:41234`. */
 		baseUrl: string;
+		/** An admin account created for the tests. */
+		admin: { username: string; password: string };
 	}
 }
 
@@ -202,6 +204,15 @@ export default async function setup(project: TestProject) {
 		);
 		await step('npm run import', () => npm('import', env.DEMO_DATA_DIR!));
 		await step('npm run refresh (indicators)', () => npm('refresh'));
+		const admin = { username: 'e2e-admin', password: randomBytes(12).toString('hex') };
+		await step('npm run user:create-admin', () =>
+			run(
+				'npm',
+				['run', '--silent', 'user:create-admin', '--', '--username', admin.username],
+				{ ...env, SSDM_ADMIN_PASSWORD: admin.password },
+				logs('create-admin')
+			)
+		);
 		if (
 			process.env.E2E_SKIP_BUILD === '1' &&
 			existsSync(path.join(PROJECT_ROOT, 'build/index.js'))
@@ -230,6 +241,7 @@ export default async function setup(project: TestProject) {
 		log(`server pid ${server.pid} ready; its log is ${serverLog}`);
 
 		project.provide('baseUrl', baseUrl);
+		project.provide('admin', admin);
 		return teardown;
 	} catch (error) {
 		await teardown();

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { importFile, ImportFileError } from '../../src/lib/server/ingest/import-file';
+import { batchRejections } from '../../src/lib/server/ingest/history';
+import { rejectionsCsv } from '../../src/lib/server/ingest/rejections-csv';
 import { listPossibleDuplicatePairs } from '../../src/lib/server/registry/members';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -126,6 +128,11 @@ describe.each(DATABASE_KINDS)('importer on %s', (kind) => {
 				WHERE b.feed = 'households' ORDER BY r.row_number`
 		);
 		expect(stored.map((r) => r.row_number)).toEqual([3, 4, 5]);
+		// Downloaded later, they keep the file's own column order (a jsonb object would not).
+		const csv = rejectionsCsv(await batchRejections(database.db, summaries[1]!.batchId!));
+		expect(csv.split('\n')[0]).toBe(
+			'registered_on,household_id,village_code,idpoor_level,office_code,note,error_column,error'
+		);
 	});
 
 	it('re-importing the same file changes nothing; a corrected row is updated', async () => {

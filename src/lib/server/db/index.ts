@@ -63,6 +63,11 @@ export async function queryRows<T>(
 
 let appDatabase: Promise<Database> | undefined;
 
+/** Whether the web app has opened its database (so shutdown knows whether to close it). */
+export function appDatabaseOpened(): boolean {
+	return appDatabase !== undefined;
+}
+
 /**
  * The web app's database, opened once per process on first use. A connection pool is shared
  * process state by design; it holds no per-user data.

@@ -263,7 +263,8 @@ export const importRejections = pgTable(
 		rowNumber: integer('row_number').notNull(),
 		errorColumn: text('error_column').notNull(),
 		error: text('error').notNull(),
-		row: jsonb('row').$type<Record<string, string>>().notNull()
+		/** The original cells as [column, value] pairs: a jsonb object would lose their order. */
+		row: jsonb('row').$type<[string, string][]>().notNull()
 	},
 	(t) => [primaryKey({ columns: [t.batchId, t.rowNumber] })]
 );

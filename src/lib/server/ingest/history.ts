@@ -32,6 +32,6 @@ export async function batchRejections(db: Db, id: number): Promise<Rejection[]> 
 		rowNumber: r.rowNumber,
 		column: r.errorColumn,
 		error: r.error,
-		row: r.row
+		row: Object.fromEntries(r.row)
 	}));
 }

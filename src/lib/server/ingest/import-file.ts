@@ -449,7 +449,7 @@ export async function importFile(
 						rowNumber: r.rowNumber,
 						errorColumn: r.column,
 						error: r.error,
-						row: r.row
+						row: Object.entries(r.row)
 					}))
 				);
 			}

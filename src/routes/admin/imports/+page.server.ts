@@ -1,0 +1,40 @@
+import { fail } from '@sveltejs/kit';
+import path from 'node:path';
+import { requireRole } from '$lib/server/auth/guard';
+import { PROJECT_ROOT } from '$lib/server/config';
+import { getAppDatabase } from '$lib/server/db';
+import { refreshAll } from '$lib/server/indicators/refresh';
+import { listBatches } from '$lib/server/ingest/history';
+import { startUploadJob, uploadProblems } from '$lib/server/ingest/upload-jobs';
+import type { Actions, PageServerLoad } from './$types';
+
+// Uploaded files wait here while they are imported; each job deletes its folder when done.
+const UPLOAD_DIR = path.join(PROJECT_ROOT, 'data/work/uploads');
+
+export const load: PageServerLoad = async ({ locals }) => {
+	requireRole(locals, 'admin');
+	const { db } = await getAppDatabase();
+	return { batches: await listBatches(db) };
+};
+
+export const actions: Actions = {
+	upload: async ({ locals, request }) => {
+		const admin = requireRole(locals, 'admin');
+		const form = await request.formData();
+		const files = form.getAll('files').filter((f): f is File => f instanceof File && f.size > 0);
+		const uploaded = await Promise.all(
+			files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
+		);
+		const problems = uploadProblems(uploaded);
+		if (problems.length > 0) return fail(400, { problems });
+		const { db } = await getAppDatabase();
+		const job = await startUploadJob(db, admin.username, uploaded, UPLOAD_DIR, (finished) => {
+			const changed = finished.files.some(
+				(f) => f.counts && f.counts.inserted + f.counts.updated > 0
+			);
+			// The indicators follow the registry; a failed refresh is recorded in refresh_runs.
+			if (changed) refreshAll(db).catch(() => undefined);
+		});
+		return { jobId: job.id };
+	}
+};
