@@ -116,4 +116,18 @@ describe('uploading an import file', () => {
 		expect(first.slice(4, 9)).toEqual(['5', '2', '0', '0', '3']);
 		expect(watched.errors).toEqual([]);
 	});
+
+	it('lists the demo registry’s possible duplicates without names or ID numbers', async () => {
+		const { page } = watched;
+		await page.goto('/data-quality');
+		const rows = page.getByTestId('duplicate-pairs').locator('tbody tr');
+		await rows.first().waitFor();
+		// The demo generator plants exactly 3 shared national IDs and 3 name/birth/sex matches.
+		const reasons = await rows.locator('td:first-child').allTextContents();
+		expect(reasons.filter((r) => r === 'Same national ID')).toHaveLength(3);
+		expect(reasons.filter((r) => r === 'Same name, birth date and sex')).toHaveLength(3);
+		// Every cell is a reason, a person or household id or a village code: no name, no ID number.
+		const cells = await rows.locator('td').allTextContents();
+		expect(cells.filter((c) => !/^(Same .+|P\d+|H\d+|\d{8})$/.test(c))).toEqual([]);
+	});
 });
