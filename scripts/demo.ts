@@ -7,6 +7,7 @@
  * Options: `--households N` (default 50000), `--seed S` (default 1), `--no-start`.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -86,28 +87,44 @@ const markerContent = JSON.stringify({
 const imported = existsSync(marker) && readFileSync(marker, 'utf8') === markerContent;
 
 await step('import demo data and compute indicators', imported, async () => {
-	await run('import', [dataDir]).catch((error) => {
-		// A file the importer refused entirely stops the demo; rejected rows alone do not.
-		throw error;
-	});
+	// A file the importer refused entirely stops the demo; rejected rows alone do not.
+	await run('import', [dataDir]);
 	await run('refresh');
 	mkdirSync(markerDir, { recursive: true });
 	writeFileSync(marker, markerContent);
 });
+
+// A demo admin account, so the import, users and data-quality pages can be tried at once.
+// Its password is random, printed, and kept beside the database (git-ignored).
+const adminFile = path.join(markerDir, 'demo-admin.json');
+await step('demo admin account', existsSync(adminFile), async () => {
+	const password = randomBytes(9).toString('base64url');
+	process.env.SSDM_ADMIN_PASSWORD = password;
+	await run('user:create-admin', ['--username', 'admin', '--reset']);
+	delete process.env.SSDM_ADMIN_PASSWORD;
+	mkdirSync(markerDir, { recursive: true });
+	writeFileSync(adminFile, JSON.stringify({ username: 'admin', password }));
+});
+const demoAdmin = JSON.parse(readFileSync(adminFile, 'utf8')) as {
+	username: string;
+	password: string;
+};
 
 const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 const built = existsSync('build/index.js') && newestMtime(['build']) > newestMtime(sources);
 await step('build the web app', built, () => run('build'));
 
 if (values['no-start']) {
-	console.log(`demo ready in ${elapsed()}`);
+	console.log(`demo ready in ${elapsed()}; admin: ${demoAdmin.username} / ${demoAdmin.password}`);
 } else {
 	const port = process.env.PORT ?? '3000';
 	const host = process.env.HOST ?? '127.0.0.1';
 	console.log(`demo ready in ${elapsed()}; starting the portal at http://${host}:${port}/`);
+	console.log(`admin pages: log in as ${demoAdmin.username} / ${demoAdmin.password}`);
 	const server = spawn(process.execPath, ['build/index.js'], {
 		stdio: 'inherit',
-		env: { ...process.env, PORT: port, HOST: host }
+		// Uploads of commune spreadsheets exceed adapter-node's 512 kB default body limit.
+		env: { BODY_SIZE_LIMIT: '200M', ...process.env, PORT: port, HOST: host }
 	});
 	const stop = () => server.kill('SIGTERM');
 	process.on('SIGINT', stop);
