@@ -10,6 +10,7 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CODE_LENGTH, GEO_LEVELS, type GeoLevel } from '../src/lib/server/geo/layers';
+import { GAZETTEER_COLUMNS } from '../src/lib/server/ingest/feeds';
 
 /** A source file that cannot be used; the message starts with the file name. */
 export class GeoSourceError extends Error {
@@ -31,22 +32,6 @@ export const GAZETTEER_FILE = 'gazetteer.csv';
 
 /** Optional: which polygon covers each gazetteer commune that has none of its own. */
 export const COVERAGE_FILE = 'communes_without_polygon.csv';
-
-/** Gazetteer columns the pipeline needs; others (e.g. lat, lon) are ignored. */
-export const GAZETTEER_COLUMNS = [
-	'province_code',
-	'province_en',
-	'province_km',
-	'district_code',
-	'district_en',
-	'district_km',
-	'commune_code',
-	'commune_en',
-	'commune_km',
-	'village_code',
-	'village_en',
-	'village_km'
-] as const;
 
 /** A province, district or commune of the gazetteer. */
 export interface GazetteerUnit {

@@ -11,7 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { demoDataDir, geoLayersDir, pgliteDir, databaseUrl } from '../src/lib/server/config';
+import {
+	databaseUrl,
+	demoDataDir,
+	dropFolderDir,
+	geoLayersDir,
+	pgliteDir
+} from '../src/lib/server/config';
 
 const { values } = parseArgs({
 	options: {
@@ -121,10 +127,12 @@ if (values['no-start']) {
 	const host = process.env.HOST ?? '127.0.0.1';
 	console.log(`demo ready in ${elapsed()}; starting the portal at http://${host}:${port}/`);
 	console.log(`admin pages: log in as ${demoAdmin.username} / ${demoAdmin.password}`);
+	console.log(`drop folder: put import files in ${path.join(dropFolderDir(), 'inbox')}`);
 	const server = spawn(process.execPath, ['build/index.js'], {
 		stdio: 'inherit',
 		// Uploads of commune spreadsheets exceed adapter-node's 512 kB default body limit.
-		env: { BODY_SIZE_LIMIT: '200M', ...process.env, PORT: port, HOST: host }
+		// The embedded database admits one process, so the server runs the scheduled jobs too.
+		env: { BODY_SIZE_LIMIT: '200M', RUN_JOBS: 'in-process', ...process.env, PORT: port, HOST: host }
 	});
 	const stop = () => server.kill('SIGTERM');
 	process.on('SIGINT', stop);

@@ -3,7 +3,8 @@
  * cookie. SvelteKit's CSRF check (form posts must come from this origin) stays on: it is the
  * default and is not configured away in svelte.config.js.
  */
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { startScheduler } from '$lib/server/jobs/scheduler';
 import { appDatabaseOpened, getAppDatabase } from '$lib/server/db';
 import {
 	deleteSessionCookie,
@@ -11,6 +12,18 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+
+/**
+ * With RUN_JOBS=in-process the server also runs the scheduled jobs (drop folder, nightly
+ * refresh). The embedded PGlite database admits one process, so the demo runs them here;
+ * with Postgres, run `npm run jobs` as its own process instead.
+ */
+export const init: ServerInit = async () => {
+	if (process.env.RUN_JOBS !== 'in-process') return;
+	const { db } = await getAppDatabase();
+	const stop = startScheduler(db, (message) => console.log(`[jobs] ${message}`));
+	process.once('sveltekit:shutdown', stop);
+};
 
 // adapter-node emits this on SIGINT/SIGTERM once in-flight requests are done: close the pool
 // (or the embedded database) so the process exits promptly and PGlite flushes to disk.

@@ -7,101 +7,17 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { FEEDS as CONTRACT, FEED_ORDER, type FeedName } from '../../src/lib/server/ingest/feeds';
 
-/** Every feed's columns, in the order the demo files write them. */
-export const FEED_COLUMNS = {
-	gazetteer: [
-		'province_code',
-		'province_en',
-		'province_km',
-		'district_code',
-		'district_en',
-		'district_km',
-		'commune_code',
-		'commune_en',
-		'commune_km',
-		'village_code',
-		'village_en',
-		'village_km',
-		'lat',
-		'lon'
-	],
-	population: [
-		'geo_code',
-		'year',
-		'households',
-		'persons',
-		'persons_female',
-		'persons_0_17',
-		'persons_60_plus'
-	],
-	offices: [
-		'office_code',
-		'level',
-		'geo_code',
-		'opened_on',
-		'closed_on',
-		'staff_count',
-		'staff_trained'
-	],
-	programmes: [
-		'programme_code',
-		'name_en',
-		'name_km',
-		'ministry',
-		'kind',
-		'unit',
-		'target',
-		'life_cycle'
-	],
-	households: ['household_id', 'village_code', 'registered_on', 'idpoor_level', 'office_code'],
-	members: [
-		'person_id',
-		'household_id',
-		'sex',
-		'birth_date',
-		'full_name',
-		'national_id',
-		'disability',
-		'relationship'
-	],
-	applications: [
-		'application_id',
-		'programme_code',
-		'household_id',
-		'person_id',
-		'office_code',
-		'applied_on',
-		'status',
-		'decided_on'
-	],
-	enrolments: [
-		'enrolment_id',
-		'programme_code',
-		'household_id',
-		'person_id',
-		'enrolled_on',
-		'exited_on'
-	],
-	benefits: ['benefit_id', 'enrolment_id', 'period', 'delivered_on', 'amount_khr', 'kind'],
-	appeals: [
-		'appeal_id',
-		'household_id',
-		'programme_code',
-		'village_code',
-		'lodged_on',
-		'channel',
-		'category',
-		'status',
-		'resolved_on'
-	]
-} as const satisfies Record<string, readonly string[]>;
+/** Every feed's columns, exactly as the portal's import contract lists them. */
+export const FEED_COLUMNS = {} as Record<FeedName, readonly string[]>;
+for (const feed of FEED_ORDER) FEED_COLUMNS[feed] = CONTRACT[feed].columns.map((c) => c.name);
 
-/** A feed name; its file is `<feed>.csv`. */
-export type Feed = keyof typeof FEED_COLUMNS;
+/** A feed of the contract. */
+export type Feed = FeedName;
 
-/** The feeds in the order they are written (and should be imported). */
-export const FEEDS = Object.keys(FEED_COLUMNS) as Feed[];
+/** The feeds, in dependency order. */
+export const FEEDS: readonly Feed[] = FEED_ORDER;
 
 /** Somewhere rows can be added. */
 export interface RowSink {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { GAZETTEER_COLUMNS } from '../../src/lib/server/ingest/feeds';
 
 /** A geo source that is missing or malformed; the message names the file. */
 export class GeoDataError extends Error {
@@ -21,22 +22,6 @@ export const GAZETTEER_FILE = 'gazetteer.csv';
 
 /** The 2011 family counts file name in the geo directory. */
 export const FAMILIES_FILE = 'commune_families_2011.csv';
-
-/** The gazetteer's columns, in the order the demo `gazetteer.csv` repeats them. */
-export const GAZETTEER_COLUMNS = [
-	'province_code',
-	'province_en',
-	'province_km',
-	'district_code',
-	'district_en',
-	'district_km',
-	'commune_code',
-	'commune_en',
-	'commune_km',
-	'village_code',
-	'village_en',
-	'village_km'
-] as const;
 
 const FAMILIES_COLUMNS = ['commune_code', 'families', 'gazetteer_code'] as const;
 

@@ -16,6 +16,8 @@ export const DATABASE_KINDS: DatabaseKind[] = process.env.TEST_DATABASE_ADMIN_UR
 
 /** A migrated, empty database and the means to drop it. */
 export interface TestDatabase extends Database {
+	/** The connection string, for a Postgres database (child processes connect with it). */
+	url?: string;
 	drop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 	const database = await openDatabase({ url: url.toString() });
 	return {
 		...database,
+		url: url.toString(),
 		drop: async () => {
 			await database.close();
 			const client = new pg.Client({ connectionString: adminUrl });

@@ -110,6 +110,22 @@ const ref = (column: string, table: string, key: string, noun: string): Referenc
 	noun
 });
 
+/** The gazetteer's code and name columns, shared with the geo pipeline and the demo generator. */
+export const GAZETTEER_COLUMNS = [
+	'province_code',
+	'province_en',
+	'province_km',
+	'district_code',
+	'district_en',
+	'district_km',
+	'commune_code',
+	'commune_en',
+	'commune_km',
+	'village_code',
+	'village_en',
+	'village_km'
+] as const;
+
 /** Every feed of §3. Column names are lower case; headers are matched case-insensitively. */
 export const FEEDS: Record<FeedName, FeedSpec> = {
 	gazetteer: {
@@ -117,18 +133,9 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		table: 'geo_units',
 		key: ['village_code'],
 		columns: [
-			geo('province_code', 'province'),
-			text('province_en'),
-			text('province_km'),
-			geo('district_code', 'district'),
-			text('district_en'),
-			text('district_km'),
-			geo('commune_code', 'commune'),
-			text('commune_en'),
-			text('commune_km'),
-			geo('village_code', 'village'),
-			text('village_en'),
-			text('village_km'),
+			...GAZETTEER_COLUMNS.map((name) =>
+				name.endsWith('_code') ? geo(name, name.slice(0, -5) as GeoLevel) : text(name)
+			),
 			{ name: 'lat', type: { kind: 'number' }, required: false, sqlType: 'double precision' },
 			{ name: 'lon', type: { kind: 'number' }, required: false, sqlType: 'double precision' }
 		],
