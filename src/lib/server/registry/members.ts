@@ -8,13 +8,6 @@ import { queryRows, type Db } from '../db';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/** Whether a member has a possible duplicate in another household (SQL over alias `m`). */
-const HAS_DUPLICATE = sql`EXISTS (SELECT 1 FROM members o
-	WHERE o.person_id <> m.person_id AND o.household_id <> m.household_id
-		AND ((m.national_id IS NOT NULL AND o.national_id = m.national_id)
-			OR (m.name_key IS NOT NULL AND o.name_key = m.name_key
-				AND o.birth_date = m.birth_date AND o.sex = m.sex)))`;
-
 /**
  * Remembers the duplicate keys of the members about to be upserted from `import_stage`, so
  * that the persons they stop matching are re-examined too. Call before the upsert.
@@ -33,13 +26,38 @@ export async function flagPossibleDuplicates(tx: Tx): Promise<number> {
 	await tx.execute(sql`INSERT INTO duplicate_keys
 		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
 		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
+	// Set-based: a key shared across two or more households makes every holder a possible
+	// duplicate (each has a partner in another household). Per-person EXISTS probes over an OR
+	// of two keys cannot use the indexes and take hours on a national file.
 	const changed = await queryRows<{ person_id: string }>(
 		tx,
-		sql`UPDATE members m SET possible_duplicate = ${HAS_DUPLICATE}
-			WHERE (m.national_id IN (SELECT national_id FROM duplicate_keys WHERE national_id IS NOT NULL)
-				OR (m.name_key, m.birth_date, m.sex) IN
-					(SELECT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL))
-				AND m.possible_duplicate IS DISTINCT FROM ${HAS_DUPLICATE}
+		sql`WITH affected AS (
+				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+				WHERE m.national_id IN (SELECT national_id FROM duplicate_keys WHERE national_id IS NOT NULL)
+				UNION
+				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+				JOIN (SELECT DISTINCT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL) k
+					ON k.name_key = m.name_key AND k.birth_date = m.birth_date AND k.sex = m.sex
+				UNION
+				-- the imported persons themselves, whose keys may now be empty
+				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+				WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)
+			), shared_ids AS (
+				SELECT national_id FROM members
+				WHERE national_id IN (SELECT national_id FROM affected)
+				GROUP BY national_id HAVING count(DISTINCT household_id) > 1
+			), shared_names AS (
+				SELECT name_key, birth_date, sex FROM members
+				WHERE (name_key, birth_date, sex) IN (SELECT name_key, birth_date, sex FROM affected)
+				GROUP BY name_key, birth_date, sex HAVING count(DISTINCT household_id) > 1
+			), flags AS (
+				SELECT a.person_id,
+					(a.national_id IN (SELECT national_id FROM shared_ids)
+						OR (a.name_key, a.birth_date, a.sex) IN (SELECT * FROM shared_names)) IS TRUE AS duplicate
+				FROM affected a
+			)
+			UPDATE members m SET possible_duplicate = f.duplicate FROM flags f
+			WHERE m.person_id = f.person_id AND m.possible_duplicate IS DISTINCT FROM f.duplicate
 			RETURNING m.person_id`
 	);
 	return changed.length;
