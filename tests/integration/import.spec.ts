@@ -223,7 +223,7 @@ P6,H1,F,1999-09-09,Third Person,123456789012
 		const fix = write(
 			'fix_members.csv',
 			`person_id,household_id,sex,birth_date,national_id
-P4,H2,M,1970-02-02,999999999999
+P4,H2,M,1970-02-02,
 `
 		);
 		const fixed = await importFile(database.db, fix, { today: '2026-01-15' });
