@@ -69,7 +69,7 @@ const dataDir = demoDataDir();
 const manifestPath = path.join(dataDir, 'manifest.json');
 const wanted = { households: Number(values.households), seed: Number(values.seed) };
 const manifest = existsSync(manifestPath)
-	? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { households: number; seed: number })
+	? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { households: number; seed: string })
 	: undefined;
 
 await step('map layers', existsSync(path.join(geoLayersDir(), 'province.geojson')), () =>
@@ -78,7 +78,7 @@ await step('map layers', existsSync(path.join(geoLayersDir(), 'province.geojson'
 
 await step(
 	`demo data (${wanted.households} households, seed ${wanted.seed})`,
-	manifest?.households === wanted.households && manifest?.seed === wanted.seed,
+	manifest?.households === wanted.households && manifest?.seed === String(wanted.seed),
 	() => run('demo:data', ['--households', String(wanted.households), '--seed', String(wanted.seed)])
 );
 
@@ -132,7 +132,16 @@ if (values['no-start']) {
 		stdio: 'inherit',
 		// Uploads of commune spreadsheets exceed adapter-node's 512 kB default body limit.
 		// The embedded database admits one process, so the server runs the scheduled jobs too.
-		env: { BODY_SIZE_LIMIT: '200M', RUN_JOBS: 'in-process', ...process.env, PORT: port, HOST: host }
+		// ORIGIN: adapter-node cannot tell http from https by itself, and SvelteKit's CSRF check
+		// refuses form posts whose origin does not match.
+		env: {
+			BODY_SIZE_LIMIT: '200M',
+			RUN_JOBS: 'in-process',
+			ORIGIN: `http://${host}:${port}`,
+			...process.env,
+			PORT: port,
+			HOST: host
+		}
 	});
 	const stop = () => server.kill('SIGTERM');
 	process.on('SIGINT', stop);
