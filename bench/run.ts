@@ -145,6 +145,7 @@ try {
 	);
 	console.log(`  baseline COPY:   ${seconds(copyMs)} s  ${rate(members.read, copyMs)} rows/s`);
 	console.log(`  ratio:           ${(importMs / copyMs).toFixed(2)}× the bare COPY (target ≤ 5×)`);
+	console.log(`  phases (ms):     ${JSON.stringify(members.phasesMs)}`);
 	console.log(`  peak RSS:        ${Math.round(importPeak / 2 ** 20)} MB (target < 500 MB)`);
 
 	start = performance.now();

@@ -222,12 +222,14 @@ P6,H1,F,1999-09-09,Third Person,123456789012
 
 		const fix = write(
 			'fix_members.csv',
-			`person_id,household_id,sex,birth_date,national_id
-P4,H2,M,1970-02-02,
+			// P4 loses its keys; P2 gains an ID of its own but still shares its name with P5.
+			`person_id,household_id,sex,birth_date,full_name,national_id
+P4,H2,M,1970-02-02,,
+P2,H1,M,2015-06-30,Chan Vibol,555555555555
 `
 		);
 		const fixed = await importFile(database.db, fix, { today: '2026-01-15' });
-		expect([fixed.updated, fixed.duplicatesFlagged]).toEqual([1, 3]);
+		expect([fixed.updated, fixed.duplicatesFlagged]).toEqual([2, 3]);
 		expect(await flagged()).toEqual(['P2', 'P5']);
 	});
 

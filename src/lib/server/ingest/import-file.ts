@@ -42,6 +42,8 @@ export interface ImportSummary {
 	warnings: string[];
 	rejections: Rejection[];
 	durationMs: number;
+	/** Time spent per phase (read and stage, check, upsert, duplicates), for diagnosis. */
+	phasesMs: Record<string, number>;
 	/** Members whose possible-duplicate flag this import changed (members feed only). */
 	duplicatesFlagged?: number;
 	/** The import_batches row; absent for a dry run. */
@@ -341,9 +343,16 @@ export async function importFile(
 		warnings: [],
 		rejections: [],
 		durationMs: 0,
+		phasesMs: {},
 		dryRun: options.dryRun ?? false
 	};
 	let extraWarnings = 0;
+	let phaseStart = performance.now();
+	const phase = (name: string) => {
+		const now = performance.now();
+		summary.phasesMs[name] = Math.round(now - phaseStart);
+		phaseStart = now;
+	};
 	const warn = (message: string) => {
 		if (summary.warnings.length < MAX_LISTED_WARNINGS) summary.warnings.push(message);
 		else extraWarnings += 1;
@@ -397,12 +406,18 @@ export async function importFile(
 			}
 			if (!names) throw new ImportFileError(file, 'the file is empty: expected a header row');
 			await flush();
+			phase('read');
 
 			const failures = await checkStaged(tx, feed);
+			phase('check');
 			if (feed.name === 'members') await rememberDuplicateKeys(tx);
 			const [inserted, updated] =
 				feed.name === 'gazetteer' ? await upsertGazetteer(tx) : await upsertStaged(tx, feed);
-			if (feed.name === 'members') summary.duplicatesFlagged = await flagPossibleDuplicates(tx);
+			phase('upsert');
+			if (feed.name === 'members') {
+				summary.duplicatesFlagged = await flagPossibleDuplicates(tx);
+				phase('duplicates');
+			}
 			if (failures.length > 0) {
 				const originals = await originalRows(filePath, new Set(failures.map((f) => f.row_no)));
 				for (const failure of failures) {

@@ -26,40 +26,51 @@ export async function flagPossibleDuplicates(tx: Tx): Promise<number> {
 	await tx.execute(sql`INSERT INTO duplicate_keys
 		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
 		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
-	// Set-based: a key shared across two or more households makes every holder a possible
-	// duplicate (each has a partner in another household). Per-person EXISTS probes over an OR
-	// of two keys cannot use the indexes and take hours on a national file.
-	const changed = await queryRows<{ person_id: string }>(
+	// Set-based, in two steps: the keys now shared across two or more households flag every
+	// holder (each has a partner in another household); then the flagged holders of the
+	// touched keys that no longer share one are cleared. Only shared keys and already-flagged
+	// persons are visited, so a file of a million new, distinct persons stays cheap; a
+	// per-person EXISTS over an OR of two keys cannot use the indexes and takes hours.
+	await tx.execute(sql`CREATE TEMP TABLE shared_keys ON COMMIT DROP AS
+		SELECT m.national_id, NULL::text AS name_key, NULL::date AS birth_date, NULL::text AS sex
+		FROM members m
+		WHERE m.national_id IN (SELECT national_id FROM duplicate_keys WHERE national_id IS NOT NULL)
+		GROUP BY m.national_id HAVING count(DISTINCT m.household_id) > 1
+		UNION ALL
+		SELECT NULL, m.name_key, m.birth_date, m.sex FROM members m
+		JOIN (SELECT DISTINCT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL) k
+			ON k.name_key = m.name_key AND k.birth_date = m.birth_date AND k.sex = m.sex
+		GROUP BY m.name_key, m.birth_date, m.sex HAVING count(DISTINCT m.household_id) > 1`);
+	const flaggedById = await queryRows<{ person_id: string }>(
 		tx,
-		sql`WITH affected AS (
-				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
-				WHERE m.national_id IN (SELECT national_id FROM duplicate_keys WHERE national_id IS NOT NULL)
-				UNION
-				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
-				JOIN (SELECT DISTINCT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL) k
-					ON k.name_key = m.name_key AND k.birth_date = m.birth_date AND k.sex = m.sex
-				UNION
-				-- the imported persons themselves, whose keys may now be empty
-				SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
-				WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)
-			), shared_ids AS (
-				SELECT national_id FROM members
-				WHERE national_id IN (SELECT national_id FROM affected)
-				GROUP BY national_id HAVING count(DISTINCT household_id) > 1
-			), shared_names AS (
-				SELECT name_key, birth_date, sex FROM members
-				WHERE (name_key, birth_date, sex) IN (SELECT name_key, birth_date, sex FROM affected)
-				GROUP BY name_key, birth_date, sex HAVING count(DISTINCT household_id) > 1
-			), flags AS (
-				SELECT a.person_id,
-					(a.national_id IN (SELECT national_id FROM shared_ids)
-						OR (a.name_key, a.birth_date, a.sex) IN (SELECT * FROM shared_names)) IS TRUE AS duplicate
-				FROM affected a
-			)
-			UPDATE members m SET possible_duplicate = f.duplicate FROM flags f
-			WHERE m.person_id = f.person_id AND m.possible_duplicate IS DISTINCT FROM f.duplicate
+		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+			WHERE NOT m.possible_duplicate AND m.national_id = k.national_id
 			RETURNING m.person_id`
 	);
+	const flaggedByName = await queryRows<{ person_id: string }>(
+		tx,
+		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+			WHERE NOT m.possible_duplicate AND m.name_key = k.name_key
+				AND m.birth_date = k.birth_date AND m.sex = k.sex
+			RETURNING m.person_id`
+	);
+	// A flagged holder of a touched key stays flagged while either of its keys is still
+	// shared with another household (the other key may not have been touched at all).
+	const cleared = await queryRows<{ person_id: string }>(
+		tx,
+		sql`UPDATE members m SET possible_duplicate = FALSE
+			WHERE m.possible_duplicate
+				AND (m.national_id IN (SELECT national_id FROM duplicate_keys)
+					OR (m.name_key, m.birth_date, m.sex) IN (SELECT name_key, birth_date, sex FROM duplicate_keys)
+					OR m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL))
+				AND NOT EXISTS (SELECT 1 FROM members o
+					WHERE o.national_id = m.national_id AND o.household_id <> m.household_id)
+				AND NOT EXISTS (SELECT 1 FROM members o
+					WHERE o.name_key = m.name_key AND o.birth_date = m.birth_date AND o.sex = m.sex
+						AND o.household_id <> m.household_id)
+			RETURNING m.person_id`
+	);
+	const changed = [...flaggedById, ...flaggedByName, ...cleared];
 	return changed.length;
 }
 
