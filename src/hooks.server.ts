@@ -31,6 +31,15 @@ process.once('sveltekit:shutdown', async () => {
 	if (appDatabaseOpened()) await (await getAppDatabase()).close();
 });
 
+/** Headers every response carries; the Content-Security-Policy is set in svelte.config.js. */
+const SECURITY_HEADERS = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'strict-origin-when-cross-origin',
+	'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+	'cross-origin-opener-policy': 'same-origin'
+};
+
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);
@@ -47,5 +56,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 				setSessionCookie(event.cookies, token, validation.session.expiresAt, secure);
 		}
 	}
-	return resolve(event);
+	const response = await resolve(event);
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+	if (event.url.protocol === 'https:') {
+		response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	}
+	return response;
 };

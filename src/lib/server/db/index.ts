@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -78,4 +78,20 @@ export function getAppDatabase(): Promise<Database> {
 		throw error;
 	});
 	return appDatabase;
+}
+
+/** Whether the app's database answers a trivial query, and how fast (for the health check). */
+export async function checkDatabase(): Promise<
+	{ ok: true; kind: Database['kind']; ms: number } | { ok: false; error: string }
+> {
+	const started = performance.now();
+	try {
+		const database = await getAppDatabase();
+		await database.db.execute(sql`SELECT 1`);
+		return { ok: true, kind: database.kind, ms: Math.round(performance.now() - started) };
+	} catch (error) {
+		// The reason may name hosts or users: it goes to the server log, not to the caller.
+		console.error('health check: database unreachable:', error);
+		return { ok: false, error: 'database unreachable' };
+	}
 }
