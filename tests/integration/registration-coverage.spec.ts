@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
-import { ApiError, getIndicatorRows } from '../../src/lib/server/indicators/api';
+import { ApiError, getIndicatorRows, indicatorRowsCsv } from '../../src/lib/server/indicators/api';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -189,6 +189,26 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 		]);
 	});
 
+	it('serves the same rows as CSV, with empty cells for a zero denominator', async () => {
+		const rows = await getIndicatorRows(
+			database.db,
+			'registration_coverage',
+			new URLSearchParams({ level: 'village', parent: '0102', period: '2025' })
+		);
+		expect(indicatorRowsCsv(rows)).toBe(
+			'code,name_en,name_km,period,numerator,denominator,value\n' +
+				'01020101,Ou Thum,អូរធំ,2025,1,20,0.05\n' +
+				'01020102,Phnum,ភ្នំ,2025,0,0,\n'
+		);
+	});
+
+	it('says an indicator of the catalogue is not computed yet', async () => {
+		const call = getIndicatorRows(database.db, 'take_up', new URLSearchParams());
+		await expect(call).rejects.toEqual(
+			new ApiError(501, 'take_up is in the catalogue but not computed yet')
+		);
+	});
+
 	it.each([
 		[
 			{ level: 'town' },
@@ -207,14 +227,14 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 			404,
 			'no values of registration_coverage for period 2019: run npm run refresh'
 		],
-		[{ colour: 'red' }, 400, 'unknown parameter colour (expected level, parent, period)']
+		[{ colour: 'red' }, 400, 'unknown parameter colour (expected level, parent, period, format)']
 	])('rejects %o with %i: %s', async (params, status, message) => {
 		const call = getIndicatorRows(
 			database.db,
 			'registration_coverage',
 			new URLSearchParams(params)
 		);
-		await expect(call).rejects.toEqual(new ApiError(status as 400 | 404, message));
+		await expect(call).rejects.toEqual(new ApiError(status as 400 | 404 | 501, message));
 		await expect(call).rejects.toMatchObject({ status });
 	});
 });

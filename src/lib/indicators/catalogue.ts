@@ -1,37 +1,280 @@
 /**
- * The indicator catalogue (`shared/domain.md` §5). Shared by the server (computation, API)
- * and the browser (legends, definitions). Only indicators the engine computes are listed.
+ * The indicator catalogue (`shared/domain.md` §5): every indicator's definition, shared by
+ * the server (computation, API) and the browser (legends, definitions page). Which of them
+ * the engine computes so far is the server's `COMPUTED_INDICATORS`.
  */
 
 /** Geographic levels, from the nation down to the village. */
 export const LEVELS = ['national', 'province', 'district', 'commune', 'village'] as const;
 export type Level = (typeof LEVELS)[number];
 
-/** One indicator of the catalogue. */
+/** The groups a person-level indicator can be split by (§5). */
+export const DISAGGREGATIONS = ['sex', 'life_cycle', 'disability', 'idpoor'] as const;
+export type Disaggregation = (typeof DISAGGREGATIONS)[number];
+
+/** One indicator of the catalogue (`shared/domain.md` §5). */
 export interface IndicatorDefinition {
 	id: string;
 	name: { en: string; km: string };
-	definition: { en: string };
+	definition: string;
 	numerator: string;
-	denominator: string;
+	/** Null for counts and medians. */
+	denominator: string | null;
 	unit: '%' | 'per 1,000' | 'days' | 'count';
 	/** Whether a higher value is better (colour scales and rankings follow this). */
 	direction: 'higher_is_better' | 'higher_is_worse';
-	disaggregations: readonly ('sex' | 'life_cycle' | 'disability' | 'idpoor')[];
+	/** Stock indicators are measured at the period's last day, flows during the period. */
+	timing: 'stock' | 'flow';
+	/** Whether the indicator is computed per programme (and for all programmes together). */
+	perProgramme: boolean;
+	disaggregations: readonly Disaggregation[];
+	/** Internal indicators are never published (§5: possible duplicates). */
+	internal: boolean;
 }
 
+const PERSON_GROUPS = DISAGGREGATIONS;
+const HOUSEHOLD_GROUPS = ['idpoor'] as const;
+
+/** The whole catalogue of §5, in its order. */
 export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'registration_coverage',
-		name: { en: 'Registration coverage', km: 'អត្រាចុះឈ្មោះ' },
-		definition: {
-			en: 'Households in the single registry as a share of the households in the population (latest population year not after the period), at the end of the period.'
-		},
+		name: { en: 'Registration coverage', km: 'អត្រាចុះឈ្មោះក្នុងបញ្ជី' },
+		definition:
+			'Households in the single registry as a share of the households in the population (latest population year not after the period), at the end of the period.',
 		numerator: 'households registered on or before the last day of the period',
 		denominator: 'households in the population (latest year not after the period)',
 		unit: '%',
 		direction: 'higher_is_better',
-		disaggregations: []
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'offices_open',
+		name: { en: 'Offices open', km: 'ការិយាល័យដែលកំពុងបើក' },
+		definition: 'SSDM offices (front and back) open at the end of the period.',
+		numerator: 'offices opened on or before the period end and not closed by then',
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_better',
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'commune_office_coverage',
+		name: { en: 'Communes with a front office', km: 'ឃុំ/សង្កាត់ដែលមានការិយាល័យជួរមុខ' },
+		definition: 'Share of communes with an open commune front office at the end of the period.',
+		numerator: 'communes with an open commune_front office at period end',
+		denominator: 'communes',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'eligible',
+		name: { en: 'Eligible units', km: 'ចំនួនអ្នកមានសិទ្ធិ' },
+		definition:
+			"Registered households or persons meeting the programme's target at the end of the period.",
+		numerator: "registered units meeting the programme's target",
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_better',
+		timing: 'stock',
+		perProgramme: true,
+		disaggregations: PERSON_GROUPS,
+		internal: false
+	},
+	{
+		id: 'enrolment_coverage',
+		name: { en: 'Enrolment coverage', km: 'អត្រាចុះឈ្មោះចូលកម្មវិធី' },
+		definition: 'Share of eligible units enrolled in the programme at the end of the period.',
+		numerator: 'eligible units enrolled at period end',
+		denominator: 'eligible units',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'stock',
+		perProgramme: true,
+		disaggregations: PERSON_GROUPS,
+		internal: false
+	},
+	{
+		id: 'take_up',
+		name: { en: 'Take-up', km: 'អត្រាទទួលអត្ថប្រយោជន៍' },
+		definition: 'Share of enrolled units that received at least one benefit in the period.',
+		numerator: 'enrolled units that received at least one benefit in the period',
+		denominator: 'enrolled units',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'flow',
+		perProgramme: true,
+		disaggregations: PERSON_GROUPS,
+		internal: false
+	},
+	{
+		id: 'effective_coverage',
+		name: { en: 'Effective coverage', km: 'គម្របជាក់ស្តែង' },
+		definition: 'Share of eligible units that received a benefit in the period.',
+		numerator: 'eligible units that received a benefit in the period',
+		denominator: 'eligible units',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'flow',
+		perProgramme: true,
+		disaggregations: PERSON_GROUPS,
+		internal: false
+	},
+	{
+		id: 'inclusion_outside_target',
+		name: { en: 'Enrolled outside target', km: 'ការចុះឈ្មោះក្រៅក្រុមគោលដៅ' },
+		definition: "Share of enrolled units that do not meet the programme's target.",
+		numerator: 'enrolled units not meeting the target',
+		denominator: 'enrolled units',
+		unit: '%',
+		direction: 'higher_is_worse',
+		timing: 'stock',
+		perProgramme: true,
+		disaggregations: PERSON_GROUPS,
+		internal: false
+	},
+	{
+		id: 'combined_package',
+		name: { en: 'Combined packages', km: 'កញ្ចប់អត្ថប្រយោជន៍រួម' },
+		definition: 'Share of enrolled households enrolled in two or more programmes.',
+		numerator: 'enrolled households in two or more programmes',
+		denominator: 'enrolled households',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: HOUSEHOLD_GROUPS,
+		internal: false
+	},
+	{
+		id: 'applications_received',
+		name: { en: 'Applications received', km: 'ពាក្យស្នើសុំដែលបានទទួល' },
+		definition: 'Applications lodged during the period.',
+		numerator: 'applications with applied_on in the period',
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_better',
+		timing: 'flow',
+		perProgramme: true,
+		disaggregations: HOUSEHOLD_GROUPS,
+		internal: false
+	},
+	{
+		id: 'approval_rate',
+		name: { en: 'Approval rate', km: 'អត្រាអនុម័ត' },
+		definition: 'Share of applications decided in the period that were approved.',
+		numerator: 'applications approved, decided in the period',
+		denominator: 'applications decided in the period',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'flow',
+		perProgramme: true,
+		disaggregations: HOUSEHOLD_GROUPS,
+		internal: false
+	},
+	{
+		id: 'processing_days_median',
+		name: { en: 'Processing time', km: 'រយៈពេលដំណើរការពាក្យស្នើសុំ' },
+		definition:
+			'Median days from application to decision, for applications decided in the period (computed from the records at every level).',
+		numerator: 'median of decided_on − applied_on in days',
+		denominator: null,
+		unit: 'days',
+		direction: 'higher_is_worse',
+		timing: 'flow',
+		perProgramme: true,
+		disaggregations: HOUSEHOLD_GROUPS,
+		internal: false
+	},
+	{
+		id: 'applications_backlog',
+		name: { en: 'Application backlog', km: 'ពាក្យស្នើសុំដែលនៅកកស្ទះ' },
+		definition: 'Pending applications older than 30 days at the end of the period.',
+		numerator: 'applications pending at period end, applied more than 30 days before it',
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_worse',
+		timing: 'stock',
+		perProgramme: true,
+		disaggregations: HOUSEHOLD_GROUPS,
+		internal: false
+	},
+	{
+		id: 'appeals_rate',
+		name: { en: 'Appeals per 1,000 households', km: 'បណ្តឹងតវ៉ាក្នុង ១០០០ គ្រួសារ' },
+		definition: 'Appeals lodged in the period per 1,000 registered households.',
+		numerator: 'appeals lodged in the period',
+		denominator: 'registered households (per 1,000)',
+		unit: 'per 1,000',
+		direction: 'higher_is_worse',
+		timing: 'flow',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'appeals_resolved_rate',
+		name: { en: 'Appeals resolved', km: 'បណ្តឹងតវ៉ាដែលបានដោះស្រាយ' },
+		definition: 'Share of appeals closed in the period that were resolved (not rejected).',
+		numerator: 'appeals resolved in the period',
+		denominator: 'appeals closed (resolved + rejected) in the period',
+		unit: '%',
+		direction: 'higher_is_better',
+		timing: 'flow',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'appeal_days_median',
+		name: { en: 'Appeal resolution time', km: 'រយៈពេលដោះស្រាយបណ្តឹងតវ៉ា' },
+		definition:
+			'Median days from lodging to resolution, for appeals resolved in the period (computed from the records at every level).',
+		numerator: 'median of resolved_on − lodged_on in days',
+		denominator: null,
+		unit: 'days',
+		direction: 'higher_is_worse',
+		timing: 'flow',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'appeals_overdue',
+		name: { en: 'Overdue appeals', km: 'បណ្តឹងតវ៉ាហួសពេលកំណត់' },
+		definition: 'Appeals still open more than 30 days after lodging, at the end of the period.',
+		numerator: 'appeals open at period end, lodged more than 30 days before it',
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_worse',
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: [],
+		internal: false
+	},
+	{
+		id: 'possible_duplicates',
+		name: { en: 'Possible duplicates', km: 'ករណីអាចស្ទួនគ្នា' },
+		definition:
+			'Registry persons flagged as possible duplicates: the same national ID, or the same normalised name, birth date and sex, in another household.',
+		numerator: 'persons flagged as possible duplicates',
+		denominator: null,
+		unit: 'count',
+		direction: 'higher_is_worse',
+		timing: 'stock',
+		perProgramme: false,
+		disaggregations: [],
+		internal: true
 	}
 ];
 

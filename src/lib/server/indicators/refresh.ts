@@ -7,7 +7,13 @@ import { sql } from 'drizzle-orm';
 import { refreshPeriods, type Period } from '../../indicators/periods';
 import { queryRows, type Db } from '../db';
 import { refreshRuns } from '../db/schema';
-import { computeRegistrationCoverage } from './registration-coverage';
+import {
+	computeRegistrationCoverage,
+	INDICATOR_ID as REGISTRATION_COVERAGE
+} from './registration-coverage';
+
+/** The catalogue indicators the engine computes and stores so far. */
+export const COMPUTED_INDICATORS: readonly string[] = [REGISTRATION_COVERAGE];
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
 const SSDM_FIRST_YEAR = 2014;
