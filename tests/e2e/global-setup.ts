@@ -18,6 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { createUser } from '../../src/lib/server/auth/users';
+import { openDatabase } from '../../src/lib/server/db';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -25,6 +27,8 @@ declare module 'vitest' {
 		baseUrl: string;
 		/** An admin account created for the tests. */
 		admin: { username: string; password: string };
+		/** One account per other role (the province account is scoped to Siem Reap, 17). */
+		accounts: Record<'partner' | 'province' | 'national', { username: string; password: string }>;
 	}
 }
 
@@ -142,6 +146,28 @@ async function withAdmin(adminUrl: string, statement: string) {
 	}
 }
 
+/** Creates one account per non-admin role directly in the database (before the server starts). */
+async function createAccounts(env: NodeJS.ProcessEnv) {
+	const database = await openDatabase(
+		env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: env.PGLITE_DIR! }
+	);
+	try {
+		const context = { actor: null, address: null, via: 'e2e setup' };
+		const make = async (role: 'partner' | 'province' | 'national', provinces: string[]) => {
+			const account = { username: `e2e-${role}`, password: randomBytes(12).toString('hex') };
+			await createUser(database.db, { ...account, role, provinces }, context);
+			return account;
+		};
+		return {
+			partner: await make('partner', []),
+			province: await make('province', ['17']),
+			national: await make('national', [])
+		};
+	} finally {
+		await database.close();
+	}
+}
+
 export default async function setup(project: TestProject) {
 	const cleanups: (() => Promise<void>)[] = [];
 	const teardown = async () => {
@@ -213,6 +239,9 @@ export default async function setup(project: TestProject) {
 				logs('create-admin')
 			)
 		);
+		const accounts = await step('create partner, province and national accounts', () =>
+			createAccounts(env)
+		);
 		if (
 			process.env.E2E_SKIP_BUILD === '1' &&
 			existsSync(path.join(PROJECT_ROOT, 'build/index.js'))
@@ -242,6 +271,7 @@ export default async function setup(project: TestProject) {
 
 		project.provide('baseUrl', baseUrl);
 		project.provide('admin', admin);
+		project.provide('accounts', accounts);
 		return teardown;
 	} catch (error) {
 		await teardown();
