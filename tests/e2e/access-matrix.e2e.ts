@@ -55,6 +55,18 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 		'/api/indicators/registration_coverage?level=district&parent=17',
 		[200, 200, 200, 200, 200]
 	],
+	// Village figures are internal (§6): staff of the province, national and admin only.
+	[
+		'GET',
+		'/api/indicators/registration_coverage?level=village&parent=1701',
+		[403, 403, 200, 200, 200]
+	],
+	[
+		'GET',
+		'/api/indicators/registration_coverage?level=village&parent=0102',
+		[403, 403, 403, 200, 200]
+	],
+	['GET', '/api/indicators/registration_coverage?level=village', [403, 403, 403, 200, 200]],
 	['GET', '/api/geo/units/1701', [200, 200, 200, 200, 200]],
 	['GET', '/geo/district?parent=17', [200, 200, 200, 200, 200]],
 	['GET', '/api/health', [200, 200, 200, 200, 200]],

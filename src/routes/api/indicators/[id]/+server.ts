@@ -1,9 +1,24 @@
 import { json } from '@sveltejs/kit';
+import { canSeeProvince } from '$lib/server/auth/guard';
 import { getAppDatabase } from '$lib/server/db';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '$lib/server/indicators/api';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params, url }) => {
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	// Public figures stop at commune level (domain.md §6); villages are for staff who may see
+	// the province they lie in.
+	if (url.searchParams.get('level') === 'village') {
+		const parent = url.searchParams.get('parent') ?? '';
+		if (!canSeeProvince(locals.user, parent)) {
+			return json(
+				{
+					error:
+						'village figures are internal: log in with an account for this province, and give a parent inside it'
+				},
+				{ status: 403 }
+			);
+		}
+	}
 	const { db } = await getAppDatabase();
 	try {
 		const rows = await getIndicatorRows(db, params.id, url.searchParams);
