@@ -5,6 +5,7 @@
 import { error } from '@sveltejs/kit';
 import type { UnitCoverage } from '$lib/components/UnitTable.svelte';
 import type { PageLoad } from './$types';
+import { describeFailedResponse } from '$lib/api-errors';
 
 /** Levels the map can show: those with boundary layers (villages have none). */
 const MAP_LEVELS = ['province', 'district', 'commune'] as const;
@@ -48,16 +49,7 @@ async function fetchJson<T>(
 	try {
 		const response = await fetch(url);
 		if (response.ok) return { ok: true, body: (await response.json()) as T };
-		let reason = response.statusText;
-		try {
-			const body: unknown = await response.json();
-			if (body && typeof body === 'object' && 'error' in body) {
-				reason = String(body.error).replace(/\.$/, '');
-			}
-		} catch {
-			// Not JSON (e.g. a proxy's HTML error page): the status line is all there is.
-		}
-		return { ok: false, problem: `${what} could not be loaded (${response.status}: ${reason}).` };
+		return { ok: false, problem: await describeFailedResponse(response, what) };
 	} catch (failure) {
 		const reason = failure instanceof Error ? failure.message : String(failure);
 		return { ok: false, problem: `${what} could not be loaded (${reason}).` };

@@ -8,6 +8,20 @@
 export const LEVELS = ['national', 'province', 'district', 'commune', 'village'] as const;
 export type Level = (typeof LEVELS)[number];
 
+/**
+ * One unit's value of an indicator for a period, as `GET /api/indicators/{id}` returns it.
+ * `value` is null when the denominator is zero or missing, never 0.
+ */
+export interface IndicatorRow {
+	code: string;
+	name_en: string;
+	name_km: string;
+	period: string;
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
+}
+
 /** The groups a person-level indicator can be split by (§5). */
 export const DISAGGREGATIONS = ['sex', 'life_cycle', 'disability', 'idpoor'] as const;
 export type Disaggregation = (typeof DISAGGREGATIONS)[number];

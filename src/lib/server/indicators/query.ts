@@ -1,19 +1,10 @@
 /** Reading stored indicator values for the API and pages. */
 import { sql } from 'drizzle-orm';
-import { LEVELS, type Level } from '../../indicators/catalogue';
+import { LEVELS, type IndicatorRow, type Level } from '../../indicators/catalogue';
 import { queryRows, type Db } from '../db';
 import type { GeoUnitDetail } from '../registry/geo-units';
 
-/** One unit's value of an indicator for a period, as the API returns it. */
-export interface IndicatorRow {
-	code: string;
-	name_en: string;
-	name_km: string;
-	period: string;
-	numerator: number | null;
-	denominator: number | null;
-	value: number | null;
-}
+export type { IndicatorRow };
 
 export interface IndicatorQuery {
 	indicatorId: string;
