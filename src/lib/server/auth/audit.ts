@@ -1,9 +1,9 @@
 /** The audit log of sign-ins and account changes (table `audit_log`). */
-import type { Db } from '../db';
+import type { DbOrTx } from '../db';
 import { auditLog, type AuditAction } from '../db/schema-auth';
 
 /** A database or an open transaction, so an event commits together with the change it records. */
-export type DbOrTransaction = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTransaction = DbOrTx;
 
 /** Who is acting and from where, passed down from the request (or the command line). */
 export interface AuditContext {

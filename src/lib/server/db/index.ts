@@ -18,6 +18,12 @@ import * as schema from './schema';
 /** A drizzle database over either driver. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** An open transaction of a Db (what `db.transaction(async (tx) => …)` passes). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A database or an open transaction, for code that runs inside or outside one. */
+export type DbOrTx = Db | Tx;
+
 /** An open database with the means to close it. */
 export interface Database {
 	db: Db;

@@ -6,6 +6,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { geoLayersDir } from '../config';
+import { CODE_LENGTH } from '../ingest/feeds';
 
 /** The administrative levels that have map layers (villages have no polygons). */
 export const GEO_LEVELS = ['province', 'district', 'commune'] as const;
@@ -13,12 +14,8 @@ export const GEO_LEVELS = ['province', 'district', 'commune'] as const;
 /** One of the map levels. */
 export type GeoLevel = (typeof GEO_LEVELS)[number];
 
-/** Digits in an NCDD gazetteer code per level (domain.md §1): 17, 1701, 170101. */
-export const CODE_LENGTH: Readonly<Record<GeoLevel, number>> = {
-	province: 2,
-	district: 4,
-	commune: 6
-};
+/** Digits in an NCDD gazetteer code per level (domain.md §1), as the importer checks them. */
+export { CODE_LENGTH };
 
 /** The level whose code a layer's `parent` is, e.g. a district layer is keyed by province. */
 export const PARENT_LEVEL: Readonly<Record<GeoLevel, GeoLevel | null>> = {

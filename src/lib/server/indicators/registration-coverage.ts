@@ -8,9 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
-import type { Db } from '../db';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { Tx } from '../db';
 
 export const INDICATOR_ID = 'registration_coverage';
 

@@ -110,6 +110,13 @@ const ref = (column: string, table: string, key: string, noun: string): Referenc
 	noun
 });
 
+/** A row naming a person must name that person's own household (§3). */
+const PERSON_IN_HOUSEHOLD: ConsistencySpec = {
+	column: 'person_id',
+	violation: `s.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM members m WHERE m.person_id = s.person_id AND m.household_id <> s.household_id)`,
+	error: 'the person belongs to another household'
+};
+
 /** The gazetteer's code and name columns, shared with the geo pipeline and the demo generator. */
 export const GAZETTEER_COLUMNS = [
 	'province_code',
@@ -251,13 +258,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 			ref('person_id', 'members', 'person_id', 'person'),
 			ref('office_code', 'offices', 'office_code', 'office')
 		],
-		consistency: [
-			{
-				column: 'person_id',
-				violation: `s.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM members m WHERE m.person_id = s.person_id AND m.household_id <> s.household_id)`,
-				error: 'the person belongs to another household'
-			}
-		],
+		consistency: [PERSON_IN_HOUSEHOLD],
 		dateOrder: [['decided_on', 'applied_on']]
 	},
 	enrolments: {
@@ -277,13 +278,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 			ref('household_id', 'households', 'household_id', 'household'),
 			ref('person_id', 'members', 'person_id', 'person')
 		],
-		consistency: [
-			{
-				column: 'person_id',
-				violation: `s.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM members m WHERE m.person_id = s.person_id AND m.household_id <> s.household_id)`,
-				error: 'the person belongs to another household'
-			}
-		],
+		consistency: [PERSON_IN_HOUSEHOLD],
 		dateOrder: [['exited_on', 'enrolled_on']]
 	},
 	benefits: {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../db';
+import { queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
 import { flagPossibleDuplicates, rememberDuplicateKeys } from '../registry/members';
@@ -75,8 +75,6 @@ const STAGE_BATCH_ROWS = 5000;
 const MAX_LISTED_WARNINGS = 20;
 
 class DryRunRollback extends Error {}
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const ident = (name: string) => sql.identifier(name);
 

@@ -4,9 +4,7 @@
  * normalised full name, birth date and sex. They are flagged and listed, never merged.
  */
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../db';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import { queryRows, type Db, type Tx } from '../db';
 
 /**
  * Remembers the duplicate keys of the members about to be upserted from `import_stage`, so
