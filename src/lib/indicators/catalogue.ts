@@ -17,6 +17,10 @@ export interface IndicatorRow {
 	name_en: string;
 	name_km: string;
 	period: string;
+	/** The programme code, or null for all programmes together. */
+	programme: string | null;
+	/** The group value (`F`, `children`, `yes`, `none`…) when disaggregated, else null. */
+	group: string | null;
 	numerator: number | null;
 	denominator: number | null;
 	value: number | null;
@@ -25,6 +29,17 @@ export interface IndicatorRow {
 /** The groups a person-level indicator can be split by (§5). */
 export const DISAGGREGATIONS = ['sex', 'life_cycle', 'disability', 'idpoor'] as const;
 export type Disaggregation = (typeof DISAGGREGATIONS)[number];
+
+/** The values of each disaggregation, in display order. */
+export const GROUP_VALUES: Record<Disaggregation, readonly string[]> = {
+	sex: ['F', 'M'],
+	life_cycle: ['children', 'working_age', 'older_persons'],
+	disability: ['yes', 'no'],
+	idpoor: ['1', '2', 'none']
+};
+
+/** Disaggregations that need a person (a person programme): all but the IDPoor level. */
+export const PERSON_ONLY_GROUPS: readonly Disaggregation[] = ['sex', 'life_cycle', 'disability'];
 
 /** One indicator of the catalogue (`shared/domain.md` §5). */
 export interface IndicatorDefinition {
@@ -44,6 +59,8 @@ export interface IndicatorDefinition {
 	disaggregations: readonly Disaggregation[];
 	/** Internal indicators are never published (§5: possible duplicates). */
 	internal: boolean;
+	/** The lowest level with values, when above the village (offices sit at communes and up). */
+	lowestLevel?: Level;
 }
 
 const PERSON_GROUPS = DISAGGREGATIONS;
@@ -76,7 +93,8 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 		timing: 'stock',
 		perProgramme: false,
 		disaggregations: [],
-		internal: false
+		internal: false,
+		lowestLevel: 'commune'
 	},
 	{
 		id: 'commune_office_coverage',
@@ -89,7 +107,8 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 		timing: 'stock',
 		perProgramme: false,
 		disaggregations: [],
-		internal: false
+		internal: false,
+		lowestLevel: 'commune'
 	},
 	{
 		id: 'eligible',
@@ -121,9 +140,10 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'take_up',
 		name: { en: 'Take-up', km: 'អត្រាទទួលអត្ថប្រយោជន៍' },
-		definition: 'Share of enrolled units that received at least one benefit in the period.',
-		numerator: 'enrolled units that received at least one benefit in the period',
-		denominator: 'enrolled units',
+		definition:
+			'Share of the units enrolled at any time during the period that received at least one benefit delivered in the period.',
+		numerator: 'units enrolled during the period with a benefit delivered in the period',
+		denominator: 'units enrolled for at least one day of the period',
 		unit: '%',
 		direction: 'higher_is_better',
 		timing: 'flow',
@@ -134,9 +154,10 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'effective_coverage',
 		name: { en: 'Effective coverage', km: 'គម្របជាក់ស្តែង' },
-		definition: 'Share of eligible units that received a benefit in the period.',
-		numerator: 'eligible units that received a benefit in the period',
-		denominator: 'eligible units',
+		definition:
+			'Share of the units eligible at the end of the period that received a benefit delivered in the period.',
+		numerator: 'eligible units with a benefit delivered in the period',
+		denominator: 'units eligible at period end',
 		unit: '%',
 		direction: 'higher_is_better',
 		timing: 'flow',
@@ -147,9 +168,10 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'inclusion_outside_target',
 		name: { en: 'Enrolled outside target', km: 'ការចុះឈ្មោះក្រៅក្រុមគោលដៅ' },
-		definition: "Share of enrolled units that do not meet the programme's target.",
-		numerator: 'enrolled units not meeting the target',
-		denominator: 'enrolled units',
+		definition:
+			"Share of the units enrolled at the end of the period that do not meet the programme's target then.",
+		numerator: 'units enrolled at period end not meeting the target',
+		denominator: 'units enrolled at period end',
 		unit: '%',
 		direction: 'higher_is_worse',
 		timing: 'stock',
@@ -160,9 +182,10 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'combined_package',
 		name: { en: 'Combined packages', km: 'កញ្ចប់អត្ថប្រយោជន៍រួម' },
-		definition: 'Share of enrolled households enrolled in two or more programmes.',
-		numerator: 'enrolled households in two or more programmes',
-		denominator: 'enrolled households',
+		definition:
+			'Share of the households enrolled at the end of the period (themselves or a member) that are enrolled in two or more programmes.',
+		numerator: 'households enrolled in two or more programmes at period end',
+		denominator: 'households enrolled in at least one programme at period end',
 		unit: '%',
 		direction: 'higher_is_better',
 		timing: 'stock',
@@ -186,9 +209,10 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 	{
 		id: 'approval_rate',
 		name: { en: 'Approval rate', km: 'អត្រាអនុម័ត' },
-		definition: 'Share of applications decided in the period that were approved.',
+		definition:
+			'Share of the applications decided (approved or rejected) in the period that were approved.',
 		numerator: 'applications approved, decided in the period',
-		denominator: 'applications decided in the period',
+		denominator: 'applications approved or rejected in the period',
 		unit: '%',
 		direction: 'higher_is_better',
 		timing: 'flow',
@@ -253,7 +277,7 @@ export const CATALOGUE: readonly IndicatorDefinition[] = [
 		id: 'appeal_days_median',
 		name: { en: 'Appeal resolution time', km: 'រយៈពេលដោះស្រាយបណ្តឹងតវ៉ា' },
 		definition:
-			'Median days from lodging to resolution, for appeals resolved in the period (computed from the records at every level).',
+			'Median days from lodging to resolved_on, for appeals closed (resolved or rejected) in the period (computed from the records at every level).',
 		numerator: 'median of resolved_on − lodged_on in days',
 		denominator: null,
 		unit: 'days',

@@ -32,14 +32,29 @@ describe('periods', () => {
 		expect(latestCompleteMonth('2026-11-25')).toBe('2026-10');
 	});
 
-	it('lists yearly periods and the last complete months', () => {
+	it('lists yearly periods, the last complete months and their complete quarters', () => {
 		expect(refreshPeriods('2026-03-10', 2024, 3).map((p) => p.label)).toEqual([
 			'2024',
 			'2025',
 			'2026',
+			'2025-Q4',
 			'2025-12',
 			'2026-01',
 			'2026-02'
 		]);
+	});
+});
+
+describe('quarters in a refresh', () => {
+	it('lists the four complete quarters of the last 12 months, not the running one', () => {
+		const labels = refreshPeriods('2026-11-25', 2026).map((p) => p.label);
+		expect(labels.filter((l) => l.includes('Q'))).toEqual([
+			'2025-Q4',
+			'2026-Q1',
+			'2026-Q2',
+			'2026-Q3'
+		]);
+		expect(labels.filter((l) => /^\d{4}-\d{2}$/.test(l))).toHaveLength(12);
+		expect(labels[0]).toBe('2026');
 	});
 });

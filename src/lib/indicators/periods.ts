@@ -60,15 +60,26 @@ export function latestCompleteMonth(today: string): string {
 	return monthOf(today, -1);
 }
 
+/** The quarter label (`2025-Q1`) of a month label (`2025-03`). */
+export function quarterOf(month: string): string {
+	return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
+}
+
 /**
- * The periods a refresh computes: every year from `firstYear` to the current one, and the
- * last `months` complete months. Older months are not kept: the yearly stock covers them.
+ * The periods a refresh computes: every year from `firstYear` to the current one (the
+ * current year to date), the last `months` complete months, and the complete quarters among
+ * them. Older months and quarters are not kept: the yearly figures cover them.
  */
 export function refreshPeriods(today: string, firstYear: number, months = 12): Period[] {
 	const labels: string[] = [];
 	const currentYear = Number(today.slice(0, 4));
 	for (let year = Math.min(firstYear, currentYear); year <= currentYear; year++)
 		labels.push(String(year));
-	for (let i = months; i >= 1; i--) labels.push(monthOf(today, -i));
+	const monthLabels: string[] = [];
+	for (let i = months; i >= 1; i--) monthLabels.push(monthOf(today, -i));
+	// A quarter is complete when its last month is.
+	for (const month of monthLabels)
+		if (Number(month.slice(5, 7)) % 3 === 0) labels.push(quarterOf(month));
+	labels.push(...monthLabels);
 	return labels.map((label) => parsePeriod(label)!);
 }

@@ -4,22 +4,39 @@
  */
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
-import { CATALOGUE, indicatorById, LEVELS } from '../../indicators/catalogue';
+import { sql } from 'drizzle-orm';
+import {
+	CATALOGUE,
+	DISAGGREGATIONS,
+	GROUP_VALUES,
+	indicatorById,
+	LEVELS,
+	PERSON_ONLY_GROUPS,
+	type Disaggregation,
+	type IndicatorDefinition
+} from '../../indicators/catalogue';
 import { latestCompleteMonth, parsePeriod } from '../../indicators/periods';
-import type { Db } from '../db';
+import { queryRows, type Db } from '../db';
 import { findUnit } from '../registry/geo-units';
-import { isAbove, listIndicatorValues, type IndicatorRow } from './query';
-import { COMPUTED_INDICATORS } from './refresh';
+import {
+	computedPeriods,
+	describePeriods,
+	isAbove,
+	listIndicatorValues,
+	type IndicatorRow
+} from './query';
 
 /** An answer the route turns into an HTTP error. */
 export class ApiError extends Error {
 	constructor(
-		readonly status: 400 | 404 | 501,
+		readonly status: 400 | 404,
 		message: string
 	) {
 		super(message);
 	}
 }
+
+const PARAMETERS = ['level', 'parent', 'period', 'programme', 'by', 'format'];
 
 const QUERY = z
 	.object({
@@ -32,11 +49,68 @@ const QUERY = z
 			.string()
 			.refine((p) => parsePeriod(p) !== undefined, 'period must be YYYY-MM, YYYY-Qn or YYYY')
 			.optional(),
+		programme: z
+			.string()
+			.regex(/^[A-Za-z0-9_-]{1,40}$/, 'programme must be a programme code')
+			.optional(),
+		by: z.enum(DISAGGREGATIONS).optional(),
 		format: z.enum(['json', 'csv']).optional()
 	})
 	.strict();
 
-/** Answers `GET /api/indicators/{id}?level=&parent=&period=`. */
+/** Parses the query string, or throws a 400 naming the first problem. */
+function parseQuery(params: URLSearchParams) {
+	const parsed = QUERY.safeParse(Object.fromEntries(params));
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0]!;
+	const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+	throw new ApiError(
+		400,
+		issue.code === 'unrecognized_keys'
+			? `unknown parameter ${issue.keys.join(', ')} (expected ${PARAMETERS.join(', ')})`
+			: `${where}${issue.message}`
+	);
+}
+
+/** Checks `programme` and `by` against the indicator and the programmes table. */
+async function checkProgrammeAndGroup(
+	db: Db,
+	indicator: IndicatorDefinition,
+	programmeCode: string | undefined,
+	by: Disaggregation | undefined
+) {
+	let unit: string | undefined;
+	if (programmeCode) {
+		if (!indicator.perProgramme) {
+			throw new ApiError(400, `${indicator.id} is not computed per programme: omit programme`);
+		}
+		const [programme] = await queryRows<{ unit: string }>(
+			db,
+			sql`SELECT unit FROM programmes WHERE programme_code = ${programmeCode}`
+		);
+		if (!programme) throw new ApiError(404, `unknown programme ${programmeCode}`);
+		unit = programme.unit;
+	}
+	if (!by) return;
+	if (!indicator.disaggregations.includes(by)) {
+		const allowed = indicator.disaggregations;
+		throw new ApiError(
+			400,
+			`${indicator.id} cannot be split by ${by}` +
+				(allowed.length ? ` (it can by ${allowed.join(', ')})` : ' (it has no disaggregations)')
+		);
+	}
+	if (PERSON_ONLY_GROUPS.includes(by) && unit !== 'person') {
+		throw new ApiError(
+			400,
+			programmeCode
+				? `by=${by} needs a person programme: ${programmeCode} counts households`
+				: `by=${by} needs a person programme: give programme=`
+		);
+	}
+}
+
+/** Answers `GET /api/indicators/{id}?level=&parent=&period=&programme=&by=`. */
 export async function getIndicatorRows(
 	db: Db,
 	indicatorId: string,
@@ -45,20 +119,12 @@ export async function getIndicatorRows(
 ): Promise<IndicatorRow[]> {
 	const indicator = indicatorById(indicatorId);
 	if (!indicator) throw new ApiError(404, `unknown indicator ${indicatorId}`);
-	if (!COMPUTED_INDICATORS.includes(indicatorId)) {
-		throw new ApiError(501, `${indicatorId} is in the catalogue but not computed yet`);
+	const query = parseQuery(params);
+	const { level, parent: parentCode, period = latestCompleteMonth(today) } = query;
+	const lowest = indicator.lowestLevel ?? 'village';
+	if (isAbove(lowest, level)) {
+		throw new ApiError(400, `${indicator.id} has no values below ${lowest} level`);
 	}
-	const parsed = QUERY.safeParse(Object.fromEntries(params));
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-		const message =
-			issue.code === 'unrecognized_keys'
-				? `unknown parameter ${issue.keys.join(', ')} (expected level, parent, period, format)`
-				: `${where}${issue.message}`;
-		throw new ApiError(400, message);
-	}
-	const { level, parent: parentCode, period = latestCompleteMonth(today) } = parsed.data;
 	const parent = parentCode ? await findUnit(db, parentCode) : undefined;
 	if (parentCode && !parent) throw new ApiError(404, `unknown geographic unit ${parentCode}`);
 	if (parent && !isAbove(parent.level, level)) {
@@ -67,14 +133,24 @@ export async function getIndicatorRows(
 			`parent ${parent.code} is a ${parent.level}: it has no ${level} below it`
 		);
 	}
-	const rows = await listIndicatorValues(db, { indicatorId, level, parent, period });
-	if (rows.length === 0 && !parent) {
+	await checkProgrammeAndGroup(db, indicator, query.programme, query.by);
+	const periods = await computedPeriods(db);
+	if (!periods.includes(period)) {
 		throw new ApiError(
 			404,
-			`no values of ${indicatorId} for period ${period}: run npm run refresh`
+			periods.length
+				? `no values for period ${period}: computed are ${describePeriods(periods)}`
+				: `no values for period ${period}: run npm run refresh`
 		);
 	}
-	return rows;
+	return listIndicatorValues(db, {
+		indicator,
+		level,
+		parent,
+		period,
+		programme: query.programme,
+		by: query.by ? { name: query.by, values: GROUP_VALUES[query.by] } : undefined
+	});
 }
 
 const CSV_COLUMNS = [
@@ -82,6 +158,8 @@ const CSV_COLUMNS = [
 	'name_en',
 	'name_km',
 	'period',
+	'programme',
+	'group',
 	'numerator',
 	'denominator',
 	'value'
@@ -95,10 +173,7 @@ export function indicatorRowsCsv(rows: readonly IndicatorRow[]): string {
 	);
 }
 
-/** The catalogue as `GET /api/indicators` serves it, with what is computed so far. */
+/** The catalogue as `GET /api/indicators` serves it. */
 export function catalogueResponse() {
-	return CATALOGUE.map((indicator) => ({
-		...indicator,
-		computed: COMPUTED_INDICATORS.includes(indicator.id)
-	}));
+	return CATALOGUE;
 }

@@ -7,13 +7,72 @@ import { sql } from 'drizzle-orm';
 import { refreshPeriods, type Period } from '../../indicators/periods';
 import { queryRows, type Db } from '../db';
 import { refreshRuns } from '../db/schema';
+import type { Tx } from '../db';
+import {
+	APPEAL_INDICATORS,
+	APPLICATION_INDICATORS,
+	computeAppealIndicators,
+	computeApplicationIndicators,
+	computeDuplicateIndicator,
+	computeOfficeIndicators,
+	OFFICE_INDICATORS
+} from './activity-indicators';
+import { createContext } from './context';
+import { computeMedians, MEDIAN_INDICATORS } from './medians';
+import {
+	computeCombinedPackage,
+	computeProgrammeIndicators,
+	PROGRAMME_INDICATORS
+} from './programme-indicators';
 import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
+import { addAllProgrammes, rollUp } from './rollup';
 
-/** The catalogue indicators the engine computes and stores so far. */
-export const COMPUTED_INDICATORS: readonly string[] = [REGISTRATION_COVERAGE];
+/** Indicators summed from villages (or offices' units) up to the nation. */
+const ADDITIVE_INDICATORS = [
+	...PROGRAMME_INDICATORS,
+	'combined_package',
+	...APPLICATION_INDICATORS,
+	...APPEAL_INDICATORS,
+	'possible_duplicates'
+];
+
+/** The catalogue indicators the engine computes and stores. */
+export const COMPUTED_INDICATORS: readonly string[] = [
+	REGISTRATION_COVERAGE,
+	...OFFICE_INDICATORS,
+	...ADDITIVE_INDICATORS,
+	...MEDIAN_INDICATORS
+];
+
+/** Computes every indicator for `periods` inside `tx`, reporting each step. */
+async function computeAll(tx: Tx, periods: readonly Period[], onProgress: (step: string) => void) {
+	const context = await createContext(tx, periods);
+	const steps: [string, () => Promise<void>][] = [
+		['registration coverage', () => computeRegistrationCoverage(tx, periods)],
+		['offices', () => computeOfficeIndicators(context)],
+		['eligibility, enrolment and benefits', () => computeProgrammeIndicators(context)],
+		['combined packages', () => computeCombinedPackage(context)],
+		['applications', () => computeApplicationIndicators(context)],
+		['appeals', () => computeAppealIndicators(context)],
+		['possible duplicates', () => computeDuplicateIndicator(context)],
+		[
+			'sums to every level',
+			async () => {
+				await addAllProgrammes(context, [...PROGRAMME_INDICATORS, ...APPLICATION_INDICATORS]);
+				await rollUp(context, OFFICE_INDICATORS);
+				await rollUp(context, ADDITIVE_INDICATORS);
+			}
+		],
+		['medians at every level', () => computeMedians(context)]
+	];
+	for (const [i, [name, run]] of steps.entries()) {
+		onProgress(`${i + 1}/${steps.length} ${name}`);
+		await run();
+	}
+}
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
 const SSDM_FIRST_YEAR = 2014;
@@ -59,12 +118,8 @@ async function refreshNow(db: Db, options: RefreshOptions): Promise<RefreshResul
 		.values({ kind: 'full', startedAt, periods: labels })
 		.returning({ id: refreshRuns.id });
 	try {
-		await db.transaction(async (tx) => {
-			options.onProgress?.(
-				`registration_coverage for ${labels.length} periods (${labels[0]} … ${labels.at(-1)})`
-			);
-			await computeRegistrationCoverage(tx, periods);
-		});
+		options.onProgress?.(`${labels.length} periods (${labels.join(', ')})`);
+		await db.transaction((tx) => computeAll(tx, periods, options.onProgress ?? (() => {})));
 	} catch (error) {
 		await db
 			.update(refreshRuns)

@@ -1,0 +1,141 @@
+/**
+ * The office, application, appeal and data-quality indicators of `shared/domain.md` §5 that
+ * add up across units, into `ix_base` (see `rollup.ts`):
+ *
+ * - `offices_open`: offices opened on or before the period end and not closed by then
+ *   (a closure on day d closes the office that day), counted at the office's own unit;
+ * - `commune_office_coverage`: communes with an open `commune_front` office / communes;
+ * - `applications_received`: applications lodged (`applied_on`) in the period;
+ * - `approval_rate`: applications approved / decided (approved or rejected) in the period,
+ *   by `decided_on`;
+ * - `applications_backlog`: applications pending at period end (not decided by then) lodged
+ *   more than 30 days before it;
+ * - `appeals_rate`: appeals lodged in the period per 1,000 households registered at its end;
+ * - `appeals_resolved_rate`: appeals resolved / closed (resolved or rejected) in the period,
+ *   by `resolved_on`;
+ * - `appeals_overdue`: appeals open at period end (not closed by then) lodged more than 30
+ *   days before it;
+ * - `possible_duplicates`: members flagged as possible duplicates whose household is
+ *   registered at period end.
+ *
+ * Applications count at their household's village and by its IDPoor level; appeals at their
+ * own village.
+ */
+import { sql } from 'drizzle-orm';
+import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
+
+export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
+export const APPLICATION_INDICATORS = [
+	'applications_received',
+	'approval_rate',
+	'applications_backlog'
+] as const;
+export const APPEAL_INDICATORS = [
+	'appeals_rate',
+	'appeals_resolved_rate',
+	'appeals_overdue'
+] as const;
+
+/** Whether office `o` is open at the end of period `p`. */
+const OPEN_AT_END = sql`o.opened_on <= p.end_date
+	AND (o.closed_on IS NULL OR o.closed_on > p.end_date)`;
+
+/** Office indicators into `ix_base`: always for every unit (offices sit above villages). */
+export async function computeOfficeIndicators(context: ComputeContext) {
+	const { tx } = context;
+	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator)
+		SELECT 'offices_open', p.label, g.level, o.geo_code, count(*)
+		FROM offices o JOIN geo_units g ON g.code = o.geo_code
+		JOIN ix_periods p ON ${OPEN_AT_END}
+		GROUP BY p.label, g.level, o.geo_code`);
+	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
+			denominator)
+		SELECT 'commune_office_coverage', p.label, 'commune', c.code,
+			CASE WHEN EXISTS (SELECT 1 FROM offices o WHERE o.geo_code = c.code
+				AND o.level = 'commune_front' AND ${OPEN_AT_END})
+				THEN 1 ELSE 0 END,
+			1
+		FROM geo_units c CROSS JOIN ix_periods p WHERE c.level = 'commune'`);
+}
+
+/** Application indicators into `ix_base` (village level, per programme, by IDPoor level). */
+export async function computeApplicationIndicators(context: ComputeContext) {
+	const inPeriod = (column: string) =>
+		sql`a.${sql.identifier(column)} BETWEEN p.start_date AND p.end_date`;
+	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
+			programme, group_by, group_value, numerator, denominator)
+		WITH a AS (
+			SELECT a.programme_code, a.applied_on, a.decided_on, a.status, h.village_code,
+				${IDPOOR_GROUP} AS idpoor
+			FROM applications a JOIN households h ON h.household_id = a.household_id
+			WHERE ${inScope(context, sql`h.village_code`)}
+		), counts AS (
+			SELECT p.label AS period, a.programme_code, a.village_code,
+				CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+				coalesce(a.idpoor, '') AS group_value,
+				count(*) FILTER (WHERE ${inPeriod('applied_on')}) AS received,
+				count(*) FILTER (WHERE a.status = 'approved' AND ${inPeriod('decided_on')}) AS approved,
+				count(*) FILTER (WHERE a.status IN ('approved', 'rejected')
+					AND ${inPeriod('decided_on')}) AS decided,
+				count(*) FILTER (WHERE a.applied_on < p.end_date - 30
+					AND (a.decided_on > p.end_date
+						OR (a.decided_on IS NULL AND a.status = 'pending'))) AS backlog
+			FROM a JOIN ix_periods p ON a.applied_on <= p.end_date
+			GROUP BY p.label, a.programme_code, a.village_code, GROUPING SETS ((), (a.idpoor))
+		)
+		SELECT x.indicator_id, c.period, 'village', c.village_code, c.programme_code, c.group_by,
+			c.group_value, x.numerator, x.denominator
+		FROM counts c CROSS JOIN LATERAL (VALUES
+			('applications_received', c.received, NULL::bigint),
+			('approval_rate', c.approved, c.decided),
+			('applications_backlog', c.backlog, NULL::bigint)
+		) AS x (indicator_id, numerator, denominator)
+		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
+}
+
+/** Appeal indicators into `ix_base` (village level). */
+export async function computeAppealIndicators(context: ComputeContext) {
+	const { tx } = context;
+	const inPeriod = (column: string) =>
+		sql`a.${sql.identifier(column)} BETWEEN p.start_date AND p.end_date`;
+	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
+			denominator)
+		WITH counts AS (
+			SELECT p.label AS period, a.village_code,
+				count(*) FILTER (WHERE ${inPeriod('lodged_on')}) AS lodged,
+				count(*) FILTER (WHERE a.status = 'resolved' AND ${inPeriod('resolved_on')}) AS resolved,
+				count(*) FILTER (WHERE a.status IN ('resolved', 'rejected')
+					AND ${inPeriod('resolved_on')}) AS closed,
+				count(*) FILTER (WHERE a.lodged_on < p.end_date - 30
+					AND (a.resolved_on > p.end_date
+						OR (a.resolved_on IS NULL AND a.status IN ('open', 'escalated')))) AS overdue
+			FROM appeals a JOIN ix_periods p ON a.lodged_on <= p.end_date
+			WHERE ${inScope(context, sql`a.village_code`)}
+			GROUP BY p.label, a.village_code
+		)
+		SELECT x.indicator_id, c.period, 'village', c.village_code, x.numerator, x.denominator
+		FROM counts c CROSS JOIN LATERAL (VALUES
+			('appeals_rate', c.lodged, 0::bigint),
+			('appeals_resolved_rate', c.resolved, c.closed),
+			('appeals_overdue', c.overdue, NULL::bigint)
+		) AS x (indicator_id, numerator, denominator)
+		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
+	// The appeals rate's denominator: households registered at period end, per village.
+	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
+			denominator)
+		SELECT 'appeals_rate', p.label, 'village', h.village_code, 0, count(*)
+		FROM households h JOIN ix_periods p ON h.registered_on <= p.end_date
+		WHERE ${inScope(context, sql`h.village_code`)}
+		GROUP BY p.label, h.village_code`);
+}
+
+/** `possible_duplicates` into `ix_base` (village level). */
+export async function computeDuplicateIndicator(context: ComputeContext) {
+	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
+			numerator)
+		SELECT 'possible_duplicates', p.label, 'village', h.village_code, count(*)
+		FROM members m JOIN households h ON h.household_id = m.household_id
+		JOIN ix_periods p ON h.registered_on <= p.end_date
+		WHERE m.possible_duplicate AND ${inScope(context, sql`h.village_code`)}
+		GROUP BY p.label, h.village_code`);
+}

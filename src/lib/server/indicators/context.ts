@@ -1,0 +1,61 @@
+/**
+ * What every indicator computation of one refresh shares, as temporary tables of its
+ * transaction:
+ *
+ * - `ix_periods (label, kind, start_date, end_date)`: the periods computed;
+ * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
+ *   refresh has no scope and recomputes every village);
+ * - `ix_base`: village-level (or own-level) numerators and denominators of the additive
+ *   indicators, which `rollUp` sums into every level above.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Period } from '../../indicators/periods';
+import type { Tx } from '../db';
+
+export interface ComputeContext {
+	tx: Tx;
+	periods: readonly Period[];
+	/** Whether only the villages of `ix_scope` are recomputed. */
+	scoped: boolean;
+}
+
+/** Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes. */
+export async function createContext(
+	tx: Tx,
+	periods: readonly Period[],
+	scopeCommunes?: readonly string[]
+): Promise<ComputeContext> {
+	await tx.execute(sql`CREATE TEMP TABLE ix_periods (
+		label text PRIMARY KEY, kind text NOT NULL, start_date date NOT NULL, end_date date NOT NULL
+	) ON COMMIT DROP`);
+	const rows = periods.map((p) => sql`(${p.label}, ${p.kind}, ${p.start}::date, ${p.end}::date)`);
+	await tx.execute(sql`INSERT INTO ix_periods VALUES ${sql.join(rows, sql`, `)}`);
+
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope (code text PRIMARY KEY) ON COMMIT DROP`);
+	if (scopeCommunes) {
+		await tx.execute(sql`INSERT INTO ix_scope
+			SELECT code FROM geo_units WHERE level = 'village'
+				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);
+	}
+
+	await tx.execute(sql`CREATE TEMP TABLE ix_base (
+		indicator_id text NOT NULL, period text NOT NULL, level text NOT NULL, geo_code text NOT NULL,
+		programme text NOT NULL DEFAULT '', group_by text NOT NULL DEFAULT '',
+		group_value text NOT NULL DEFAULT '', numerator double precision,
+		denominator double precision
+	) ON COMMIT DROP`);
+	return { tx, periods, scoped: scopeCommunes !== undefined };
+}
+
+/** A condition keeping only villages in scope (TRUE for a full refresh). */
+export function inScope(context: ComputeContext, villageCode: SQL): SQL {
+	return context.scoped ? sql`${villageCode} IN (SELECT code FROM ix_scope)` : sql`TRUE`;
+}
+
+/** Days between two dates (`date - date` is an integer number of days in Postgres). */
+export function daysBetween(from: SQL, to: SQL): SQL {
+	return sql`(${to} - ${from})`;
+}
+
+/** An IDPoor group value: `1`, `2` or `none`. */
+export const IDPOOR_GROUP = sql`coalesce(h.idpoor_level::text, 'none')`;

@@ -1,0 +1,70 @@
+/**
+ * Programme eligibility (`shared/domain.md` §4) as SQL: a programme's parsed `target` becomes
+ * conditions on the household (`idpoor`, `idpoor1`) and on one member (`age`, `sex`,
+ * `disability`, `pregnant`), evaluated at a date (the end of a period).
+ *
+ * For a person programme every term must hold for the person (household terms for the
+ * person's household). For a household programme the household terms must hold for the
+ * household and the member terms for at least one member, the same member for all of them:
+ * `idpoor&age>=6&age<18` is a poor household with a child of school age, not a poor
+ * household with a 3-year-old and a 30-year-old.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { parseTarget } from '../../indicators/target';
+
+export interface Eligibility {
+	/** Conditions on the household row `h` (always at least `TRUE`). */
+	household: SQL;
+	/** Conditions on the member row `m` at the date `at` (always at least `TRUE`). */
+	member: (at: SQL) => SQL;
+	/** Whether any term is about a member (a household programme then needs one who meets it). */
+	needsMember: boolean;
+}
+
+/**
+ * Age in completed years at `at` is at least N exactly when the N-th birthday is on or before
+ * `at`; every age comparison of the engine uses this one form.
+ */
+export function ageAtLeast(birthDate: SQL, years: number, at: SQL): SQL {
+	return sql`(${birthDate} + make_interval(years => ${years}))::date <= ${at}`;
+}
+
+/** SQL conditions for a programme's `target` (already validated at import). */
+export function eligibilitySql(target: string): Eligibility {
+	const household: SQL[] = [];
+	const member: ((at: SQL) => SQL)[] = [];
+	for (const term of parseTarget(target)) {
+		switch (term.kind) {
+			case 'all':
+				break;
+			case 'idpoor':
+				household.push(sql`h.idpoor_level IS NOT NULL`);
+				break;
+			case 'idpoor1':
+				household.push(sql`h.idpoor_level = 1`);
+				break;
+			case 'sex':
+				member.push(() => sql`m.sex = ${term.sex}`);
+				break;
+			case 'disability':
+				member.push(() => sql`m.disability IS TRUE`);
+				break;
+			case 'pregnant':
+				// Reserved: the registry holds no pregnancy data yet, so the term never holds.
+				member.push(() => sql`FALSE`);
+				break;
+			case 'age_at_least':
+				member.push((at) => ageAtLeast(sql`m.birth_date`, term.years, at));
+				break;
+			case 'age_below':
+				member.push((at) => sql`NOT ${ageAtLeast(sql`m.birth_date`, term.years, at)}`);
+				break;
+		}
+	}
+	const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`);
+	return {
+		household: and(household),
+		member: (at) => and(member.map((m) => m(at))),
+		needsMember: member.length > 0
+	};
+}

@@ -1,0 +1,78 @@
+/**
+ * The median indicators (`shared/domain.md` §5), which cannot be re-aggregated from sums, so
+ * each level's median is computed from the records themselves (one pass, GROUPING SETS over
+ * the levels):
+ *
+ * - `processing_days_median`: days from `applied_on` to `decided_on` of the applications
+ *   decided (approved or rejected) in the period, per programme and all programmes, by the
+ *   household's IDPoor level;
+ * - `appeal_days_median`: days from `lodged_on` to `resolved_on` of the appeals closed
+ *   (resolved or rejected) in the period.
+ *
+ * The stored numerator is the number of records the median is taken over; the value is the
+ * median (the mean of the two middle values when the count is even); no records, no row.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { ComputeContext } from './context';
+
+export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
+
+/** The geographic columns of the village `v`, one grouping per level. */
+const LEVEL_COLUMNS: [level: string, column: SQL | null][] = [
+	['village', sql`v.code`],
+	['commune', sql`v.commune_code`],
+	['district', sql`v.district_code`],
+	['province', sql`v.province_code`],
+	['national', null]
+];
+
+/** Every combination of a level with the optional extra groupings, as GROUPING SETS. */
+function groupingSets(extra: SQL[]): SQL {
+	const sets: SQL[] = [];
+	for (let mask = 0; mask < 1 << extra.length; mask++) {
+		const chosen = extra.filter((_, i) => mask & (1 << i));
+		for (const [, column] of LEVEL_COLUMNS) {
+			const columns = column ? [...chosen, column] : chosen;
+			sets.push(sql`(${sql.join(columns, sql`, `)})`);
+		}
+	}
+	return sql`GROUPING SETS (${sql.join(sets, sql`, `)})`;
+}
+
+const LEVEL = sql`CASE WHEN GROUPING(v.code) = 0 THEN 'village'
+	WHEN GROUPING(v.commune_code) = 0 THEN 'commune'
+	WHEN GROUPING(v.district_code) = 0 THEN 'district'
+	WHEN GROUPING(v.province_code) = 0 THEN 'province' ELSE 'national' END`;
+const GEO_CODE = sql`coalesce(v.code, v.commune_code, v.district_code, v.province_code, 'KH')`;
+
+/** Replaces the stored medians for the refresh's periods, at every level. */
+export async function computeMedians(context: ComputeContext) {
+	const { tx } = context;
+	await tx.execute(sql`DELETE FROM indicator_values
+		WHERE indicator_id IN ${MEDIAN_INDICATORS} AND period IN (SELECT label FROM ix_periods)`);
+	const columns = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
+		numerator, value)`;
+
+	await tx.execute(sql`INSERT INTO indicator_values ${columns}
+		SELECT 'processing_days_median', p.label, ${LEVEL}, ${GEO_CODE},
+			CASE WHEN GROUPING(a.programme_code) = 0 THEN a.programme_code ELSE '' END,
+			CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END, coalesce(a.idpoor, ''),
+			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.days)
+		FROM (
+			SELECT a.programme_code, a.decided_on, a.decided_on - a.applied_on AS days,
+				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
+			FROM applications a JOIN households h ON h.household_id = a.household_id
+			WHERE a.status IN ('approved', 'rejected') AND a.decided_on IS NOT NULL
+		) a
+		JOIN geo_units v ON v.code = a.village_code
+		JOIN ix_periods p ON a.decided_on BETWEEN p.start_date AND p.end_date
+		GROUP BY p.label, ${groupingSets([sql`a.programme_code`, sql`a.idpoor`])}`);
+
+	await tx.execute(sql`INSERT INTO indicator_values ${columns}
+		SELECT 'appeal_days_median', p.label, ${LEVEL}, ${GEO_CODE}, '', '', '',
+			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.resolved_on - a.lodged_on)
+		FROM appeals a JOIN geo_units v ON v.code = a.village_code
+		JOIN ix_periods p ON a.resolved_on BETWEEN p.start_date AND p.end_date
+		WHERE a.status IN ('resolved', 'rejected')
+		GROUP BY p.label, ${groupingSets([])}`);
+}
