@@ -138,13 +138,14 @@ export const members = pgTable(
 		/** Set at import when the person looks like another registry person (§3). */
 		possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
 		/**
-		 * The full name folded for duplicate detection (§3 "normalised full name"): lower case,
-		 * each run of spaces and ASCII punctuation as one space, trimmed. Only ASCII classes are
-		 * used because Postgres' character classes outside ASCII depend on the locale.
+		 * The full name folded for duplicate detection (`NAME_KEY_SQL` in the import contract's
+		 * feeds: lower case, each run of spaces and ASCII punctuation as one space, trimmed).
+		 * Only ASCII classes are used because Postgres' character classes outside ASCII depend
+		 * on the locale. Computed by the importer, the only writer of members, in its staging
+		 * table while the file streams in: a generated column cost the upsert a second pass of
+		 * the regular expression over every row.
 		 */
-		nameKey: text('name_key').generatedAlwaysAs(
-			sql`nullif(btrim(regexp_replace(lower(full_name), '[[:space:][:punct:]]+', ' ', 'g')), '')`
-		)
+		nameKey: text('name_key')
 	},
 	(t) => [
 		// Partial: duplicate detection only ever looks up present keys (`=` never matches NULL).

@@ -128,10 +128,14 @@ async function createStage(tx: Tx, feed: FeedSpec) {
 		feed.columns.map((c) => sql`${ident(c.name)} text`),
 		sql`, `
 	);
-	// A temporary table (no WAL) without indexes: rows go in as fast as they are validated.
+	const derived = (feed.derived ?? []).map(
+		(d) => sql`, ${ident(d.name)} text GENERATED ALWAYS AS (${sql.raw(d.expression)}) STORED`
+	);
+	// A temporary table (no WAL) without indexes: rows go in as fast as they are validated,
+	// and the server computes the derived columns meanwhile.
 	// ON COMMIT DROP: the stage lives exactly as long as the file's transaction.
 	await tx.execute(
-		sql`CREATE TEMP TABLE import_stage (row_no integer NOT NULL, ${columns}, error_column text, error text) ON COMMIT DROP`
+		sql`CREATE TEMP TABLE import_stage (row_no integer NOT NULL, ${columns}${sql.join(derived, sql``)}, error_column text, error text) ON COMMIT DROP`
 	);
 }
 
@@ -307,8 +311,10 @@ async function checkStaged(tx: Tx, feed: FeedSpec) {
 }
 
 function castColumn(feed: FeedSpec, name: string, alias = 's') {
-	const column = feed.columns.find((c) => c.name === name)!;
-	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(column.sqlType)}`;
+	const column = feed.columns.find((c) => c.name === name);
+	// Derived columns are computed in the stage as text.
+	const type = column ? column.sqlType : 'text';
+	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(type)}`;
 }
 
 /** Where an upsert also records the rows it wrote: their columns, into a temporary table. */
@@ -329,7 +335,7 @@ async function upsertStaged(
 	feed: FeedSpec,
 	tracking?: WriteTracking
 ): Promise<[number, number]> {
-	const names = feed.columns.map((c) => c.name);
+	const names = [...feed.columns.map((c) => c.name), ...(feed.derived ?? []).map((d) => d.name)];
 	const target = ident(feed.table);
 	const nonKey = names.filter((n) => !feed.key.includes(n));
 	const sameKey = sql.join(
