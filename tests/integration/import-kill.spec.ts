@@ -59,7 +59,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('killing an import mid-fil
 		let staging = false;
 		while (!staging && Date.now() < deadline) {
 			const { rows } = await watcher.query(
-				`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO import_stage%'`
+				`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO import_stage%' OR query LIKE 'COPY import_stage%')`
 			);
 			staging = rows.length > 0;
 			if (!staging) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -75,7 +75,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('killing an import mid-fil
 			(
 				await queryRows(
 					database.db,
-					sql`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO import_stage%'`
+					sql`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO import_stage%' OR query LIKE 'COPY import_stage%')`
 				)
 			).length > 0 &&
 			Date.now() < rollbackDeadline

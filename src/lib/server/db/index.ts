@@ -47,6 +47,9 @@ export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Pr
 	if ('url' in target) {
 		// Pool size: the app serves many light requests; imports hold one client per file.
 		const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+		// An idle connection the server ends (a restart, a dropped database) is replaced on the
+		// next checkout; without a listener its error would end the process.
+		pool.on('error', (error) => console.error('database: idle connection lost:', error.message));
 		const db = drizzlePg(pool, { schema }) as unknown as Db;
 		await migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
 		return { db, kind: 'postgres', close: () => pool.end() };
@@ -56,6 +59,16 @@ export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Pr
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
 	await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
 	return { db, kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * The `pg` connection under a node-postgres transaction, for what drizzle does not offer
+ * (COPY FROM STDIN); undefined on PGlite. Reads drizzle's session, an internal it keeps
+ * stable across its node-postgres releases.
+ */
+export function postgresClient(tx: Tx): pg.ClientBase | undefined {
+	const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+	return client instanceof pg.Client ? client : undefined;
 }
 
 /** Runs a raw SQL query and returns its rows (both drivers return `{ rows }`). */

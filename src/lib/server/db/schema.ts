@@ -116,14 +116,19 @@ export const households = pgTable(
 	]
 );
 
-/** Household members. Personal data: never leaves the server. */
+/**
+ * Household members. Personal data: never leaves the server.
+ *
+ * `household_id` has no foreign key: the importer is the only writer and checks every
+ * member's household against the registry and the file in SQL (`import-file.ts`), and a
+ * per-row foreign-key trigger doubled the cost of importing members. No index on it either:
+ * no query looks members up by household.
+ */
 export const members = pgTable(
 	'members',
 	{
 		personId: text('person_id').primaryKey(),
-		householdId: text('household_id')
-			.notNull()
-			.references(() => households.householdId),
+		householdId: text('household_id').notNull(),
 		sex: text('sex', { enum: ['F', 'M'] }).notNull(),
 		birthDate: date('birth_date').notNull(),
 		fullName: text('full_name'),
@@ -133,18 +138,23 @@ export const members = pgTable(
 		/** Set at import when the person looks like another registry person (§3). */
 		possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
 		/**
-		 * The full name folded for duplicate detection (§3 "normalised full name"): lower case,
-		 * each run of spaces and ASCII punctuation as one space, trimmed. Only ASCII classes are
-		 * used because Postgres' character classes outside ASCII depend on the locale.
+		 * The full name folded for duplicate detection (`NAME_KEY_SQL` in the import contract's
+		 * feeds: lower case, each run of spaces and ASCII punctuation as one space, trimmed).
+		 * Only ASCII classes are used because Postgres' character classes outside ASCII depend
+		 * on the locale. Computed by the importer, the only writer of members, in its staging
+		 * table while the file streams in: a generated column cost the upsert a second pass of
+		 * the regular expression over every row.
 		 */
-		nameKey: text('name_key').generatedAlwaysAs(
-			sql`nullif(btrim(regexp_replace(lower(full_name), '[[:space:][:punct:]]+', ' ', 'g')), '')`
-		)
+		nameKey: text('name_key')
 	},
 	(t) => [
-		index('members_household_idx').on(t.householdId),
-		index('members_national_id_idx').on(t.nationalId),
-		index('members_name_key_idx').on(t.nameKey, t.birthDate, t.sex)
+		// Partial: duplicate detection only ever looks up present keys (`=` never matches NULL).
+		index('members_national_id_idx')
+			.on(t.nationalId)
+			.where(sql`${t.nationalId} IS NOT NULL`),
+		index('members_name_key_idx')
+			.on(t.nameKey, t.birthDate, t.sex)
+			.where(sql`${t.nameKey} IS NOT NULL`)
 	]
 );
 

@@ -71,7 +71,18 @@ export interface FeedSpec {
 	consistency: readonly ConsistencySpec[];
 	/** Pairs [later, earlier]: the later date may not precede the earlier one. */
 	dateOrder: readonly (readonly [string, string])[];
+	/**
+	 * Target columns computed from the row in SQL (over the staged text columns) and
+	 * written with it; the staging table computes them as rows arrive.
+	 */
+	derived?: readonly { name: string; expression: string }[];
 }
+
+/**
+ * A member's full name folded for duplicate detection (§3 "normalised full name"): lower
+ * case, each run of spaces and ASCII punctuation as one space, trimmed; NULL when empty.
+ */
+export const NAME_KEY_SQL = `nullif(btrim(regexp_replace(lower(full_name), '[[:space:][:punct:]]+', ' ', 'g')), '')`;
 
 const text = (name: string, required = false): ColumnSpec => ({
 	name,
@@ -236,7 +247,8 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		],
 		references: [ref('household_id', 'households', 'household_id', 'household')],
 		consistency: [],
-		dateOrder: []
+		dateOrder: [],
+		derived: [{ name: 'name_key', expression: NAME_KEY_SQL }]
 	},
 	applications: {
 		name: 'applications',

@@ -4,12 +4,16 @@
  * all inside one transaction, so a file's good rows land together or not at all.
  * Every entry point (CLI, upload page, drop folder) goes through `importFile`.
  */
+import { once } from 'node:events';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db, type Tx } from '../db';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
-import { flagPossibleDuplicates, rememberDuplicateKeys } from '../registry/members';
+import { prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
 import { validateRow, type RowError } from './validate-row';
 
@@ -67,9 +71,18 @@ export interface ImportOptions {
 	onProgress?: (rowsRead: number, fractionRead: number | undefined) => void;
 }
 
-// Rows staged per INSERT: large enough to amortise a round trip, small enough that a batch
-// of wide rows stays a few MB in memory while streaming a multi-GB file.
+// Rows staged per INSERT (PGlite): large enough to amortise a round trip, small enough that a
+// batch of wide rows stays a few MB in memory while streaming a multi-GB file. Also how often
+// progress is reported.
 const STAGE_BATCH_ROWS = 5000;
+
+// Rows per COPY data message (Postgres): a few hundred kB, so the server parses one message
+// while the next is being validated.
+const COPY_CHUNK_ROWS = 2000;
+
+// Memory for the import's sorts and hashes (Postgres, this transaction only): the checks and
+// the duplicate detection hash a whole file's keys, which spill to disk at the default 4 MB.
+const IMPORT_WORK_MEM = '256MB';
 
 // Warnings listed one by one before they are summarised as a count.
 const MAX_LISTED_WARNINGS = 20;
@@ -103,9 +116,10 @@ function readHeader(file: string, feed: FeedSpec, header: string[]) {
 
 function toRecord(names: string[], cells: string[]): Record<string, string> {
 	const record: Record<string, string> = {};
-	names.forEach((name, i) => {
+	for (let i = 0; i < names.length; i++) {
+		const name = names[i]!;
 		if (name !== '') record[name] = cells[i] ?? '';
-	});
+	}
 	return record;
 }
 
@@ -114,28 +128,128 @@ async function createStage(tx: Tx, feed: FeedSpec) {
 		feed.columns.map((c) => sql`${ident(c.name)} text`),
 		sql`, `
 	);
+	const derived = (feed.derived ?? []).map(
+		(d) => sql`, ${ident(d.name)} text GENERATED ALWAYS AS (${sql.raw(d.expression)}) STORED`
+	);
+	// A temporary table (no WAL) without indexes: rows go in as fast as they are validated,
+	// and the server computes the derived columns meanwhile.
 	// ON COMMIT DROP: the stage lives exactly as long as the file's transaction.
 	await tx.execute(
-		sql`CREATE TEMP TABLE import_stage (row_no integer PRIMARY KEY, ${columns}, error_column text, error text) ON COMMIT DROP`
+		sql`CREATE TEMP TABLE import_stage (row_no integer NOT NULL, ${columns}${sql.join(derived, sql``)}, error_column text, error text) ON COMMIT DROP`
 	);
 }
 
-async function flushStage(
-	tx: Tx,
-	feed: FeedSpec,
-	rowNumbers: number[],
-	columns: (string | null)[][]
-) {
-	if (rowNumbers.length === 0) return;
-	// One array parameter per column (unnest) keeps far below Postgres' 65,535-parameter limit.
-	const arrays = columns.map((values) => sql`${sql.param(values)}::text[]`);
-	const names = sql.join(
-		feed.columns.map((c) => ident(c.name)),
-		sql`, `
-	);
-	await tx.execute(
-		sql`INSERT INTO import_stage (row_no, ${names}) SELECT * FROM unnest(${sql.param(rowNumbers)}::int[], ${sql.join(arrays, sql`, `)})`
-	);
+/** Writes validated rows to the staging table. `add` returns a promise when the caller must wait. */
+interface Stager {
+	add(rowNumber: number, values: readonly (string | null)[]): Promise<void> | undefined;
+	/** Writes what is buffered and waits until the stage holds every added row. */
+	finish(): Promise<void>;
+	/** Abandons the staging after an error (the transaction is rolled back next). */
+	abort(error: Error): Promise<void>;
+}
+
+/** Batched `INSERT … SELECT FROM unnest(…)`: any driver (PGlite has no COPY FROM STDIN). */
+class InsertStager implements Stager {
+	private rowNumbers: number[] = [];
+	private columns: (string | null)[][];
+
+	constructor(
+		private readonly tx: Tx,
+		private readonly feed: FeedSpec
+	) {
+		this.columns = feed.columns.map(() => []);
+	}
+
+	add(rowNumber: number, values: readonly (string | null)[]) {
+		this.rowNumbers.push(rowNumber);
+		for (let i = 0; i < values.length; i++) this.columns[i]!.push(values[i]!);
+		return this.rowNumbers.length >= STAGE_BATCH_ROWS ? this.flush() : undefined;
+	}
+
+	private async flush() {
+		if (this.rowNumbers.length === 0) return;
+		// One array parameter per column (unnest) keeps far below Postgres' 65,535-parameter limit.
+		const arrays = this.columns.map((values) => sql`${sql.param(values)}::text[]`);
+		const names = sql.join(
+			this.feed.columns.map((c) => ident(c.name)),
+			sql`, `
+		);
+		const rowNumbers = this.rowNumbers;
+		this.rowNumbers = [];
+		this.columns = this.feed.columns.map(() => []);
+		await this.tx.execute(
+			sql`INSERT INTO import_stage (row_no, ${names}) SELECT * FROM unnest(${sql.param(rowNumbers)}::int[], ${sql.join(arrays, sql`, `)})`
+		);
+	}
+
+	finish() {
+		return this.flush();
+	}
+
+	async abort() {}
+}
+
+// COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = {
+	'\\': '\\\\',
+	'\t': '\\t',
+	'\n': '\\n',
+	'\r': '\\r'
+};
+const copyText = (value: string) =>
+	COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+
+/**
+ * `COPY import_stage FROM STDIN` on Postgres: one streamed statement for the whole file, so
+ * the server parses and stores rows on its own core while this process reads and validates
+ * the next ones. Writes wait when the connection's buffer is full, so memory stays flat.
+ */
+class CopyStager implements Stager {
+	private readonly stream: ReturnType<typeof copyFrom>;
+	private readonly done: Promise<void>;
+	private failure: unknown;
+	private text = '';
+	private buffered = 0;
+
+	constructor(client: pg.ClientBase, feed: FeedSpec) {
+		const names = feed.columns.map((c) => `"${c.name}"`).join(', ');
+		this.stream = client.query(copyFrom(`COPY import_stage (row_no, ${names}) FROM STDIN`));
+		this.done = finished(this.stream);
+		this.done.catch((error: unknown) => (this.failure = error));
+	}
+
+	add(rowNumber: number, values: readonly (string | null)[]) {
+		let line = String(rowNumber);
+		for (let i = 0; i < values.length; i++) {
+			const value = values[i];
+			line += value === null || value === undefined ? '\t\\N' : '\t' + copyText(value);
+		}
+		this.text += line + '\n';
+		this.buffered += 1;
+		return this.buffered >= COPY_CHUNK_ROWS ? this.flush() : undefined;
+	}
+
+	private async flush() {
+		if (this.failure) throw this.failure;
+		if (this.buffered === 0) return;
+		const ok = this.stream.write(this.text);
+		this.text = '';
+		this.buffered = 0;
+		if (!ok) await once(this.stream, 'drain');
+	}
+
+	async finish() {
+		await this.flush();
+		this.stream.end();
+		await this.done;
+	}
+
+	async abort(error: Error) {
+		// Sends CopyFail: the server ends the COPY with an error and the connection can roll back.
+		if (!this.stream.destroyed) this.stream.destroy(error);
+		await this.done.catch(() => undefined);
+	}
 }
 
 /** Marks staged rows that break a rule (the first broken rule wins) and returns them. */
@@ -156,17 +270,27 @@ async function checkStaged(tx: Tx, feed: FeedSpec) {
 		feed.key.map((k) => ident(k)),
 		sql`, `
 	);
-	// A window over the key finds each id's first row in one pass (a self-join is quadratic).
-	await tx.execute(sql`CREATE INDEX ON import_stage (${key})`);
-	failures.push(
-		...(await rejectStaged(
-			tx,
-			feed.key[0]!,
-			sql`'duplicate ' || ${feed.key.join(' + ')} || ' in the file (first seen on row ' || d.first_row || ')'`,
-			sql`s.row_no = d.row_no AND d.first_row < d.row_no`,
-			sql`(SELECT row_no, min(row_no) OVER (PARTITION BY ${key}) AS first_row FROM import_stage) d`
-		))
+	// Each repeated id's first row, by a window over the rows of the ids seen more than once
+	// only: one hash aggregate over the file finds those ids (usually none) without sorting it,
+	// and the stage is updated only when there are some.
+	const repeated = await queryRows<{ row_no: number; first_row: number }>(
+		tx,
+		sql`SELECT row_no, first_row FROM (
+			SELECT row_no, min(row_no) OVER (PARTITION BY ${key}) AS first_row FROM import_stage
+			WHERE (${key}) IN (SELECT ${key} FROM import_stage GROUP BY ${key} HAVING count(*) > 1)) d
+		WHERE first_row < row_no`
 	);
+	if (repeated.length > 0) {
+		failures.push(
+			...(await rejectStaged(
+				tx,
+				feed.key[0]!,
+				sql`'duplicate ' || ${feed.key.join(' + ')} || ' in the file (first seen on row ' || d.first_row || ')'`,
+				sql`s.row_no = d.row_no`,
+				sql`unnest(${sql.param(repeated.map((r) => r.row_no))}::int[], ${sql.param(repeated.map((r) => r.first_row))}::int[]) AS d (row_no, first_row)`
+			))
+		);
+	}
 	for (const reference of feed.references) {
 		const col = ident(reference.column);
 		failures.push(
@@ -187,41 +311,84 @@ async function checkStaged(tx: Tx, feed: FeedSpec) {
 }
 
 function castColumn(feed: FeedSpec, name: string, alias = 's') {
-	const column = feed.columns.find((c) => c.name === name)!;
-	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(column.sqlType)}`;
+	const column = feed.columns.find((c) => c.name === name);
+	// Derived columns are computed in the stage as text.
+	const type = column ? column.sqlType : 'text';
+	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(type)}`;
 }
 
-/** Upserts the good staged rows of an ordinary feed; returns [inserted, updated]. */
-async function upsertStaged(tx: Tx, feed: FeedSpec): Promise<[number, number]> {
-	const names = feed.columns.map((c) => c.name);
+/** Where an upsert also records the rows it wrote: their columns, into a temporary table. */
+export interface WriteTracking {
+	table: string;
+	columns: readonly string[];
+}
+
+/**
+ * Upserts the good staged rows of an ordinary feed; returns [inserted, updated]. In two
+ * set-based statements rather than `INSERT … ON CONFLICT DO UPDATE`: the rows whose id exists
+ * and whose values differ are updated, then the rows whose id is new are inserted in key order
+ * (plain inserts, no speculative insertion per row, and key-ordered index pages). The caller
+ * holds a lock that keeps other imports from writing the table in between.
+ */
+async function upsertStaged(
+	tx: Tx,
+	feed: FeedSpec,
+	tracking?: WriteTracking
+): Promise<[number, number]> {
+	const names = [...feed.columns.map((c) => c.name), ...(feed.derived ?? []).map((d) => d.name)];
 	const target = ident(feed.table);
 	const nonKey = names.filter((n) => !feed.key.includes(n));
-	const rows = await queryRows<{ inserted: number; updated: number }>(
-		tx,
-		sql`WITH up AS (
-			INSERT INTO ${target} (${sql.join(names.map(ident), sql`, `)})
-			SELECT ${sql.join(
-				names.map((n) => castColumn(feed, n)),
-				sql`, `
-			)} FROM import_stage s WHERE s.error IS NULL
-			ON CONFLICT (${sql.join(feed.key.map(ident), sql`, `)}) DO UPDATE SET ${sql.join(
-				nonKey.map((n) => sql`${ident(n)} = EXCLUDED.${ident(n)}`),
-				sql`, `
-			)}
-			WHERE (${sql.join(
-				nonKey.map((n) => sql`${target}.${ident(n)}`),
+	const sameKey = sql.join(
+		feed.key.map((k) => sql`t.${ident(k)} = ${castColumn(feed, k)}`),
+		sql` AND `
+	);
+	// Counted in SQL, which both drivers return alike; the written rows are kept if asked.
+	const counted = async (write: SQL) => {
+		const returning = tracking
+			? sql.join(
+					tracking.columns.map((c) => sql`t.${ident(c)}`),
+					sql`, `
+				)
+			: sql`1`;
+		const keep = tracking
+			? sql`, kept AS (INSERT INTO ${ident(tracking.table)} SELECT * FROM written)`
+			: sql``;
+		const rows = await queryRows<{ n: number }>(
+			tx,
+			sql`WITH written AS (${write} RETURNING ${returning})${keep} SELECT count(*)::int AS n FROM written`
+		);
+		return rows[0]!.n;
+	};
+	const updated = await counted(
+		sql`UPDATE ${target} t SET ${sql.join(
+			nonKey.map((n) => sql`${ident(n)} = ${castColumn(feed, n)}`),
+			sql`, `
+		)}
+		FROM import_stage s
+		WHERE s.error IS NULL AND ${sameKey}
+			AND (${sql.join(
+				nonKey.map((n) => sql`t.${ident(n)}`),
 				sql`, `
 			)}) IS DISTINCT FROM (${sql.join(
-				nonKey.map((n) => sql`EXCLUDED.${ident(n)}`),
+				nonKey.map((n) => castColumn(feed, n)),
 				sql`, `
-			)})
-			-- xmax = 0 only on a freshly inserted tuple: it tells inserts from updates.
-			RETURNING (xmax = 0) AS is_insert
-		)
-		SELECT count(*) FILTER (WHERE is_insert)::int AS inserted,
-			count(*) FILTER (WHERE NOT is_insert)::int AS updated FROM up`
+			)})`
 	);
-	return [rows[0]!.inserted, rows[0]!.updated];
+	// Ordered byte-wise (COLLATE "C" sorts fast and is the index order under C.UTF-8): each
+	// index page is filled once instead of being split at random places.
+	const inserted = await counted(
+		sql`INSERT INTO ${target} AS t (${sql.join(names.map(ident), sql`, `)})
+		SELECT ${sql.join(
+			names.map((n) => castColumn(feed, n)),
+			sql`, `
+		)} FROM import_stage s
+		WHERE s.error IS NULL AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${sameKey})
+		ORDER BY ${sql.join(
+			feed.key.map((k) => sql`s.${ident(k)} COLLATE "C"`),
+			sql`, `
+		)}`
+	);
+	return [inserted, updated];
 }
 
 /** The gazetteer fans each village row out to its province, district and commune. */
@@ -358,17 +525,13 @@ export async function importFile(
 
 	try {
 		await db.transaction(async (tx) => {
+			const client = postgresClient(tx);
+			if (client) await tx.execute(sql.raw(`SET LOCAL work_mem = '${IMPORT_WORK_MEM}'`));
 			await createStage(tx, feed);
 			const source = readRows(filePath);
+			const stager: Stager = client ? new CopyStager(client, feed) : new InsertStager(tx, feed);
 			let names: string[] | undefined;
-			let rowNumbers: number[] = [];
-			let columns: (string | null)[][] = feed.columns.map(() => []);
-			const flush = async () => {
-				await flushStage(tx, feed, rowNumbers, columns);
-				rowNumbers = [];
-				columns = feed.columns.map(() => []);
-				options.onProgress?.(summary.read, source.fractionRead());
-			};
+			let sinceProgress = 0;
 			try {
 				for await (const cells of source.rows) {
 					if (!names) {
@@ -393,27 +556,38 @@ export async function importFile(
 						const warning = gazetteerPrefixWarning(record, summary.read);
 						if (warning) warn(warning);
 					}
-					rowNumbers.push(summary.read);
-					result.values.forEach((value, i) => columns[i]!.push(value));
-					if (rowNumbers.length >= STAGE_BATCH_ROWS) await flush();
+					const wait = stager.add(summary.read, result.values);
+					if (wait) await wait;
+					if (++sinceProgress >= STAGE_BATCH_ROWS) {
+						sinceProgress = 0;
+						options.onProgress?.(summary.read, source.fractionRead());
+					}
 				}
+				if (!names) throw new ImportFileError(file, 'the file is empty: expected a header row');
+				await stager.finish();
 			} catch (error) {
+				await stager.abort(error as Error);
 				if (error instanceof ImportFileError) throw error;
 				const reason = (error as Error).message;
 				throw new ImportFileError(file, `cannot be read: ${reason}`);
 			}
-			if (!names) throw new ImportFileError(file, 'the file is empty: expected a header row');
-			await flush();
+			options.onProgress?.(summary.read, source.fractionRead());
 			phase('read');
 
 			const failures = await checkStaged(tx, feed);
 			phase('check');
-			if (feed.name === 'members') await rememberDuplicateKeys(tx);
+			// Imports that write the same table wait for each other from here to their commit:
+			// the upsert's "is this id new" and the duplicate flags need a table that holds
+			// still. Readers are not blocked.
+			await tx.execute(sql`LOCK TABLE ${ident(feed.table)} IN SHARE ROW EXCLUSIVE MODE`);
+			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
 			const [inserted, updated] =
-				feed.name === 'gazetteer' ? await upsertGazetteer(tx) : await upsertStaged(tx, feed);
+				feed.name === 'gazetteer'
+					? await upsertGazetteer(tx)
+					: await upsertStaged(tx, feed, duplicates?.tracking);
 			phase('upsert');
-			if (feed.name === 'members') {
-				summary.duplicatesFlagged = await flagPossibleDuplicates(tx);
+			if (duplicates) {
+				summary.duplicatesFlagged = await duplicates.flag();
 				phase('duplicates');
 			}
 			if (failures.length > 0) {

@@ -25,7 +25,6 @@ export interface ValidationContext {
 // Oldest credible age of a registry member (§3: "a member whose age is … over 120").
 const MAX_AGE_YEARS = 120;
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
 
 const LEVEL_BY_LENGTH = new Map<number, GeoLevel>(
@@ -39,21 +38,54 @@ const OFFICE_GEO_LEVEL: Record<string, GeoLevel> = {
 	province_back: 'province'
 };
 
+// Character codes of '0' and '-', for the date scanners below (hot path: one call per date cell).
+const ZERO = 48;
+const DASH = 45;
+
+/** The number written by `count` ASCII digits of `value` from `start`, or -1 if one is not a digit. */
+function digits(value: string, start: number, count: number): number {
+	let n = 0;
+	for (let i = start; i < start + count; i++) {
+		const d = value.charCodeAt(i) - ZERO;
+		if (d < 0 || d > 9) return -1;
+		n = n * 10 + d;
+	}
+	return n;
+}
+
+/** Year, month and day of a string written `YYYY-MM-DD` (any digits), else undefined. */
+function dateParts(value: string): [number, number, number] | undefined {
+	if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) {
+		return undefined;
+	}
+	const [year, month, day] = [digits(value, 0, 4), digits(value, 5, 2), digits(value, 8, 2)];
+	return year < 0 || month < 0 || day < 0 ? undefined : [year, month, day];
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether year-month-day is a real date of the proleptic Gregorian calendar (as `Date` has it). */
+function isRealDay(year: number, month: number, day: number): boolean {
+	// `Date.UTC` reads years 0–99 as 1900–1999, so this validator always refused them.
+	if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /** True when `value` is a real calendar date written `YYYY-MM-DD`. */
 export function isRealDate(value: string): boolean {
-	const match = DATE_PATTERN.exec(value);
-	if (!match) return false;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
+	const parts = dateParts(value);
+	return parts !== undefined && isRealDay(...parts);
 }
 
 /** Whole years between two `YYYY-MM-DD` dates (negative when `on` precedes `birth`). */
 export function ageInYears(birth: string, on: string): number {
-	const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number];
-	const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
+	const [by, bm, bd] = [
+		Number(birth.slice(0, 4)),
+		Number(birth.slice(5, 7)),
+		Number(birth.slice(8, 10))
+	];
+	const [oy, om, od] = [Number(on.slice(0, 4)), Number(on.slice(5, 7)), Number(on.slice(8, 10))];
 	let age = oy - by;
 	if (om < bm || (om === bm && od < bd)) age -= 1;
 	return age;
@@ -86,11 +118,13 @@ function checkValue(
 			// An office with a bad level is reported on its `level` column instead.
 			return expected ? checkGeoCode(value, expected) : undefined;
 		}
-		case 'date':
-			if (!DATE_PATTERN.test(value)) return `"${value}" is not a date written YYYY-MM-DD`;
-			if (!isRealDate(value)) return `${value} is not a real date`;
+		case 'date': {
+			const parts = dateParts(value);
+			if (!parts) return `"${value}" is not a date written YYYY-MM-DD`;
+			if (!isRealDay(...parts)) return `${value} is not a real date`;
 			if (value > context.today) return `${value} is in the future`;
 			return undefined;
+		}
 		case 'month': {
 			const match = MONTH_PATTERN.exec(value);
 			if (!match || Number(match[2]) < 1 || Number(match[2]) > 12) {

@@ -6,24 +6,95 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../db';
 
-/**
- * Remembers the duplicate keys of the members about to be upserted from `import_stage`, so
- * that the persons they stop matching are re-examined too. Call before the upsert.
- */
-export async function rememberDuplicateKeys(tx: Tx): Promise<void> {
-	await tx.execute(sql`CREATE TEMP TABLE duplicate_keys ON COMMIT DROP AS
-		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
-		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
+/** The columns duplicate detection reads from the members an import wrote. */
+const TOUCHED_COLUMNS = [
+	'person_id',
+	'household_id',
+	'national_id',
+	'name_key',
+	'birth_date',
+	'sex'
+] as const;
+
+/** How an import of members keeps the possible-duplicate flags right. */
+export interface DuplicateDetection {
+	/** Where the upsert must record the members it writes, if anywhere. */
+	tracking?: { table: string; columns: readonly string[] };
+	/** Re-flags after the upsert, in the same transaction; returns how many flags changed. */
+	flag(): Promise<number>;
 }
 
 /**
- * Re-flags every member sharing a key with the imported rows (before or after the upsert);
- * returns how many flags changed. Call after the upsert, in the same transaction.
+ * Call before upserting members from `import_stage`, with the members table locked against
+ * other writers. Into an empty registry (a first load) every member is new and unflagged, so
+ * the keys shared across households are found in one pass over the table. Otherwise the keys
+ * the upserted members have now are remembered, so that the persons they stop matching are
+ * re-examined too, and the upsert records what it writes.
  */
-export async function flagPossibleDuplicates(tx: Tx): Promise<number> {
-	await tx.execute(sql`INSERT INTO duplicate_keys
-		SELECT m.national_id, m.name_key, m.birth_date, m.sex FROM members m
+export async function prepareDuplicateDetection(tx: Tx): Promise<DuplicateDetection> {
+	const [registry] = await queryRows<{ empty: boolean }>(
+		tx,
+		sql`SELECT NOT EXISTS (SELECT 1 FROM members) AS empty`
+	);
+	if (registry!.empty) {
+		return {
+			flag: async () => {
+				await tx.execute(sql`CREATE TEMP TABLE shared_keys ON COMMIT DROP AS
+					SELECT national_id, NULL::text AS name_key, NULL::date AS birth_date, NULL::text AS sex
+					FROM members WHERE national_id IS NOT NULL
+					GROUP BY national_id HAVING min(household_id) <> max(household_id)
+					UNION ALL
+					SELECT NULL, name_key, birth_date, sex FROM members WHERE name_key IS NOT NULL
+					GROUP BY name_key, birth_date, sex HAVING min(household_id) <> max(household_id)`);
+				return setSharedFlags(tx);
+			}
+		};
+	}
+	await tx.execute(sql`CREATE TEMP TABLE duplicate_keys_before ON COMMIT DROP AS
+		SELECT m.person_id, m.national_id, m.name_key, m.birth_date, m.sex FROM members m
 		WHERE m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL)`);
+	await tx.execute(sql`CREATE TEMP TABLE members_touched ON COMMIT DROP AS
+		SELECT ${sql.join(
+			TOUCHED_COLUMNS.map((c) => sql.identifier(c)),
+			sql`, `
+		)} FROM members WITH NO DATA`);
+	return {
+		tracking: { table: 'members_touched', columns: TOUCHED_COLUMNS },
+		flag: () => flagTouched(tx)
+	};
+}
+
+/** Flags the unflagged holders of `shared_keys`; returns how many. */
+async function setSharedFlags(tx: Tx): Promise<number> {
+	await tx.execute(sql`ANALYZE shared_keys`);
+	const flaggedById = await queryRows<{ n: number }>(
+		tx,
+		sql`WITH f AS (UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+			WHERE NOT m.possible_duplicate AND m.national_id = k.national_id
+			RETURNING 1) SELECT count(*)::int AS n FROM f`
+	);
+	const flaggedByName = await queryRows<{ n: number }>(
+		tx,
+		sql`WITH f AS (UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+			WHERE NOT m.possible_duplicate AND m.name_key = k.name_key
+				AND m.birth_date = k.birth_date AND m.sex = k.sex
+			RETURNING 1) SELECT count(*)::int AS n FROM f`
+	);
+	return flaggedById[0]!.n + flaggedByName[0]!.n;
+}
+
+/**
+ * Re-flags every member sharing a key with the members the import inserted or changed
+ * (their keys before and after); returns how many flags changed. Rows the import left as
+ * they were change no key, so they need no second look.
+ */
+async function flagTouched(tx: Tx): Promise<number> {
+	await tx.execute(sql`CREATE TEMP TABLE duplicate_keys ON COMMIT DROP AS
+		SELECT national_id, name_key, birth_date, sex FROM members_touched
+		UNION ALL
+		SELECT b.national_id, b.name_key, b.birth_date, b.sex
+		FROM duplicate_keys_before b JOIN members_touched t ON t.person_id = b.person_id`);
+	await tx.execute(sql`ANALYZE duplicate_keys`);
 	// Set-based, in two steps: the keys now shared across two or more households flag every
 	// holder (each has a partner in another household); then the flagged holders of the
 	// touched keys that no longer share one are cleared. Only shared keys and already-flagged
@@ -37,40 +108,27 @@ export async function flagPossibleDuplicates(tx: Tx): Promise<number> {
 		GROUP BY m.national_id HAVING min(m.household_id) <> max(m.household_id)
 		UNION ALL
 		SELECT NULL, m.name_key, m.birth_date, m.sex FROM members m
-		JOIN (SELECT DISTINCT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL) k
-			ON k.name_key = m.name_key AND k.birth_date = m.birth_date AND k.sex = m.sex
+		WHERE (m.name_key, m.birth_date, m.sex) IN
+			(SELECT name_key, birth_date, sex FROM duplicate_keys WHERE name_key IS NOT NULL)
 		GROUP BY m.name_key, m.birth_date, m.sex HAVING min(m.household_id) <> max(m.household_id)`);
-	const flaggedById = await queryRows<{ person_id: string }>(
-		tx,
-		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
-			WHERE NOT m.possible_duplicate AND m.national_id = k.national_id
-			RETURNING m.person_id`
-	);
-	const flaggedByName = await queryRows<{ person_id: string }>(
-		tx,
-		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
-			WHERE NOT m.possible_duplicate AND m.name_key = k.name_key
-				AND m.birth_date = k.birth_date AND m.sex = k.sex
-			RETURNING m.person_id`
-	);
+	const flagged = await setSharedFlags(tx);
 	// A flagged holder of a touched key stays flagged while either of its keys is still
 	// shared with another household (the other key may not have been touched at all).
-	const cleared = await queryRows<{ person_id: string }>(
+	const cleared = await queryRows<{ n: number }>(
 		tx,
-		sql`UPDATE members m SET possible_duplicate = FALSE
+		sql`WITH c AS (UPDATE members m SET possible_duplicate = FALSE
 			WHERE m.possible_duplicate
 				AND (m.national_id IN (SELECT national_id FROM duplicate_keys)
 					OR (m.name_key, m.birth_date, m.sex) IN (SELECT name_key, birth_date, sex FROM duplicate_keys)
-					OR m.person_id IN (SELECT person_id FROM import_stage WHERE error IS NULL))
+					OR m.person_id IN (SELECT person_id FROM members_touched))
 				AND NOT EXISTS (SELECT 1 FROM members o
 					WHERE o.national_id = m.national_id AND o.household_id <> m.household_id)
 				AND NOT EXISTS (SELECT 1 FROM members o
 					WHERE o.name_key = m.name_key AND o.birth_date = m.birth_date AND o.sex = m.sex
 						AND o.household_id <> m.household_id)
-			RETURNING m.person_id`
+			RETURNING 1) SELECT count(*)::int AS n FROM c`
 	);
-	const changed = [...flaggedById, ...flaggedByName, ...cleared];
-	return changed.length;
+	return flagged + cleared[0]!.n;
 }
 
 /** A pair of possible duplicates, without names or ID numbers (they stay on the server). */

@@ -1,0 +1,1 @@
+ALTER TABLE "members" ALTER COLUMN "name_key" DROP EXPRESSION;
