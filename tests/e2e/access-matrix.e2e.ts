@@ -71,6 +71,10 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	['GET', '/geo/district?parent=17', [200, 200, 200, 200, 200]],
 	['GET', '/api/health', [200, 200, 200, 200, 200]],
 	['GET', '/data-quality', [303, 403, 403, 200, 200]],
+	['GET', '/refresh', [303, 403, 403, 200, 200]],
+	['POST', '/refresh?/full', [303, 403, 403, 403, 200]],
+	// Possible duplicates are an internal indicator (§5).
+	['GET', '/api/indicators/possible_duplicates?level=province', [403, 403, 403, 200, 200]],
 	['GET', '/admin/users', [303, 403, 403, 403, 200]],
 	['GET', '/admin/imports', [303, 403, 403, 403, 200]],
 	['GET', '/admin/imports/1/rejected.csv', [303, 403, 403, 403, 200]],

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { ApiError, getIndicatorRows } from '../../src/lib/server/indicators/api';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { listBenefitsBeforeEnrolment } from '../../src/lib/server/registry/benefit-checks';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -853,6 +854,24 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 			);
 			expect(actual, level).toEqual(wanted);
 		}
+	});
+
+	it('reports the benefit paid for a month before its enrolment as a data-quality issue', async () => {
+		// B9 is for 2025-05; its enrolment E8 began on 2025-06-30. Every other benefit is for
+		// its enrolment's month or later.
+		expect(await listBenefitsBeforeEnrolment(database.db)).toEqual({
+			total: 1,
+			rows: [
+				{
+					benefit_id: 'B9',
+					enrolment_id: 'E8',
+					programme_code: 'OAA',
+					period: '2025-05',
+					enrolled_on: '2025-06-30',
+					village_code: '17020101'
+				}
+			]
+		});
 	});
 
 	it('lists every group of a disaggregation for every unit, in order', async () => {

@@ -32,7 +32,8 @@ export const AUDIT_ACTIONS = [
 	'user_update',
 	'password_reset',
 	'user_disable',
-	'user_enable'
+	'user_enable',
+	'refresh_start'
 ] as const;
 
 /** One kind of audited event. */

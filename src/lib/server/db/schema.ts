@@ -316,6 +316,10 @@ export const refreshRuns = pgTable('refresh_runs', {
 	finishedAt: timestamp('finished_at', { withTimezone: true }),
 	durationMs: integer('duration_ms'),
 	periods: jsonb('periods').$type<string[]>().notNull().default([]),
+	/** For an incremental refresh, the communes it recomputed; null for a full one. */
+	communes: jsonb('communes').$type<string[]>(),
+	/** The step running now (`3/9 eligibility, enrolment and benefits`), while it runs. */
+	progress: text('progress'),
 	error: text('error')
 });
 export * from './schema-auth';

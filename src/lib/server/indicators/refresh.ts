@@ -1,13 +1,19 @@
 /**
- * Full refresh of the stored indicators: computes every indicator of the catalogue for the
- * refresh periods in one transaction (readers see the old values until it commits) and
- * records the run in `refresh_runs`.
+ * Refreshing the stored indicators, in one transaction per run (readers see the old values
+ * until it commits), recorded in `refresh_runs` with its progress:
+ *
+ * - a **full** refresh recomputes every indicator for the recent periods (the last 12 complete
+ *   months, their complete quarters and the current year) and any older year not computed yet;
+ *   older years are otherwise computed once, and again only when an import touches them (or
+ *   with `all`);
+ * - an **incremental** refresh, after an import, recomputes only the communes the import
+ *   touched (and every unit above them) for the computed periods that end on or after the
+ *   earliest date it touched. It gives the same values as a full refresh.
  */
 import { sql } from 'drizzle-orm';
-import { refreshPeriods, type Period } from '../../indicators/periods';
-import { queryRows, type Db } from '../db';
+import { parsePeriod, refreshPeriods, type Period } from '../../indicators/periods';
+import { queryRows, type Db, type Tx } from '../db';
 import { refreshRuns } from '../db/schema';
-import type { Tx } from '../db';
 import {
 	APPEAL_INDICATORS,
 	APPLICATION_INDICATORS,
@@ -24,6 +30,7 @@ import {
 	computeProgrammeIndicators,
 	PROGRAMME_INDICATORS
 } from './programme-indicators';
+import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
@@ -47,9 +54,14 @@ export const COMPUTED_INDICATORS: readonly string[] = [
 	...MEDIAN_INDICATORS
 ];
 
-/** Computes every indicator for `periods` inside `tx`, reporting each step. */
-async function computeAll(tx: Tx, periods: readonly Period[], onProgress: (step: string) => void) {
-	const context = await createContext(tx, periods);
+/** Computes every indicator for `periods` (only `communes`, if given) inside `tx`. */
+async function computeAll(
+	tx: Tx,
+	periods: readonly Period[],
+	onProgress: (step: string) => void,
+	communes?: readonly string[]
+) {
+	const context = await createContext(tx, periods, communes);
 	const steps: [string, () => Promise<void>][] = [
 		['registration coverage', () => computeRegistrationCoverage(tx, periods)],
 		['offices', () => computeOfficeIndicators(context)],
@@ -62,7 +74,8 @@ async function computeAll(tx: Tx, periods: readonly Period[], onProgress: (step:
 			'sums to every level',
 			async () => {
 				await addAllProgrammes(context, [...PROGRAMME_INDICATORS, ...APPLICATION_INDICATORS]);
-				await rollUp(context, OFFICE_INDICATORS);
+				// Offices sit above villages: their indicators are always recomputed everywhere.
+				await rollUp(context, OFFICE_INDICATORS, false);
 				await rollUp(context, ADDITIVE_INDICATORS);
 			}
 		],
@@ -80,13 +93,39 @@ const SSDM_FIRST_YEAR = 2014;
 export interface RefreshOptions {
 	/** `YYYY-MM-DD` the refresh is as of; default today (UTC). */
 	today?: string;
+	/** Recompute every period, older years included. */
+	all?: boolean;
 	/** Called before each step with a short description. */
 	onProgress?: (step: string) => void;
 }
 
 export interface RefreshResult {
+	kind: 'full' | 'incremental';
 	periods: string[];
 	durationMs: number;
+}
+
+/** What an import changed, for an incremental refresh. */
+export interface ImportTouch {
+	/** The communes whose villages hold changed rows (before or after the change). */
+	communes: string[];
+	/** The earliest date of a changed row (`YYYY-MM-DD`). */
+	since: string;
+}
+
+/** The refresh running in this process, for the status page. */
+export interface RefreshState {
+	id: number;
+	kind: 'full' | 'incremental';
+	startedAt: Date;
+	step: string;
+}
+
+let running: RefreshState | undefined;
+
+/** The refresh this process is running now, if any. */
+export function runningRefresh(): RefreshState | undefined {
+	return running;
 }
 
 /** First year with registry data, never before the pilot. */
@@ -101,36 +140,87 @@ async function firstDataYear(db: Db): Promise<number> {
 // Refreshes in one process run one after another: two at once would fight over the same rows.
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Recomputes every stored indicator for the years since the first data and the last 12 months. */
-export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
-	const run = queue.then(() => refreshNow(db, options));
+function enqueue<T>(work: () => Promise<T>): Promise<T> {
+	const run = queue.then(work);
 	queue = run.catch(() => undefined);
 	return run;
 }
 
-async function refreshNow(db: Db, options: RefreshOptions): Promise<RefreshResult> {
-	const today = options.today ?? new Date().toISOString().slice(0, 10);
-	const startedAt = new Date();
-	const periods: Period[] = refreshPeriods(today, await firstDataYear(db));
+/**
+ * Full refresh: the recent periods, and the older years not computed yet (all of them with
+ * `all`).
+ */
+export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
+	return enqueue(async () => {
+		const today = options.today ?? new Date().toISOString().slice(0, 10);
+		const recent = refreshPeriods(today, await firstDataYear(db));
+		const computed = new Set(await computedPeriods(db));
+		const firstMonth = recent.find((p) => p.kind === 'month')!.start;
+		const periods = recent.filter(
+			(p) => options.all || p.end >= firstMonth || !computed.has(p.label)
+		);
+		return runRefresh(db, 'full', periods, options.onProgress);
+	});
+}
+
+/** Incremental refresh after an import that changed `touch`. */
+export function refreshTouched(
+	db: Db,
+	touch: ImportTouch,
+	options: Pick<RefreshOptions, 'onProgress'> = {}
+): Promise<RefreshResult> {
+	return enqueue(async () => {
+		const periods = (await computedPeriods(db))
+			.map((label) => parsePeriod(label)!)
+			.filter((p) => p.end >= touch.since)
+			.sort((a, b) => a.label.localeCompare(b.label));
+		return runRefresh(db, 'incremental', periods, options.onProgress, touch.communes);
+	});
+}
+
+async function runRefresh(
+	db: Db,
+	kind: RefreshResult['kind'],
+	periods: Period[],
+	onProgress: ((step: string) => void) | undefined,
+	communes?: string[]
+): Promise<RefreshResult> {
 	const labels = periods.map((p) => p.label);
+	const startedAt = new Date();
 	const [run] = await db
 		.insert(refreshRuns)
-		.values({ kind: 'full', startedAt, periods: labels })
+		.values({ kind, startedAt, periods: labels, communes: communes ?? null })
 		.returning({ id: refreshRuns.id });
+	const id = run!.id;
+	running = { id, kind, startedAt, step: 'starting' };
+	const report = (step: string) => {
+		running = { id, kind, startedAt, step };
+		onProgress?.(step);
+		// Other processes (the status page of the app when jobs run apart) read it here; on
+		// PGlite it lands when the transaction ends, which is harmless.
+		db.update(refreshRuns)
+			.set({ progress: step })
+			.where(sql`id = ${id}`)
+			.catch(() => undefined);
+	};
 	try {
-		options.onProgress?.(`${labels.length} periods (${labels.join(', ')})`);
-		await db.transaction((tx) => computeAll(tx, periods, options.onProgress ?? (() => {})));
+		if (periods.length > 0) {
+			report(`${labels.length} periods (${labels.join(', ')})`);
+			await db.transaction((tx) => computeAll(tx, periods, report, communes));
+		}
 	} catch (error) {
 		await db
 			.update(refreshRuns)
-			.set({ finishedAt: new Date(), error: (error as Error).message })
-			.where(sql`id = ${run!.id}`);
+			.set({ finishedAt: new Date(), progress: null, error: (error as Error).message })
+			.where(sql`id = ${id}`);
 		throw error;
+	} finally {
+		running = undefined;
 	}
 	const durationMs = Date.now() - startedAt.getTime();
 	await db
 		.update(refreshRuns)
-		.set({ finishedAt: new Date(), durationMs })
-		.where(sql`id = ${run!.id}`);
-	return { periods: labels, durationMs };
+		.set({ finishedAt: new Date(), durationMs, progress: null })
+		.where(sql`id = ${id}`);
+	return { kind, periods: labels, durationMs };
 }

@@ -1,10 +1,18 @@
 import { json } from '@sveltejs/kit';
-import { canSeeProvince } from '$lib/server/auth/guard';
+import { canSeeProvince, hasRole } from '$lib/server/auth/guard';
+import { indicatorById } from '$lib/indicators/catalogue';
 import { getAppDatabase } from '$lib/server/db';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '$lib/server/indicators/api';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, params, url }) => {
+	// Internal indicators (possible duplicates) are for national and admin users only (§5).
+	if (indicatorById(params.id)?.internal && !hasRole(locals.user, 'national')) {
+		return json(
+			{ error: `${params.id} is internal: log in with a national or admin account` },
+			{ status: 403 }
+		);
+	}
 	// Public figures stop at commune level (domain.md §6); villages are for staff who may see
 	// the province they lie in.
 	if (url.searchParams.get('level') === 'village') {

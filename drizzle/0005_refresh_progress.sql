@@ -1,0 +1,2 @@
+ALTER TABLE "refresh_runs" ADD COLUMN "communes" jsonb;--> statement-breakpoint
+ALTER TABLE "refresh_runs" ADD COLUMN "progress" text;

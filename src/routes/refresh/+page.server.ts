@@ -1,0 +1,28 @@
+import { requireRole } from '$lib/server/auth/guard';
+import { recordAudit } from '$lib/server/auth/audit';
+import { getAppDatabase } from '$lib/server/db';
+import { refreshAll } from '$lib/server/indicators/refresh';
+import { listRefreshRuns } from '$lib/server/indicators/refresh-history';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	requireRole(locals, 'national');
+	const { db } = await getAppDatabase();
+	return { runs: await listRefreshRuns(db) };
+};
+
+export const actions: Actions = {
+	/** Starts a full refresh in the background; the page shows its progress. */
+	full: async ({ locals, getClientAddress }) => {
+		const admin = requireRole(locals, 'admin');
+		const { db } = await getAppDatabase();
+		await recordAudit(
+			db,
+			{ actor: admin.username, address: getClientAddress() },
+			{ action: 'refresh_start', detail: { kind: 'full' } }
+		);
+		// A failure is recorded in refresh_runs and shown on this page.
+		refreshAll(db).catch(() => undefined);
+		return { started: true };
+	}
+};
