@@ -1,11 +1,14 @@
 /**
  * `npm run import -- <file|directory> [--dry-run] [--json]`: loads import-contract CSVs into
  * the registry (DATABASE_URL, else the embedded PGlite database) and prints a summary per file.
- * Exit code 1 when a file could not be imported at all; rejected rows alone are not a failure.
+ * Then refreshes the indicators of the communes and periods the files touched (once a full
+ * refresh has computed them). Exit code 1 when a file could not be imported at all; rejected
+ * rows alone are not a failure.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
+import { refreshAfterImport } from '../src/lib/server/indicators/refresh';
 import { importPath, type FileOutcome } from '../src/lib/server/ingest/import-directory';
 
 const { values, positionals } = parseArgs({
@@ -68,6 +71,17 @@ try {
 		console.log(JSON.stringify(rows, null, 2));
 	}
 	if (outcomes.length === 0) log(`${target}: no import-contract CSV files found`);
+	// Keep the computed indicators in step with the registry (nothing before the first refresh).
+	const refreshed = await refreshAfterImport(
+		database.db,
+		outcomes.map((o) => (o.ok ? o.summary.touch : undefined)),
+		{ onProgress: (step) => log(`refreshing ${step}`) }
+	);
+	if (refreshed && refreshed.periods.length > 0) {
+		log(
+			`indicators refreshed: ${refreshed.periods.length} periods in ${(refreshed.durationMs / 1000).toFixed(1)} s`
+		);
+	}
 	process.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
 } finally {
 	await database.close();

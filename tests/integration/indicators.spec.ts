@@ -344,7 +344,11 @@ const CASES: Case[] = [
 		programme: 'OAA',
 		by: ['sex', 'F'],
 		kind: 'count',
-		levels: { village: { '17010101': c(2), '01020101': c(1) } }
+		// Groups are stored from commune level up: P1, P6 in 170101; P11 in 010201.
+		levels: {
+			commune: { '170101': c(2), '010201': c(1) },
+			district: { '1701': c(2), '0102': c(1) }
+		}
 	},
 	// OAA by life-cycle group on 2025-06-30: P4 is 59 (working age); the others are 60+.
 	...(
@@ -910,6 +914,12 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 			'appeals_rate is not computed per programme: omit programme'
 		],
 		[{ level: 'village' }, 'offices_open', 400, 'offices_open has no values below commune level'],
+		[
+			{ level: 'village', programme: 'OAA', by: 'sex' },
+			'eligible',
+			400,
+			'by=sex is available from commune level up, not for villages'
+		],
 		[
 			{ by: 'colour' },
 			'eligible',

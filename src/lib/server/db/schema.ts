@@ -303,8 +303,8 @@ export const indicatorValues = pgTable(
 	(t) => [
 		primaryKey({
 			columns: [t.indicatorId, t.period, t.geoCode, t.programme, t.groupBy, t.groupValue]
-		}),
-		index('indicator_values_lookup_idx').on(t.indicatorId, t.period, t.level, t.programme)
+		})
+		// Readers look rows up by the whole key (one unit's value), so the key is the only index.
 	]
 );
 

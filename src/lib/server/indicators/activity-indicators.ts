@@ -129,13 +129,16 @@ export async function computeAppealIndicators(context: ComputeContext) {
 		GROUP BY p.label, h.village_code`);
 }
 
-/** `possible_duplicates` into `ix_base` (village level). */
+/**
+ * `possible_duplicates` into `ix_base` (village level), always for every village: an import
+ * can flag or clear a member's partner in any other village. Only flagged members are read.
+ */
 export async function computeDuplicateIndicator(context: ComputeContext) {
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			numerator)
 		SELECT 'possible_duplicates', p.label, 'village', h.village_code, count(*)
 		FROM members m JOIN households h ON h.household_id = m.household_id
 		JOIN ix_periods p ON h.registered_on <= p.end_date
-		WHERE m.possible_duplicate AND ${inScope(context, sql`h.village_code`)}
+		WHERE m.possible_duplicate
 		GROUP BY p.label, h.village_code`);
 }

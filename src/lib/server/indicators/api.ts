@@ -134,6 +134,9 @@ export async function getIndicatorRows(
 		);
 	}
 	await checkProgrammeAndGroup(db, indicator, query.programme, query.by);
+	if (query.by && level === 'village') {
+		throw new ApiError(400, `by=${query.by} is available from commune level up, not for villages`);
+	}
 	const periods = await computedPeriods(db);
 	if (!periods.includes(period)) {
 		throw new ApiError(

@@ -25,11 +25,15 @@ export async function createContext(
 	periods: readonly Period[],
 	scopeCommunes?: readonly string[]
 ): Promise<ComputeContext> {
+	// Big sorts and hash aggregates: give them memory instead of spilling to disk, for this
+	// transaction only.
+	await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_periods (
 		label text PRIMARY KEY, kind text NOT NULL, start_date date NOT NULL, end_date date NOT NULL
 	) ON COMMIT DROP`);
 	const rows = periods.map((p) => sql`(${p.label}, ${p.kind}, ${p.start}::date, ${p.end}::date)`);
 	await tx.execute(sql`INSERT INTO ix_periods VALUES ${sql.join(rows, sql`, `)}`);
+	await tx.execute(sql`ANALYZE ix_periods`);
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_scope (code text PRIMARY KEY) ON COMMIT DROP`);
 	if (scopeCommunes) {

@@ -37,107 +37,113 @@ interface ProgrammeRow {
 	target: string;
 }
 
-/** Units meeting the programme's target at each period's end: rows (unit_id, period). */
-function eligibleUnits(context: ComputeContext, programme: ProgrammeRow): SQL {
+/** A unit's groups: sex, life-cycle group at the period's end, disability, IDPoor level. */
+function personGroups(): SQL {
+	const adult = ageAtLeast(sql`m.birth_date`, 18, sql`p.end_date`);
+	const older = ageAtLeast(sql`m.birth_date`, 60, sql`p.end_date`);
+	return sql`m.sex,
+		CASE WHEN ${older} THEN 'older_persons' WHEN ${adult} THEN 'working_age'
+			ELSE 'children' END,
+		CASE WHEN m.disability THEN 'yes' ELSE 'no' END, ${IDPOOR_GROUP}`;
+}
+const NO_PERSON_GROUPS = sql`NULL::text, NULL::text, NULL::text, ${IDPOOR_GROUP}`;
+
+/**
+ * Whether unit `m` (person programme) or `h` (household programme) meets the target at the
+ * end of period `p`, registration included.
+ */
+function eligibleAtEnd(programme: ProgrammeRow): SQL {
 	const target = eligibilitySql(programme.target);
-	const scope = inScope(context, sql`h.village_code`);
-	const registered = sql`h.registered_on <= p.end_date`;
-	if (programme.unit === 'person') {
-		return sql`SELECT m.person_id AS unit_id, p.label AS period
-			FROM members m JOIN households h ON h.household_id = m.household_id
-			JOIN ix_periods p ON ${registered} AND ${target.member(sql`p.end_date`)}
-			WHERE ${target.household} AND ${scope}`;
-	}
-	if (target.needsMember) {
-		return sql`SELECT DISTINCT h.household_id AS unit_id, p.label AS period
-			FROM households h JOIN members m ON m.household_id = h.household_id
-			JOIN ix_periods p ON ${registered} AND ${target.member(sql`p.end_date`)}
-			WHERE ${target.household} AND ${scope}`;
-	}
-	return sql`SELECT h.household_id AS unit_id, p.label AS period
-		FROM households h JOIN ix_periods p ON ${registered}
-		WHERE ${target.household} AND ${scope}`;
+	const registered = sql`h.registered_on <= p.end_date AND ${target.household}`;
+	if (programme.unit === 'person') return sql`${registered} AND ${target.member(sql`p.end_date`)}`;
+	if (!target.needsMember) return registered;
+	return sql`${registered} AND EXISTS (SELECT 1 FROM members m
+		WHERE m.household_id = h.household_id AND ${target.member(sql`p.end_date`)})`;
 }
 
 /**
- * One row per programme, unit and period where the unit is eligible at the end (`e`),
- * enrolled at the end (`n`), enrolled during the period (`a`) or received a benefit in it
- * (`b`).
+ * The programme's counts into `ix_cube`, per period, village and groups, in two parts that
+ * never count a unit twice:
+ *
+ * 1. every eligible unit, counted straight from the registry (no per-unit rows: most
+ *    eligible units are never enrolled);
+ * 2. every unit enrolled or paid during the period (few), with its flags.
  */
-async function computeFlags(context: ComputeContext, programmes: readonly ProgrammeRow[]) {
+async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 	const { tx } = context;
-	await tx.execute(sql`CREATE TEMP TABLE ix_flags (
-		programme text NOT NULL, unit_id text NOT NULL, period text NOT NULL,
-		e boolean NOT NULL, n boolean NOT NULL, a boolean NOT NULL, b boolean NOT NULL
-	) ON COMMIT DROP`);
-	for (const programme of programmes) {
-		const unit = programme.unit === 'person' ? sql`e.person_id` : sql`e.household_id`;
-		const enrolments = sql`enrolments e JOIN households h ON h.household_id = e.household_id`;
-		const where = sql`e.programme_code = ${programme.programme_code} AND ${unit} IS NOT NULL
-			AND ${inScope(context, sql`h.village_code`)}`;
-		await tx.execute(sql`INSERT INTO ix_flags
-			SELECT ${programme.programme_code}, unit_id, period,
-				bool_or(e), bool_or(n), bool_or(a), bool_or(b)
-			FROM (
-				SELECT unit_id, period, TRUE AS e, FALSE AS n, FALSE AS a, FALSE AS b
-				FROM (${eligibleUnits(context, programme)}) eligible
-				UNION ALL
-				SELECT ${unit}, p.label, FALSE,
-					e.exited_on IS NULL OR e.exited_on > p.end_date, TRUE, FALSE
-				FROM ${enrolments} JOIN ix_periods p ON e.enrolled_on <= p.end_date
-					AND (e.exited_on IS NULL OR e.exited_on > p.start_date)
-				WHERE ${where}
-				UNION ALL
-				SELECT ${unit}, p.label, FALSE, FALSE, FALSE, TRUE
-				FROM benefits b JOIN ${enrolments} ON e.enrolment_id = b.enrolment_id
-				JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
-				WHERE ${where}
-			) flags (unit_id, period, e, n, a, b)
-			GROUP BY unit_id, period`);
-	}
+	const code = programme.programme_code;
+	const person = programme.unit === 'person';
+	const groups = person ? personGroups() : NO_PERSON_GROUPS;
+	const unitRows = person
+		? sql`members m JOIN households h ON h.household_id = m.household_id`
+		: sql`households h`;
+	const scope = inScope(context, sql`h.village_code`);
+
+	await tx.execute(sql`INSERT INTO ix_cube (period, programme, village_code, sex, life_cycle,
+			disability, idpoor, e)
+		SELECT p.label, ${code}, h.village_code, ${groups}, count(*)
+		FROM ${unitRows} JOIN ix_periods p ON ${eligibleAtEnd(programme)}
+		WHERE ${scope}
+		GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+
+	// Units with an enrolment during the period or a benefit in it.
+	const unit = person ? sql`e.person_id` : sql`e.household_id`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_activity ON COMMIT DROP AS
+		SELECT unit_id, period, bool_or(n) AS n, bool_or(a) AS a, bool_or(b) AS b
+		FROM (
+			SELECT ${unit} AS unit_id, p.label AS period,
+				e.exited_on IS NULL OR e.exited_on > p.end_date AS n, TRUE AS a, FALSE AS b
+			FROM enrolments e JOIN ix_periods p ON e.enrolled_on <= p.end_date
+				AND (e.exited_on IS NULL OR e.exited_on > p.start_date)
+			WHERE e.programme_code = ${code}
+			UNION ALL
+			SELECT ${unit}, p.label, FALSE, FALSE, TRUE
+			FROM benefits b JOIN enrolments e ON e.enrolment_id = b.enrolment_id
+			JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
+			WHERE e.programme_code = ${code}
+		) activity
+		WHERE unit_id IS NOT NULL
+		GROUP BY unit_id, period`);
+	const join = person
+		? sql`JOIN members m ON m.person_id = x.unit_id JOIN households h ON h.household_id = m.household_id`
+		: sql`JOIN households h ON h.household_id = x.unit_id`;
+	await tx.execute(sql`INSERT INTO ix_cube (period, programme, village_code, sex, life_cycle,
+			disability, idpoor, e, en, n, n_not_e, a, ab, eb)
+		SELECT period, ${code}, village_code, sex, life_cycle, disability, idpoor, 0,
+			count(*) FILTER (WHERE e AND n), count(*) FILTER (WHERE n),
+			count(*) FILTER (WHERE n AND NOT e), count(*) FILTER (WHERE a),
+			count(*) FILTER (WHERE a AND b), count(*) FILTER (WHERE e AND b)
+		FROM (
+			SELECT x.period, h.village_code, ${groups}, x.n, x.a, x.b,
+				${eligibleAtEnd(programme)} AS e
+			FROM ix_activity x ${join} JOIN ix_periods p ON p.label = x.period
+			WHERE ${scope}
+		) u (period, village_code, sex, life_cycle, disability, idpoor, n, a, b, e)
+		GROUP BY period, village_code, sex, life_cycle, disability, idpoor`);
+	await tx.execute(sql`DROP TABLE ix_activity`);
 }
 
-/** Counts per village, programme, period and group, unpivoted into the five indicators. */
-async function countFlags(context: ComputeContext) {
-	const adult = ageAtLeast(sql`m.birth_date`, 18, sql`p.end_date`);
-	const older = ageAtLeast(sql`m.birth_date`, 60, sql`p.end_date`);
+/** The cube summed per village and group, unpivoted into the five indicators. */
+async function countCube(context: ComputeContext) {
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
-		WITH units AS (
-			SELECT f.*, h.village_code, m.sex,
-				CASE WHEN ${older} THEN 'older_persons' WHEN ${adult} THEN 'working_age'
-					ELSE 'children' END AS life_cycle,
-				CASE WHEN m.disability THEN 'yes' ELSE 'no' END AS disability,
-				${IDPOOR_GROUP} AS idpoor
-			FROM ix_flags f JOIN programmes pr ON pr.programme_code = f.programme
-			JOIN members m ON m.person_id = f.unit_id
-			JOIN households h ON h.household_id = m.household_id
-			JOIN ix_periods p ON p.label = f.period
-			WHERE pr.unit = 'person'
-			UNION ALL
-			SELECT f.*, h.village_code, NULL, NULL, NULL, ${IDPOOR_GROUP}
-			FROM ix_flags f JOIN programmes pr ON pr.programme_code = f.programme
-			JOIN households h ON h.household_id = f.unit_id
-			WHERE pr.unit = 'household'
-		), counts AS (
+		WITH counts AS (
 			SELECT period, programme, village_code,
 				CASE WHEN GROUPING(sex) = 0 THEN 'sex'
 					WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
 					WHEN GROUPING(disability) = 0 THEN 'disability'
 					WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
 				coalesce(sex, life_cycle, disability, idpoor, '') AS group_value,
-				count(*) FILTER (WHERE e) AS e, count(*) FILTER (WHERE e AND n) AS en,
-				count(*) FILTER (WHERE n) AS n, count(*) FILTER (WHERE n AND NOT e) AS n_not_e,
-				count(*) FILTER (WHERE a) AS a, count(*) FILTER (WHERE a AND b) AS ab,
-				count(*) FILTER (WHERE e AND b) AS eb
-			FROM units
+				sum(e) AS e, sum(en) AS en, sum(n) AS n, sum(n_not_e) AS n_not_e, sum(a) AS a,
+				sum(ab) AS ab, sum(eb) AS eb
+			FROM ix_cube
 			GROUP BY period, programme, village_code,
 				GROUPING SETS ((), (sex), (life_cycle), (disability), (idpoor))
 		)
 		SELECT x.indicator_id, c.period, 'village', c.village_code, c.programme, c.group_by,
 			c.group_value, x.numerator, x.denominator
 		FROM counts c CROSS JOIN LATERAL (VALUES
-			('eligible', c.e, NULL::bigint),
+			('eligible', c.e, NULL::numeric),
 			('enrolment_coverage', c.en, c.e),
 			('take_up', c.ab, c.a),
 			('effective_coverage', c.eb, c.e),
@@ -154,8 +160,16 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		context.tx,
 		sql`SELECT programme_code, unit, target FROM programmes ORDER BY programme_code`
 	);
-	await computeFlags(context, programmes);
-	await countFlags(context);
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_cube (
+		period text NOT NULL, programme text NOT NULL, village_code text NOT NULL, sex text,
+		life_cycle text, disability text, idpoor text NOT NULL, e bigint NOT NULL DEFAULT 0,
+		en bigint NOT NULL DEFAULT 0, n bigint NOT NULL DEFAULT 0,
+		n_not_e bigint NOT NULL DEFAULT 0, a bigint NOT NULL DEFAULT 0,
+		ab bigint NOT NULL DEFAULT 0, eb bigint NOT NULL DEFAULT 0
+	) ON COMMIT DROP`);
+	for (const programme of programmes) await computeCube(context, programme);
+	await context.tx.execute(sql`ANALYZE ix_cube`);
+	await countCube(context);
 }
 
 /** `combined_package` into `ix_base` (village level, by IDPoor level). */

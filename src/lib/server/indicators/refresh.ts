@@ -36,14 +36,14 @@ import {
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
 import { addAllProgrammes, rollUp } from './rollup';
+import { mergeTouch, type Touch } from '../ingest/touched';
 
 /** Indicators summed from villages (or offices' units) up to the nation. */
 const ADDITIVE_INDICATORS = [
 	...PROGRAMME_INDICATORS,
 	'combined_package',
 	...APPLICATION_INDICATORS,
-	...APPEAL_INDICATORS,
-	'possible_duplicates'
+	...APPEAL_INDICATORS
 ];
 
 /** The catalogue indicators the engine computes and stores. */
@@ -51,6 +51,7 @@ export const COMPUTED_INDICATORS: readonly string[] = [
 	REGISTRATION_COVERAGE,
 	...OFFICE_INDICATORS,
 	...ADDITIVE_INDICATORS,
+	'possible_duplicates',
 	...MEDIAN_INDICATORS
 ];
 
@@ -74,8 +75,10 @@ async function computeAll(
 			'sums to every level',
 			async () => {
 				await addAllProgrammes(context, [...PROGRAMME_INDICATORS, ...APPLICATION_INDICATORS]);
-				// Offices sit above villages: their indicators are always recomputed everywhere.
-				await rollUp(context, OFFICE_INDICATORS, false);
+				await tx.execute(sql`ANALYZE ix_base`);
+				// Offices sit above villages, and a member's possible duplicate may live in any
+				// village: these are always recomputed everywhere.
+				await rollUp(context, [...OFFICE_INDICATORS, 'possible_duplicates'], false);
 				await rollUp(context, ADDITIVE_INDICATORS);
 			}
 		],
@@ -105,10 +108,10 @@ export interface RefreshResult {
 	durationMs: number;
 }
 
-/** What an import changed, for an incremental refresh. */
+/** What imports changed, for an incremental refresh. */
 export interface ImportTouch {
-	/** The communes whose villages hold changed rows (before or after the change). */
-	communes: string[];
+	/** The communes whose villages hold changed rows (before or after the change); all if absent. */
+	communes?: string[];
 	/** The earliest date of a changed row (`YYYY-MM-DD`). */
 	since: string;
 }
@@ -147,8 +150,8 @@ function enqueue<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Full refresh: the recent periods, and the older years not computed yet (all of them with
- * `all`).
+ * Full refresh: the recent periods, and the older years not computed yet (with `all`: every
+ * period, and every period computed before).
  */
 export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
 	return enqueue(async () => {
@@ -159,6 +162,12 @@ export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<Refres
 		const periods = recent.filter(
 			(p) => options.all || p.end >= firstMonth || !computed.has(p.label)
 		);
+		// Everything means also the periods computed before and no longer in the list (a year
+		// before the registry's first, once its households moved on), so none is left stale.
+		if (options.all) {
+			const listed = new Set(periods.map((p) => p.label));
+			for (const label of computed) if (!listed.has(label)) periods.push(parsePeriod(label)!);
+		}
 		return runRefresh(db, 'full', periods, options.onProgress);
 	});
 }
@@ -170,12 +179,42 @@ export function refreshTouched(
 	options: Pick<RefreshOptions, 'onProgress'> = {}
 ): Promise<RefreshResult> {
 	return enqueue(async () => {
-		const periods = (await computedPeriods(db))
-			.map((label) => parsePeriod(label)!)
+		const computed = (await computedPeriods(db)).map((label) => parsePeriod(label)!);
+		const periods = computed
 			.filter((p) => p.end >= touch.since)
 			.sort((a, b) => a.label.localeCompare(b.label));
-		return runRefresh(db, 'incremental', periods, options.onProgress, touch.communes);
+		const result = await runRefresh(db, 'incremental', periods, options.onProgress, touch.communes);
+		// Rows older than any computed year (a household registered earlier) open new years,
+		// which no commune has yet: those are computed everywhere.
+		const years = computed.filter((p) => p.kind === 'year').map((p) => Number(p.label));
+		if (years.length === 0) return result;
+		const newYears: Period[] = [];
+		for (let year = await firstDataYear(db); year < Math.min(...years); year++)
+			newYears.push(parsePeriod(String(year))!);
+		if (newYears.length === 0) return result;
+		const added = await runRefresh(db, 'full', newYears, options.onProgress);
+		return {
+			...result,
+			periods: [...added.periods, ...result.periods],
+			durationMs: result.durationMs + added.durationMs
+		};
 	});
+}
+
+/**
+ * The incremental refresh after imports: their touches together (nothing when no file
+ * changed anything; every commune when a reference feed changed). Only computed periods are
+ * recomputed, so before the first full refresh it does nothing.
+ */
+export function refreshAfterImport(
+	db: Db,
+	touches: readonly (Touch | undefined)[],
+	options: Pick<RefreshOptions, 'onProgress'> = {}
+): Promise<RefreshResult | undefined> {
+	let merged: Touch | undefined;
+	for (const touch of touches) if (touch) merged = mergeTouch(merged, touch);
+	if (!merged) return Promise.resolve(undefined);
+	return refreshTouched(db, merged === 'all' ? { since: '0000-01-01' } : merged, options);
 }
 
 async function runRefresh(

@@ -1,29 +1,47 @@
 /**
  * Re-aggregation of the additive indicators (`shared/domain.md` §5): the numerators and
- * denominators in `ix_base` (at villages, or at an office's own level) are stored for their
- * units, and every unit above gets its own base rows plus the sums of its children's rows,
- * level by level. A parent's rate is therefore always the ratio of summed numerators and
- * denominators, never an average of rates.
+ * denominators in `ix_base` (at villages, or at an office's own level) are summed into every
+ * level above, so a parent's rate is always the ratio of summed numerators and denominators,
+ * never an average of rates.
  *
- * Rows are stored sparsely: a unit with numerator and denominator both zero has no row, and
- * readers show it as zero (see `query.ts`).
+ * - A full roll-up replaces every unit's rows in one pass (GROUPING SETS over the levels).
+ * - A scoped roll-up (incremental refresh) replaces the villages in `ix_scope` and their
+ *   communes, and adds to each unit above them the difference between their communes' new
+ *   and old sums. Sums of whole numbers are
+ *   exact in double precision, so this gives the same values as a full roll-up.
+ *
+ * Rows are stored sparsely: a unit with numerator and denominator both zero (or a zero count)
+ * has no row, and readers show it as zero (see `query.ts`).
  */
 import { sql } from 'drizzle-orm';
-import { indicatorById, LEVELS } from '../../indicators/catalogue';
+import { indicatorById } from '../../indicators/catalogue';
 import type { ComputeContext } from './context';
 
-/** The value column from numerator and denominator, by the indicator's unit. */
-function valueSql(indicatorIds: readonly string[]) {
+/** The value of a row `r` from its numerator and denominator, by the indicator's unit `u`. */
+function unitsTable(indicatorIds: readonly string[]) {
 	const units = indicatorIds.map((id) => sql`(${id}, ${indicatorById(id)!.unit})`);
-	return {
-		units: sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`,
-		value: sql`CASE
-			WHEN u.unit = 'count' THEN r.numerator
-			WHEN r.denominator > 0 AND u.unit = 'per 1,000' THEN 1000 * r.numerator / r.denominator
-			WHEN r.denominator > 0 THEN r.numerator / r.denominator
-		END`
-	};
+	return sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`;
 }
+const VALUE = sql`CASE
+	WHEN u.unit = 'count' THEN r.numerator
+	WHEN r.denominator > 0 AND u.unit = 'per 1,000' THEN 1000 * r.numerator / r.denominator
+	WHEN r.denominator > 0 THEN r.numerator / r.denominator
+END`;
+
+const KEYS = sql`indicator_id, period, programme, group_by, group_value`;
+const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
+	numerator, denominator, value)`;
+
+/** The unit `g`'s code at each level (null above its own level; village only for villages). */
+const LEVEL_KEYS = sql`CROSS JOIN LATERAL (SELECT
+	CASE WHEN g.level = 'village' THEN g.code END AS village, g.commune_code AS commune,
+	g.district_code AS district, g.province_code AS province) k`;
+
+/**
+ * Villages keep their totals only: groups of a few households are too small to read (and
+ * would multiply the store by the number of groups); communes and above keep every group.
+ */
+const STORED_GROUPS = sql`NOT (r.level = 'village' AND r.group_by <> '')`;
 
 /**
  * Adds, for each per-programme indicator, the rows of all programmes together: their sums,
@@ -40,61 +58,124 @@ export async function addAllProgrammes(context: ComputeContext, indicatorIds: re
 
 /**
  * Replaces the stored values of `indicatorIds` for the refresh's periods with `ix_base`
- * rolled up to every level. `scoped`: only the villages in `ix_scope` and their ancestors are
- * replaced; the other units keep their stored rows, which the ancestors' sums read.
+ * summed to every level; `scoped`: only the villages in `ix_scope` and the units above them.
  */
 export async function rollUp(
 	context: ComputeContext,
 	indicatorIds: readonly string[],
 	scoped = context.scoped
 ) {
+	if (scoped) return rollUpScoped(context, indicatorIds);
 	const { tx } = context;
-	const { units, value } = valueSql(indicatorIds);
-	// The units replaced: every unit, or the villages in scope and everything above them.
-	const replaced = (level: string) =>
-		!scoped
-			? sql`TRUE`
-			: level === 'village'
-				? sql`r.geo_code IN (SELECT code FROM ix_scope)`
-				: level === 'national'
-					? sql`TRUE`
-					: sql`r.geo_code IN (SELECT g.${sql.identifier(`${level}_code`)} FROM geo_units g
-							JOIN ix_scope s ON s.code = g.code)`;
-
-	await tx.execute(sql`DELETE FROM indicator_values r
-		WHERE r.indicator_id IN ${indicatorIds} AND r.period IN (SELECT label FROM ix_periods)
-			AND CASE r.level ${sql.join(
-				LEVELS.map((level) => sql`WHEN ${level} THEN ${replaced(level)}`),
-				sql` `
-			)} END`);
-
-	// From the village up: each level is its own base rows plus its children's stored rows.
-	const bottomUp = [...LEVELS].reverse();
-	for (const [i, level] of bottomUp.entries()) {
+	// Level by level, each from the level below (already summed, so ever smaller) plus its own
+	// base rows (offices sit at communes, districts and provinces).
+	const levels = ['village', 'commune', 'district', 'province', 'national'] as const;
+	for (const [i, level] of levels.entries()) {
 		const children =
 			i === 0
 				? sql``
-				: sql`UNION ALL
-					SELECT v.indicator_id, v.period, child.parent_code, v.programme, v.group_by,
-						v.group_value, v.numerator, v.denominator
-					FROM indicator_values v JOIN geo_units child ON child.code = v.geo_code
-					WHERE v.indicator_id IN ${indicatorIds} AND v.level = ${bottomUp[i - 1]}
-						AND v.period IN (SELECT label FROM ix_periods)`;
-		await tx.execute(sql`INSERT INTO indicator_values (indicator_id, period, level, geo_code,
-				programme, group_by, group_value, numerator, denominator, value)
-			WITH rows AS (
-				SELECT indicator_id, period, geo_code, programme, group_by, group_value,
-					numerator, denominator
-				FROM ix_base WHERE indicator_id IN ${indicatorIds} AND level = ${level}
+				: sql`UNION ALL SELECT ${KEYS}, g.parent_code, r.numerator, r.denominator
+					FROM ${sql.identifier(`ix_sum_${levels[i - 1]}`)} r
+					JOIN geo_units g ON g.code = r.geo_code`;
+		await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(`ix_sum_${level}`)} ON COMMIT DROP AS
+			SELECT ${KEYS}, geo_code, sum(numerator) AS numerator, sum(denominator) AS denominator
+			FROM (
+				SELECT ${KEYS}, geo_code, numerator, denominator FROM ix_base
+				WHERE indicator_id IN ${indicatorIds} AND level = ${level}
 				${children}
-			), r AS (
-				SELECT indicator_id, period, geo_code, programme, group_by, group_value,
-					sum(numerator) AS numerator, sum(denominator) AS denominator
-				FROM rows GROUP BY 1, 2, 3, 4, 5, 6
-			)
-			SELECT r.indicator_id, r.period, ${level}, r.geo_code, r.programme, r.group_by,
-				r.group_value, r.numerator, r.denominator, ${value}
-			FROM r JOIN ${units} USING (indicator_id)
-			WHERE ${replaced(level)}`);
+			) rows (${KEYS}, geo_code, numerator, denominator)
+			GROUP BY ${KEYS}, geo_code`);
 	}
+	await tx.execute(sql`DELETE FROM indicator_values
+		WHERE indicator_id IN ${indicatorIds} AND period IN (SELECT label FROM ix_periods)`);
+	const all = sql.join(
+		levels.map(
+			(level) => sql`SELECT ${KEYS}, ${level} AS level, geo_code, numerator, denominator
+				FROM ${sql.identifier(`ix_sum_${level}`)}`
+		),
+		sql` UNION ALL `
+	);
+	// In key order, so the key's index grows at its end instead of splitting pages everywhere.
+	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
+			r.group_value, r.numerator, r.denominator, ${VALUE}
+		FROM (${all}) r JOIN ${unitsTable(indicatorIds)} USING (indicator_id)
+		WHERE ${STORED_GROUPS}
+		ORDER BY r.indicator_id, r.period, r.geo_code, r.programme, r.group_by, r.group_value`);
+	for (const level of levels) {
+		await tx.execute(sql`DROP TABLE ${sql.identifier(`ix_sum_${level}`)}`);
+	}
+}
+
+async function rollUpScoped(context: ComputeContext, indicatorIds: readonly string[]) {
+	const { tx } = context;
+	const ids = indicatorIds;
+	// The scope is whole communes, so their new sums are complete in ix_base.
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
+		SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
+	const stored = (level: 'village' | 'commune', scope: string) =>
+		sql`indicator_values v WHERE v.indicator_id IN ${ids} AND v.level = ${level}
+			AND v.period IN (SELECT label FROM ix_periods)
+			AND v.geo_code IN (SELECT code FROM ${sql.identifier(scope)})`;
+	const newRows = sql`SELECT ${KEYS},
+			CASE WHEN GROUPING(k.village) = 0 THEN 'village' ELSE 'commune' END AS level,
+			coalesce(k.village, k.commune) AS geo_code,
+			sum(b.numerator) AS numerator, sum(b.denominator) AS denominator
+		FROM ix_base b JOIN geo_units g ON g.code = b.geo_code ${LEVEL_KEYS}
+		WHERE b.indicator_id IN ${ids} AND b.level = 'village'
+		GROUP BY ${KEYS}, GROUPING SETS ((k.village), (k.commune))`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_new ON COMMIT DROP AS ${newRows}`);
+
+	// New minus old, per commune in scope.
+	await tx.execute(sql`CREATE TEMP TABLE ix_delta ON COMMIT DROP AS
+		SELECT ${KEYS}, geo_code, sum(numerator) AS numerator, sum(denominator) AS denominator
+		FROM (
+			SELECT ${KEYS}, geo_code, numerator, denominator FROM ix_new WHERE level = 'commune'
+			UNION ALL
+			SELECT ${KEYS}, geo_code, -numerator, -denominator FROM ${stored('commune', 'ix_scope_communes')}
+		) d
+		GROUP BY ${KEYS}, geo_code`);
+
+	// The villages and communes in scope: replaced.
+	await tx.execute(sql`DELETE FROM ${stored('village', 'ix_scope')}`);
+	await tx.execute(sql`DELETE FROM ${stored('commune', 'ix_scope_communes')}`);
+	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
+			r.group_value, r.numerator, r.denominator, ${VALUE}
+		FROM ix_new r JOIN ${unitsTable(ids)} USING (indicator_id)
+		WHERE ${STORED_GROUPS}`);
+
+	// Every unit above: old sum plus the difference.
+	await tx.execute(sql`CREATE TEMP TABLE ix_delta_up ON COMMIT DROP AS
+		SELECT ${KEYS},
+			CASE WHEN GROUPING(k.district) = 0 THEN 'district'
+				WHEN GROUPING(k.province) = 0 THEN 'province' ELSE 'national' END AS level,
+			coalesce(k.district, k.province, 'KH') AS geo_code,
+			sum(b.numerator) AS numerator, sum(b.denominator) AS denominator
+		FROM ix_delta b JOIN geo_units g ON g.code = b.geo_code ${LEVEL_KEYS}
+		GROUP BY ${KEYS}, GROUPING SETS ((k.district), (k.province), ())`);
+	await tx.execute(sql`CREATE INDEX ON ix_delta_up (geo_code, indicator_id, period)`);
+	const sameRow = sql`v.indicator_id = d.indicator_id AND v.period = d.period
+		AND v.geo_code = d.geo_code AND v.programme = d.programme AND v.group_by = d.group_by
+		AND v.group_value = d.group_value`;
+	const plus = (column: string) =>
+		sql`CASE WHEN v.${sql.identifier(column)} IS NULL AND d.${sql.identifier(column)} IS NULL
+			THEN NULL ELSE coalesce(v.${sql.identifier(column)}, 0)
+				+ coalesce(d.${sql.identifier(column)}, 0) END`;
+	await tx.execute(sql`UPDATE indicator_values v
+		SET numerator = ${plus('numerator')}, denominator = ${plus('denominator')}
+		FROM ix_delta_up d WHERE ${sameRow}`);
+	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+		SELECT d.indicator_id, d.period, d.level, d.geo_code, d.programme, d.group_by,
+			d.group_value, d.numerator, d.denominator, NULL
+		FROM ix_delta_up d
+		WHERE NOT EXISTS (SELECT 1 FROM indicator_values v WHERE ${sameRow})`);
+	// Keep the store sparse, as a full roll-up would leave it; then the values.
+	await tx.execute(sql`DELETE FROM indicator_values v USING ix_delta_up d
+		WHERE ${sameRow} AND coalesce(v.numerator, 0) = 0 AND coalesce(v.denominator, 0) = 0`);
+	await tx.execute(sql`UPDATE indicator_values r SET value = ${VALUE}
+		FROM ix_delta_up d, ${unitsTable(ids)}
+		WHERE u.indicator_id = r.indicator_id AND r.indicator_id = d.indicator_id
+			AND r.period = d.period AND r.geo_code = d.geo_code AND r.programme = d.programme
+			AND r.group_by = d.group_by AND r.group_value = d.group_value`);
 }

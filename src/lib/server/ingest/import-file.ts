@@ -15,6 +15,7 @@ import { importBatches, importRejections } from '../db/schema';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
 import { prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
+import { collectTouch, type Touch } from './touched';
 import { validateRow, type RowError } from './validate-row';
 
 /** A file that cannot be imported at all (unreadable, unknown feed, bad header). */
@@ -52,6 +53,8 @@ export interface ImportSummary {
 	duplicatesFlagged?: number;
 	/** The import_batches row; absent for a dry run. */
 	batchId?: number;
+	/** What the written rows change for the indicators (absent when nothing changed). */
+	touch?: Touch;
 	dryRun: boolean;
 }
 
@@ -580,6 +583,7 @@ export async function importFile(
 			// the upsert's "is this id new" and the duplicate flags need a table that holds
 			// still. Readers are not blocked.
 			await tx.execute(sql`LOCK TABLE ${ident(feed.table)} IN SHARE ROW EXCLUSIVE MODE`);
+			const touch = await collectTouch(tx, feed.name);
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
 			const [inserted, updated] =
 				feed.name === 'gazetteer'
@@ -604,6 +608,7 @@ export async function importFile(
 			}
 			summary.inserted = inserted;
 			summary.updated = updated;
+			if (inserted + updated > 0) summary.touch = touch;
 			summary.rejected = summary.rejections.length;
 			summary.unchanged = summary.read - inserted - updated - summary.rejected;
 			if (extraWarnings > 0) summary.warnings.push(`… and ${extraWarnings} more warnings`);

@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db';
 import { FEED_ORDER, feedFromFileName } from './feeds';
+import type { Touch } from './touched';
 import { importFile, ImportFileError } from './import-file';
 import { isImportFile } from './read-rows';
 
@@ -21,6 +22,8 @@ export interface UploadFileState {
 	fraction: number | null;
 	batchId?: number;
 	counts?: { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
+	/** What the file changed for the indicators (for the incremental refresh). */
+	touch?: Touch;
 	warnings?: string[];
 	error?: string;
 }
@@ -112,6 +115,7 @@ export async function startUploadJob(
 					fraction: 1,
 					batchId: summary.batchId,
 					counts: { read, inserted, updated, unchanged, rejected },
+					touch: summary.touch,
 					warnings: summary.warnings
 				});
 			} catch (error) {

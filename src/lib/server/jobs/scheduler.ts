@@ -6,7 +6,7 @@
 import { CronJob } from 'cron';
 import { dropFolderDir, dropFolderSchedule, refreshSchedule } from '../config';
 import type { Db } from '../db';
-import { refreshAll } from '../indicators/refresh';
+import { refreshAfterImport, refreshAll } from '../indicators/refresh';
 import { processDropFolder, type DropOutcome } from '../ingest/drop-folder';
 
 /** Where scheduled jobs report what they did. */
@@ -35,8 +35,11 @@ export async function runDropFolderJob(
 ): Promise<DropOutcome[]> {
 	const outcomes = await processDropFolder(db, dir);
 	outcomes.forEach((o) => log(`drop folder: ${describe(o)}`));
-	if (outcomes.some((o) => o.status === 'imported' && o.summary.inserted + o.summary.updated > 0)) {
-		const result = await refreshAll(db);
+	const result = await refreshAfterImport(
+		db,
+		outcomes.map((o) => (o.status === 'imported' ? o.summary.touch : undefined))
+	);
+	if (result) {
 		log(
 			`refresh after drop-folder import: ${result.periods.length} periods in ${result.durationMs} ms`
 		);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { requireRole } from '$lib/server/auth/guard';
 import { PROJECT_ROOT } from '$lib/server/config';
 import { getAppDatabase } from '$lib/server/db';
-import { refreshAll } from '$lib/server/indicators/refresh';
+import { refreshAfterImport } from '$lib/server/indicators/refresh';
 import { listBatches } from '$lib/server/ingest/history';
 import { startUploadJob, uploadProblems } from '$lib/server/ingest/upload-jobs';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,11 +29,12 @@ export const actions: Actions = {
 		if (problems.length > 0) return fail(400, { problems });
 		const { db } = await getAppDatabase();
 		const job = await startUploadJob(db, admin.username, uploaded, UPLOAD_DIR, (finished) => {
-			const changed = finished.files.some(
-				(f) => f.counts && f.counts.inserted + f.counts.updated > 0
-			);
-			// The indicators follow the registry; a failed refresh is recorded in refresh_runs.
-			if (changed) refreshAll(db).catch(() => undefined);
+			// The indicators follow the registry: the communes and periods the files touched are
+			// recomputed; a failed refresh is recorded in refresh_runs (see /refresh).
+			refreshAfterImport(
+				db,
+				finished.files.map((f) => f.touch)
+			).catch(() => undefined);
 		});
 		return { jobId: job.id };
 	}

@@ -1,0 +1,79 @@
+/**
+ * What an import changes for the indicators, read from the staged rows before the upsert
+ * (so a household moving village touches both villages): the communes of the changed rows'
+ * villages, old and new, and the earliest date that matters (every period, for the registry
+ * feeds whose rows change how older records count). The incremental refresh then
+ * recomputes only those communes, for the periods ending on or after that date.
+ *
+ * Reference feeds (gazetteer, population, offices, programmes) change every unit or every
+ * eligibility rule: they touch everything.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Tx } from '../db';
+import type { FeedName } from './feeds';
+
+/** Everything, or some communes from a date on. */
+export type Touch = 'all' | { communes: string[]; since: string };
+
+/** A date before every period. */
+const EVER = sql`DATE '0001-01-01'`;
+
+/** Per feed: (village, date) pairs of the staged rows `s` and the stored rows they replace. */
+const TOUCHED_ROWS: Partial<Record<FeedName, SQL>> = {
+	// A household's or member's village, IDPoor level, age, sex or disability also changes how
+	// its earlier applications, enrolments and benefits count: every period.
+	households: sql`SELECT s.village_code, ${EVER} AS since FROM import_stage s
+		WHERE s.error IS NULL
+		UNION ALL SELECT h.village_code, ${EVER} FROM households h
+		JOIN import_stage s ON s.household_id = h.household_id WHERE s.error IS NULL`,
+	members: sql`SELECT h.village_code, ${EVER} AS since FROM import_stage s
+		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+		UNION ALL SELECT h.village_code, ${EVER} FROM members m
+		JOIN import_stage s ON s.person_id = m.person_id
+		JOIN households h ON h.household_id = m.household_id WHERE s.error IS NULL`,
+	applications: sql`SELECT h.village_code, s.applied_on::date AS since FROM import_stage s
+		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+		UNION ALL SELECT h.village_code, a.applied_on FROM applications a
+		JOIN import_stage s ON s.application_id = a.application_id
+		JOIN households h ON h.household_id = a.household_id WHERE s.error IS NULL`,
+	// An enrolment's benefits may be dated before it (a data-quality issue that still counts).
+	enrolments: sql`SELECT h.village_code, ${EVER} AS since FROM import_stage s
+		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+		UNION ALL SELECT h.village_code, ${EVER} FROM enrolments e
+		JOIN import_stage s ON s.enrolment_id = e.enrolment_id
+		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
+	benefits: sql`SELECT h.village_code, s.delivered_on::date AS since FROM import_stage s
+		JOIN enrolments e ON e.enrolment_id = s.enrolment_id
+		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL
+		UNION ALL SELECT h.village_code, b.delivered_on FROM benefits b
+		JOIN import_stage s ON s.benefit_id = b.benefit_id
+		JOIN enrolments e ON e.enrolment_id = b.enrolment_id
+		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
+	appeals: sql`SELECT s.village_code, s.lodged_on::date AS since FROM import_stage s
+		WHERE s.error IS NULL
+		UNION ALL SELECT a.village_code, a.lodged_on FROM appeals a
+		JOIN import_stage s ON s.appeal_id = a.appeal_id WHERE s.error IS NULL`
+};
+
+/** What the staged good rows touch; call inside the import, before the upsert. */
+export async function collectTouch(tx: Tx, feed: FeedName): Promise<Touch> {
+	const rows = TOUCHED_ROWS[feed];
+	if (!rows) return 'all';
+	const [touch] = await queryRows<{ communes: string[] | null; since: string | null }>(
+		tx,
+		sql`SELECT array_agg(DISTINCT g.commune_code) AS communes,
+				to_char(min(t.since), 'YYYY-MM-DD') AS since
+			FROM (${rows}) t JOIN geo_units g ON g.code = t.village_code`
+	);
+	return { communes: touch?.communes ?? [], since: touch?.since ?? '9999-12-31' };
+}
+
+/** Two imports' touches together. */
+export function mergeTouch(a: Touch | undefined, b: Touch): Touch {
+	if (a === undefined) return b;
+	if (a === 'all' || b === 'all') return 'all';
+	return {
+		communes: [...new Set([...a.communes, ...b.communes])].sort(),
+		since: a.since < b.since ? a.since : b.since
+	};
+}

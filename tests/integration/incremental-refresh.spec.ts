@@ -1,0 +1,188 @@
+/**
+ * Property tests of the refresh on the hand-built registry plus random imports (fast-check):
+ *
+ * - the incremental refresh after an import (only the communes and periods it touched) leaves
+ *   exactly the values a full refresh of every period computes;
+ * - every additive indicator's value at a unit is the ratio of its children's summed
+ *   numerators and denominators.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { queryRows, type Db } from '../../src/lib/server/db';
+import { importPath } from '../../src/lib/server/ingest/import-directory';
+import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
+import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
+import { createTestDatabase } from './test-database';
+
+const VILLAGES = FIXTURE_UNITS.village;
+const HOUSEHOLDS = ['H1', 'H2', 'H3', 'H4', 'H6', 'H7', 'H8'];
+const MEMBERS: [person: string, household: string][] = [
+	['P1', 'H1'],
+	['P2', 'H1'],
+	['P4', 'H2'],
+	['P6', 'H3'],
+	['P9', 'H6'],
+	['P11', 'H7'],
+	['P13', 'H8']
+];
+const PROGRAMMES = ['HEF', 'CT', 'OAA'];
+
+/** A day from 2020-01-01 to 2025-06-30 (`YYYY-MM-DD`). */
+const day = fc
+	.integer({ min: 0, max: 2007 })
+	.map((n) => new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+
+/** A birth date from 1940-01-01 to 2024-11-15, so ages cross every threshold. */
+const birthDay = fc
+	.integer({ min: 0, max: 31_000 })
+	.map((n) => new Date(Date.UTC(1940, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+
+/** A random batch of changes to the fixture, as import files. */
+const batch = fc.record({
+	moves: fc.uniqueArray(
+		fc.record({
+			household: fc.constantFrom(...HOUSEHOLDS),
+			village: fc.constantFrom(...VILLAGES),
+			registered: day,
+			idpoor: fc.constantFrom('1', '2', '')
+		}),
+		{ selector: (m) => m.household, maxLength: 3 }
+	),
+	births: fc.uniqueArray(fc.record({ member: fc.constantFrom(...MEMBERS), born: birthDay }), {
+		selector: (b) => b.member[0],
+		maxLength: 2
+	}),
+	enrolments: fc.array(
+		fc.record({
+			programme: fc.constantFrom(...PROGRAMMES),
+			member: fc.constantFrom(...MEMBERS),
+			enrolled: day,
+			paid: fc.option(day, { nil: undefined })
+		}),
+		{ maxLength: 4 }
+	),
+	appeals: fc.array(fc.record({ village: fc.constantFrom(...VILLAGES), lodged: day }), {
+		maxLength: 3
+	})
+});
+
+type Batch = typeof batch extends fc.Arbitrary<infer T> ? T : never;
+
+function batchFiles(b: Batch): Record<string, string> {
+	const files: Record<string, string> = {};
+	if (b.moves.length) {
+		files['households.csv'] =
+			'household_id,village_code,registered_on,idpoor_level\n' +
+			b.moves.map((m) => `${m.household},${m.village},${m.registered},${m.idpoor}\n`).join('');
+	}
+	if (b.births.length) {
+		files['members.csv'] =
+			'person_id,household_id,sex,birth_date\n' +
+			b.births.map((x) => `${x.member[0]},${x.member[1]},F,${x.born}\n`).join('');
+	}
+	if (b.enrolments.length) {
+		files['enrolments.csv'] =
+			'enrolment_id,programme_code,household_id,person_id,enrolled_on\n' +
+			b.enrolments
+				.map(
+					(e, i) =>
+						`R${i},${e.programme},${e.member[1]},${e.programme === 'OAA' ? e.member[0] : ''},${e.enrolled}\n`
+				)
+				.join('');
+		const paid = b.enrolments.flatMap((e, i) =>
+			e.paid && e.paid >= e.enrolled ? [`RB${i},R${i},${e.paid.slice(0, 7)},${e.paid}\n`] : []
+		);
+		if (paid.length) {
+			files['benefits.csv'] = 'benefit_id,enrolment_id,period,delivered_on\n' + paid.join('');
+		}
+	}
+	if (b.appeals.length) {
+		files['appeals.csv'] =
+			'appeal_id,village_code,lodged_on,channel,category,status\n' +
+			b.appeals.map((a, i) => `RA${i},${a.village},${a.lodged},hotline,other,open\n`).join('');
+	}
+	return files;
+}
+
+function writeDir(files: Record<string, string>): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-refresh-'));
+	for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+	return dir;
+}
+
+/** Every stored value, in a stable order. */
+function dump(db: Db) {
+	return queryRows(
+		db,
+		sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
+				numerator, denominator, value
+			FROM indicator_values
+			ORDER BY indicator_id, period, geo_code, programme, group_by, group_value`
+	);
+}
+
+/** Additive rows whose sums differ from their children's (medians are excluded). */
+function rollUpViolations(db: Db) {
+	return queryRows(
+		db,
+		sql`WITH children AS (
+				SELECT v.indicator_id, v.period, g.parent_code AS geo_code, v.programme, v.group_by,
+					v.group_value, v.level, sum(v.numerator) AS numerator,
+					sum(v.denominator) AS denominator
+				FROM indicator_values v JOIN geo_units g ON g.code = v.geo_code
+				WHERE v.indicator_id NOT IN ('processing_days_median', 'appeal_days_median',
+					'registration_coverage', 'offices_open', 'commune_office_coverage')
+					AND v.level <> 'national'
+				GROUP BY 1, 2, 3, 4, 5, 6, 7
+			)
+			SELECT c.*, p.numerator AS parent_numerator, p.denominator AS parent_denominator
+			FROM children c LEFT JOIN indicator_values p ON p.indicator_id = c.indicator_id
+				AND p.period = c.period AND p.geo_code = c.geo_code AND p.programme = c.programme
+				AND p.group_by = c.group_by AND p.group_value = c.group_value
+			WHERE coalesce(p.numerator, 0) <> c.numerator
+				OR coalesce(p.denominator, 0) <> coalesce(c.denominator, 0)`
+	);
+}
+
+describe('incremental and full refresh', () => {
+	it('give the same values, and every parent sums its children, after random imports', async () => {
+		const base = writeDir(FIXTURE_FILES);
+		try {
+			await fc.assert(
+				fc.asyncProperty(batch, async (changes) => {
+					const [incremental, full] = await Promise.all([
+						createTestDatabase('pglite'),
+						createTestDatabase('pglite')
+					]);
+					const dir = writeDir(batchFiles(changes));
+					try {
+						for (const database of [incremental, full]) {
+							await importPath(database.db, base);
+							await refreshAll(database.db, { today: FIXTURE_TODAY });
+						}
+						const outcomes = await importPath(incremental.db, dir);
+						await refreshAfterImport(
+							incremental.db,
+							outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+						);
+						await importPath(full.db, dir);
+						await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+
+						expect(await dump(incremental.db)).toEqual(await dump(full.db));
+						expect(await rollUpViolations(full.db)).toEqual([]);
+					} finally {
+						rmSync(dir, { recursive: true, force: true });
+						await Promise.all([incremental.drop(), full.drop()]);
+					}
+				}),
+				{ numRuns: 5 }
+			);
+		} finally {
+			rmSync(base, { recursive: true, force: true });
+		}
+	}, 300_000);
+});
