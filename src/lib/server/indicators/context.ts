@@ -11,12 +11,31 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
+import { ageCutoffColumn } from './eligibility';
 
 export interface ComputeContext {
 	tx: Tx;
 	periods: readonly Period[];
 	/** Whether only the villages of `ix_scope` are recomputed. */
 	scoped: boolean;
+	/** The ages with a cut-off column on `ix_periods` so far. */
+	ageCutoffs: Set<number>;
+}
+
+/**
+ * Adds to `ix_periods` a cut-off birth date per age (see `ageAtLeast`), so that age tests
+ * compare two dates instead of doing calendar arithmetic for every person and period.
+ */
+export async function addAgeCutoffs(context: ComputeContext, ages: readonly number[]) {
+	for (const years of ages) {
+		if (context.ageCutoffs.has(years)) continue;
+		const column = sql.identifier(ageCutoffColumn(years));
+		await context.tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN ${column} date`);
+		await context.tx.execute(
+			sql`UPDATE ix_periods SET ${column} = (end_date - make_interval(years => ${years}))::date`
+		);
+		context.ageCutoffs.add(years);
+	}
 }
 
 /** Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes. */
@@ -48,7 +67,7 @@ export async function createContext(
 		group_value text NOT NULL DEFAULT '', numerator double precision,
 		denominator double precision
 	) ON COMMIT DROP`);
-	return { tx, periods, scoped: scopeCommunes !== undefined };
+	return { tx, periods, scoped: scopeCommunes !== undefined, ageCutoffs: new Set() };
 }
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */

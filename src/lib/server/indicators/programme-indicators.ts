@@ -20,7 +20,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
-import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
+import { addAgeCutoffs, IDPOOR_GROUP, inScope, type ComputeContext } from './context';
 import { ageAtLeast, eligibilitySql } from './eligibility';
 
 export const PROGRAMME_INDICATORS = [
@@ -39,8 +39,8 @@ interface ProgrammeRow {
 
 /** A unit's groups: sex, life-cycle group at the period's end, disability, IDPoor level. */
 function personGroups(): SQL {
-	const adult = ageAtLeast(sql`m.birth_date`, 18, sql`p.end_date`);
-	const older = ageAtLeast(sql`m.birth_date`, 60, sql`p.end_date`);
+	const adult = ageAtLeast(sql`m.birth_date`, 18);
+	const older = ageAtLeast(sql`m.birth_date`, 60);
 	return sql`m.sex,
 		CASE WHEN ${older} THEN 'older_persons' WHEN ${adult} THEN 'working_age'
 			ELSE 'children' END,
@@ -50,15 +50,31 @@ const NO_PERSON_GROUPS = sql`NULL::text, NULL::text, NULL::text, ${IDPOOR_GROUP}
 
 /**
  * Whether unit `m` (person programme) or `h` (household programme) meets the target at the
- * end of period `p`, registration included.
+ * end of period `p`, registration included. A household programme whose target names a
+ * member reads the households found by `materialiseMemberTargets` (`ix_member_match`).
  */
 function eligibleAtEnd(programme: ProgrammeRow): SQL {
 	const target = eligibilitySql(programme.target);
 	const registered = sql`h.registered_on <= p.end_date AND ${target.household}`;
-	if (programme.unit === 'person') return sql`${registered} AND ${target.member(sql`p.end_date`)}`;
+	if (programme.unit === 'person') return sql`${registered} AND ${target.member}`;
 	if (!target.needsMember) return registered;
-	return sql`${registered} AND EXISTS (SELECT 1 FROM members m
-		WHERE m.household_id = h.household_id AND ${target.member(sql`p.end_date`)})`;
+	return sql`${registered} AND (h.household_id, p.label) IN
+		(SELECT household_id, period FROM ix_member_match)`;
+}
+
+/**
+ * For a household programme whose target names a member (`idpoor&age<2`): the households with
+ * such a member at each period's end, found in one hash join (no per-household look-up).
+ */
+async function materialiseMemberTargets(context: ComputeContext, programme: ProgrammeRow) {
+	const target = eligibilitySql(programme.target);
+	await context.tx.execute(sql`DROP TABLE IF EXISTS ix_member_match`);
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_member_match ON COMMIT DROP AS
+		SELECT DISTINCT m.household_id, p.label AS period
+		FROM members m JOIN households h ON h.household_id = m.household_id
+		JOIN ix_periods p ON h.registered_on <= p.end_date AND ${target.member}
+		WHERE ${target.household} AND ${inScope(context, sql`h.village_code`)}`);
+	await context.tx.execute(sql`ANALYZE ix_member_match`);
 }
 
 /**
@@ -78,6 +94,9 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 		? sql`members m JOIN households h ON h.household_id = m.household_id`
 		: sql`households h`;
 	const scope = inScope(context, sql`h.village_code`);
+	if (!person && eligibilitySql(programme.target).needsMember) {
+		await materialiseMemberTargets(context, programme);
+	}
 
 	await tx.execute(sql`INSERT INTO ix_cube (period, programme, village_code, sex, life_cycle,
 			disability, idpoor, e)
@@ -123,24 +142,32 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 	await tx.execute(sql`DROP TABLE ix_activity`);
 }
 
-/** The cube summed per village and group, unpivoted into the five indicators. */
+/**
+ * The cube summed, unpivoted into the five indicators: villages get their totals, communes
+ * their groups (villages keep no groups, see `rollup.ts`; the roll-up adds the villages'
+ * totals to the communes' own group rows).
+ */
 async function countCube(context: ComputeContext) {
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
 		WITH counts AS (
-			SELECT period, programme, village_code,
-				CASE WHEN GROUPING(sex) = 0 THEN 'sex'
-					WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
-					WHEN GROUPING(disability) = 0 THEN 'disability'
-					WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
-				coalesce(sex, life_cycle, disability, idpoor, '') AS group_value,
+			SELECT period, programme, 'village' AS level, village_code AS geo_code,
+				'' AS group_by, '' AS group_value,
 				sum(e) AS e, sum(en) AS en, sum(n) AS n, sum(n_not_e) AS n_not_e, sum(a) AS a,
 				sum(ab) AS ab, sum(eb) AS eb
-			FROM ix_cube
-			GROUP BY period, programme, village_code,
-				GROUPING SETS ((), (sex), (life_cycle), (disability), (idpoor))
+			FROM ix_cube GROUP BY period, programme, village_code
+			UNION ALL
+			SELECT period, programme, 'commune', g.commune_code,
+				CASE WHEN GROUPING(sex) = 0 THEN 'sex'
+					WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
+					WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END,
+				coalesce(sex, life_cycle, disability, idpoor, ''),
+				sum(e), sum(en), sum(n), sum(n_not_e), sum(a), sum(ab), sum(eb)
+			FROM ix_cube c JOIN geo_units g ON g.code = c.village_code
+			GROUP BY period, programme, g.commune_code,
+				GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))
 		)
-		SELECT x.indicator_id, c.period, 'village', c.village_code, c.programme, c.group_by,
+		SELECT x.indicator_id, c.period, c.level, c.geo_code, c.programme, c.group_by,
 			c.group_value, x.numerator, x.denominator
 		FROM counts c CROSS JOIN LATERAL (VALUES
 			('eligible', c.e, NULL::numeric),
@@ -150,7 +177,7 @@ async function countCube(context: ComputeContext) {
 			('inclusion_outside_target', c.n_not_e, c.n)
 		) AS x (indicator_id, numerator, denominator)
 		-- Household units have no sex, life-cycle group or disability.
-		WHERE NOT (c.group_by <> '' AND c.group_value = '')
+		WHERE (c.group_value <> '' OR c.group_by = '')
 			AND (x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0)`);
 }
 
@@ -160,6 +187,12 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		context.tx,
 		sql`SELECT programme_code, unit, target FROM programmes ORDER BY programme_code`
 	);
+	// Life-cycle groups: 18 and 60 (domain.md §5); targets: their own ages.
+	await addAgeCutoffs(context, [
+		18,
+		60,
+		...programmes.flatMap((p) => eligibilitySql(p.target).ages)
+	]);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_cube (
 		period text NOT NULL, programme text NOT NULL, village_code text NOT NULL, sex text,
 		life_cycle text, disability text, idpoor text NOT NULL, e bigint NOT NULL DEFAULT 0,

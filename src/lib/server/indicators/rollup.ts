@@ -117,13 +117,20 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 		sql`indicator_values v WHERE v.indicator_id IN ${ids} AND v.level = ${level}
 			AND v.period IN (SELECT label FROM ix_periods)
 			AND v.geo_code IN (SELECT code FROM ${sql.identifier(scope)})`;
-	const newRows = sql`SELECT ${KEYS},
-			CASE WHEN GROUPING(k.village) = 0 THEN 'village' ELSE 'commune' END AS level,
-			coalesce(k.village, k.commune) AS geo_code,
-			sum(b.numerator) AS numerator, sum(b.denominator) AS denominator
-		FROM ix_base b JOIN geo_units g ON g.code = b.geo_code ${LEVEL_KEYS}
-		WHERE b.indicator_id IN ${ids} AND b.level = 'village'
-		GROUP BY ${KEYS}, GROUPING SETS ((k.village), (k.commune))`;
+	// Villages from their base rows; communes from their own base rows (groups) plus their
+	// villages'.
+	const newRows = sql`SELECT ${KEYS}, 'village' AS level, geo_code,
+			sum(numerator) AS numerator, sum(denominator) AS denominator
+		FROM ix_base WHERE indicator_id IN ${ids} AND level = 'village'
+		GROUP BY ${KEYS}, geo_code
+		UNION ALL
+		SELECT ${KEYS}, 'commune', commune, sum(numerator), sum(denominator)
+		FROM (
+			SELECT ${KEYS}, g.commune_code AS commune, b.numerator, b.denominator
+			FROM ix_base b JOIN geo_units g ON g.code = b.geo_code
+			WHERE b.indicator_id IN ${ids} AND b.level IN ('village', 'commune')
+		) c
+		GROUP BY ${KEYS}, commune`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_new ON COMMIT DROP AS ${newRows}`);
 
 	// New minus old, per commune in scope.
