@@ -1,11 +1,20 @@
-/** `npm run refresh`: recomputes every stored indicator and prints progress and duration. */
+/**
+ * `npm run refresh [-- --all]`: a full refresh of the indicators (the recent periods and the
+ * years not computed yet; `--all`: every period), printing each step and the duration.
+ */
+import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
 import { refreshAll } from '../src/lib/server/indicators/refresh';
 
+const { values } = parseArgs({ options: { all: { type: 'boolean', default: false } } });
+
 const database = await openDatabase();
 try {
+	const started = Date.now();
 	const result = await refreshAll(database.db, {
-		onProgress: (step) => console.log(`refreshing ${step}`)
+		all: values.all,
+		onProgress: (step) =>
+			console.log(`refreshing (${((Date.now() - started) / 1000).toFixed(1)} s) ${step}`)
 	});
 	console.log(
 		`refresh finished: ${result.periods.length} periods in ${(result.durationMs / 1000).toFixed(1)} s`

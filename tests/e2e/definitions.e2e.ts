@@ -29,8 +29,10 @@ describe('indicator definitions', () => {
 		await expect(rows.count()).resolves.toBe(17);
 		const coverage = page.locator('tr#registration_coverage');
 		await expect(coverage.locator('[lang="km"]').textContent()).resolves.toBe('អត្រាចុះឈ្មោះក្នុងបញ្ជី');
-		await expect(coverage.locator('td').last().textContent()).resolves.toBe('published');
-		await expect(page.locator('tr#take_up td').last().textContent()).resolves.toBe('planned');
+		await expect(coverage.locator('td').last().textContent()).resolves.toBe('village and up');
+		await expect(page.locator('tr#offices_open td').last().textContent()).resolves.toBe(
+			'commune and up'
+		);
 		await expect(page.locator('tr#possible_duplicates').count()).resolves.toBe(0);
 		await page.screenshot({ path: 'tests/artifacts/definitions.png', fullPage: true });
 		expect(errors).toEqual([]);
