@@ -1,18 +1,25 @@
 /**
- * `npm run refresh [-- --all]`: a full refresh of the indicators (the recent periods and the
- * years not computed yet; `--all`: every period), printing each step and the duration.
+ * `npm run refresh [-- --all | --recent]`: a full refresh of the indicators (the recent periods
+ * and the years not computed yet; `--all`: every period; `--recent`: only the last 12 months,
+ * their quarters and the current year), printing each step and the duration.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
 import { refreshAll } from '../src/lib/server/indicators/refresh';
 
-const { values } = parseArgs({ options: { all: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+	options: {
+		all: { type: 'boolean', default: false },
+		recent: { type: 'boolean', default: false }
+	}
+});
 
 const database = await openDatabase();
 try {
 	const started = Date.now();
 	const result = await refreshAll(database.db, {
 		all: values.all,
+		recentOnly: values.recent,
 		onProgress: (step) =>
 			console.log(`refreshing (${((Date.now() - started) / 1000).toFixed(1)} s) ${step}`)
 	});

@@ -98,6 +98,8 @@ export interface RefreshOptions {
 	today?: string;
 	/** Recompute every period, older years included. */
 	all?: boolean;
+	/** Only the recent periods (12 months, their quarters, the current year); older years wait. */
+	recentOnly?: boolean;
 	/** Called before each step with a short description. */
 	onProgress?: (step: string) => void;
 }
@@ -160,7 +162,7 @@ export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<Refres
 		const computed = new Set(await computedPeriods(db));
 		const firstMonth = recent.find((p) => p.kind === 'month')!.start;
 		const periods = recent.filter(
-			(p) => options.all || p.end >= firstMonth || !computed.has(p.label)
+			(p) => options.all || p.end >= firstMonth || (!computed.has(p.label) && !options.recentOnly)
 		);
 		// Everything means also the periods computed before and no longer in the list (a year
 		// before the registry's first, once its households moved on), so none is left stale.
