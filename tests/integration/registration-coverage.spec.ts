@@ -9,17 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '../../src/lib/server/indicators/api';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { FIXTURE_FILES } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
 const FILES = {
-	'gazetteer.csv': `province_code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
-17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170101,Char Chhuk,ចារឈូក,17010101,Char Chhuk,ចារឈូក
-17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170101,Char Chhuk,ចារឈូក,17010102,Doun Peaeng,ដូនពែង
-17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170102,Doun Peaeng,ដូនពែង,17010201,Kouk Thlok,គោកធ្លក
-17,Siem Reap,សៀមរាប,1702,Angkor Thum,អង្គរធំ,170201,Chob Ta Trav,ជប់តាត្រាវ,17020101,Chob,ជប់
-01,Banteay Meanchey,បន្ទាយមានជ័យ,0102,Mongkol Borei,មង្គលបូរី,010201,Banteay Neang,បន្ទាយនាង,01020101,Ou Thum,អូរធំ
-01,Banteay Meanchey,បន្ទាយមានជ័យ,0102,Mongkol Borei,មង្គលបូរី,010201,Banteay Neang,បន្ទាយនាង,01020102,Phnum,ភ្នំ
-`,
+	// The same six villages as the indicator fixture.
+	'gazetteer.csv': FIXTURE_FILES['gazetteer.csv'],
 	// 17010101 has a 2020 and a 2024 figure; commune 170201 has its own figure (5), which
 	// wins over its only village's (4); village 01020102 has zero households.
 	'population.csv': `geo_code,year,households
