@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { ApiError, getIndicatorRows } from '../../src/lib/server/indicators/api';
-import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { COMPUTED_INDICATORS, refreshAll } from '../../src/lib/server/indicators/refresh';
+import { CATALOGUE } from '../../src/lib/indicators/catalogue';
 import { listBenefitsBeforeEnrolment } from '../../src/lib/server/registry/benefit-checks';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
@@ -817,6 +818,12 @@ function describeCase(test: Case) {
 	const extra = [test.programme, test.by?.join('=')].filter(Boolean).join(' ');
 	return `${test.id} ${test.period}${extra ? ` ${extra}` : ''}`;
 }
+
+it('computes every indicator of the catalogue, each once', () => {
+	expect([...COMPUTED_INDICATORS].sort()).toEqual(CATALOGUE.map((i) => i.id).sort());
+	// And the cases below reach each of them.
+	expect([...new Set(CASES.map((c) => c.id))].sort()).toEqual(CATALOGUE.map((i) => i.id).sort());
+});
 
 describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (kind) => {
 	let database: TestDatabase;

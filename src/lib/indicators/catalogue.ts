@@ -1,7 +1,7 @@
 /**
  * The indicator catalogue (`shared/domain.md` §5): every indicator's definition, shared by
- * the server (computation, API) and the browser (legends, definitions page). Which of them
- * the engine computes so far is the server's `COMPUTED_INDICATORS`.
+ * the server (computation, API) and the browser (legends, definitions page). The server's
+ * `COMPUTED_INDICATORS` lists what the engine computes; a test keeps the two lists equal.
  */
 
 /** Geographic levels, from the nation down to the village. */

@@ -40,6 +40,10 @@ export const APPEAL_INDICATORS = [
 const OPEN_AT_END = sql`o.opened_on <= p.end_date
 	AND (o.closed_on IS NULL OR o.closed_on > p.end_date)`;
 
+/** Whether row `a`'s date `column` falls in period `p`. */
+const inPeriod = (column: string) =>
+	sql`a.${sql.identifier(column)} BETWEEN p.start_date AND p.end_date`;
+
 /** Office indicators into `ix_base`: always for every unit (offices sit above villages). */
 export async function computeOfficeIndicators(context: ComputeContext) {
 	const { tx } = context;
@@ -60,8 +64,6 @@ export async function computeOfficeIndicators(context: ComputeContext) {
 
 /** Application indicators into `ix_base` (village level, per programme, by IDPoor level). */
 export async function computeApplicationIndicators(context: ComputeContext) {
-	const inPeriod = (column: string) =>
-		sql`a.${sql.identifier(column)} BETWEEN p.start_date AND p.end_date`;
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
 		WITH a AS (
@@ -96,8 +98,6 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 /** Appeal indicators into `ix_base` (village level). */
 export async function computeAppealIndicators(context: ComputeContext) {
 	const { tx } = context;
-	const inPeriod = (column: string) =>
-		sql`a.${sql.identifier(column)} BETWEEN p.start_date AND p.end_date`;
 	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
 			denominator)
 		WITH counts AS (

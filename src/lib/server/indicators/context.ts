@@ -75,10 +75,5 @@ export function inScope(context: ComputeContext, villageCode: SQL): SQL {
 	return context.scoped ? sql`${villageCode} IN (SELECT code FROM ix_scope)` : sql`TRUE`;
 }
 
-/** Days between two dates (`date - date` is an integer number of days in Postgres). */
-export function daysBetween(from: SQL, to: SQL): SQL {
-	return sql`(${to} - ${from})`;
-}
-
 /** An IDPoor group value: `1`, `2` or `none`. */
 export const IDPOOR_GROUP = sql`coalesce(h.idpoor_level::text, 'none')`;

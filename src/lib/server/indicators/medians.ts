@@ -17,13 +17,12 @@ import type { ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 
-/** The geographic columns of the village `v`, one grouping per level. */
-const LEVEL_COLUMNS: [level: string, column: SQL | null][] = [
-	['village', sql`v.code`],
-	['commune', sql`v.commune_code`],
-	['district', sql`v.district_code`],
-	['province', sql`v.province_code`],
-	['national', null]
+/** The village `v`'s code at each level from the village up; the nation groups by nothing. */
+const LEVEL_COLUMNS: SQL[] = [
+	sql`v.code`,
+	sql`v.commune_code`,
+	sql`v.district_code`,
+	sql`v.province_code`
 ];
 
 /** Every combination of a level with the optional extra groupings, as GROUPING SETS. */
@@ -31,10 +30,8 @@ function groupingSets(extra: SQL[]): SQL {
 	const sets: SQL[] = [];
 	for (let mask = 0; mask < 1 << extra.length; mask++) {
 		const chosen = extra.filter((_, i) => mask & (1 << i));
-		for (const [, column] of LEVEL_COLUMNS) {
-			const columns = column ? [...chosen, column] : chosen;
-			sets.push(sql`(${sql.join(columns, sql`, `)})`);
-		}
+		for (const column of LEVEL_COLUMNS) sets.push(sql`(${sql.join([...chosen, column], sql`, `)})`);
+		sets.push(sql`(${sql.join(chosen, sql`, `)})`);
 	}
 	return sql`GROUPING SETS (${sql.join(sets, sql`, `)})`;
 }

@@ -100,14 +100,17 @@ function newestFirst(a: string, b: string): number {
 
 /** A short description of computed periods: `months 2025-01 … 2025-12, quarters …, years …`. */
 export function describePeriods(labels: readonly string[]): string {
-	const parts: string[] = [];
-	for (const kind of ['month', 'quarter', 'year'] as const) {
-		const own = labels.filter((l) => parsePeriod(l)?.kind === kind).sort();
-		if (own.length === 0) continue;
-		const range = own.length === 1 ? own[0] : `${own[0]} … ${own.at(-1)}`;
-		parts.push(
-			`${kind === 'month' ? 'months' : kind === 'quarter' ? 'quarters' : 'years'} ${range}`
-		);
-	}
-	return parts.join(', ');
+	const kinds = [
+		['month', 'months'],
+		['quarter', 'quarters'],
+		['year', 'years']
+	] as const;
+	return kinds
+		.map(([kind, plural]) => {
+			const own = labels.filter((l) => parsePeriod(l)?.kind === kind).sort();
+			if (own.length === 0) return undefined;
+			return `${plural} ${own.length === 1 ? own[0] : `${own[0]} … ${own.at(-1)}`}`;
+		})
+		.filter(Boolean)
+		.join(', ');
 }

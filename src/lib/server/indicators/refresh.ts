@@ -64,7 +64,7 @@ async function computeAll(
 ) {
 	const context = await createContext(tx, periods, communes);
 	const steps: [string, () => Promise<void>][] = [
-		['registration coverage', () => computeRegistrationCoverage(tx, periods)],
+		['registration coverage', () => computeRegistrationCoverage(context)],
 		['offices', () => computeOfficeIndicators(context)],
 		['eligibility, enrolment and benefits', () => computeProgrammeIndicators(context)],
 		['combined packages', () => computeCombinedPackage(context)],

@@ -7,34 +7,25 @@
  * population row when the feed gives one at that level, else the sum of its children's.
  */
 import { sql } from 'drizzle-orm';
-import type { Period } from '../../indicators/periods';
-import type { Tx } from '../db';
+import type { ComputeContext } from './context';
 
 export const INDICATOR_ID = 'registration_coverage';
 
 /** The levels above the village, each rolled up from the level below. */
 const ROLL_UP = ['commune', 'district', 'province', 'national'] as const;
 
-function periodsTable(periods: readonly Period[]) {
-	const rows = periods.map(
-		(p) => sql`(${p.label}::text, ${p.end}::date, ${Number(p.end.slice(0, 4))}::int)`
-	);
-	return sql`(VALUES ${sql.join(rows, sql`, `)}) AS p(label, end_date, year)`;
-}
-
 /** Recomputes the indicator for the given periods, replacing any stored values. */
-export async function computeRegistrationCoverage(tx: Tx, periods: readonly Period[]) {
-	if (periods.length === 0) return;
-	const labels = periods.map((p) => p.label);
+export async function computeRegistrationCoverage({ tx }: ComputeContext) {
 	await tx.execute(sql`DELETE FROM indicator_values
-		WHERE indicator_id = ${INDICATOR_ID} AND period IN ${labels}`);
+		WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)`);
 
 	// Each unit's population for each period: its latest row whose year is not after the
 	// period's. Set-based (one pass per statement): per-unit subqueries are quadratic here.
 	await tx.execute(sql`CREATE TEMP TABLE period_population ON COMMIT DROP AS
 		SELECT DISTINCT ON (p.label, pop.geo_code) p.label AS period, pop.geo_code,
 			pop.households::double precision AS households
-		FROM population pop JOIN ${periodsTable(periods)} ON pop.year <= p.year
+		FROM population pop JOIN ix_periods p
+			ON pop.year <= extract(year FROM p.end_date)
 		ORDER BY p.label, pop.geo_code, pop.year DESC`);
 	await tx.execute(sql`CREATE INDEX ON period_population (geo_code, period)`);
 
@@ -46,12 +37,12 @@ export async function computeRegistrationCoverage(tx: Tx, periods: readonly Peri
 			FROM households GROUP BY 1, 2
 		), registered AS (
 			SELECT p.label AS period, m.village_code, sum(m.n)::double precision AS n
-			FROM monthly m JOIN ${periodsTable(periods)} ON m.month <= p.end_date
+			FROM monthly m JOIN ix_periods p ON m.month <= p.end_date
 			GROUP BY 1, 2
 		)
 		SELECT ${INDICATOR_ID}, p.label, 'village', g.code, coalesce(r.n, 0), pp.households,
 			CASE WHEN pp.households > 0 THEN coalesce(r.n, 0) / pp.households END
-		FROM geo_units g CROSS JOIN ${periodsTable(periods)}
+		FROM geo_units g CROSS JOIN ix_periods p
 		LEFT JOIN registered r ON r.village_code = g.code AND r.period = p.label
 		LEFT JOIN period_population pp ON pp.geo_code = g.code AND pp.period = p.label
 		WHERE g.level = 'village'`);
@@ -65,14 +56,14 @@ export async function computeRegistrationCoverage(tx: Tx, periods: readonly Peri
 					sum(v.denominator) AS denominator
 				FROM indicator_values v JOIN geo_units child ON child.code = v.geo_code
 				WHERE v.indicator_id = ${INDICATOR_ID} AND v.level = ${childLevel}
-					AND v.period IN ${labels} AND v.programme = '' AND v.group_by = ''
+					AND v.period IN (SELECT label FROM ix_periods) AND v.programme = '' AND v.group_by = ''
 				GROUP BY 1, 2
 			)
 			SELECT ${INDICATOR_ID}, p.label, ${level}, g.code, coalesce(c.numerator, 0),
 				coalesce(own.households, c.denominator),
 				CASE WHEN coalesce(own.households, c.denominator) > 0
 					THEN coalesce(c.numerator, 0) / coalesce(own.households, c.denominator) END
-			FROM geo_units g CROSS JOIN ${periodsTable(periods)}
+			FROM geo_units g CROSS JOIN ix_periods p
 			LEFT JOIN children c ON c.code = g.code AND c.period = p.label
 			LEFT JOIN period_population own ON own.geo_code = g.code AND own.period = p.label
 			WHERE g.level = ${level}`);
