@@ -149,6 +149,23 @@ function rollUpViolations(db: Db) {
 }
 
 describe('incremental and full refresh', () => {
+	it('does nothing, and records nothing, after an import before the first full refresh', async () => {
+		const database = await createTestDatabase('pglite');
+		const dir = writeDir(FIXTURE_FILES);
+		try {
+			const outcomes = await importPath(database.db, dir);
+			const result = await refreshAfterImport(
+				database.db,
+				outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+			);
+			expect(result).toEqual({ kind: 'incremental', periods: [], durationMs: 0 });
+			expect(await queryRows(database.db, sql`SELECT id FROM refresh_runs`)).toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+			await database.drop();
+		}
+	});
+
 	it('give the same values, and every parent sums its children, after random imports', async () => {
 		const base = writeDir(FIXTURE_FILES);
 		try {

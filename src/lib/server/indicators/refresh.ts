@@ -227,6 +227,8 @@ async function runRefresh(
 	communes?: string[]
 ): Promise<RefreshResult> {
 	const labels = periods.map((p) => p.label);
+	// Nothing computed yet (an import before the first full refresh): nothing to record.
+	if (periods.length === 0) return { kind, periods: [], durationMs: 0 };
 	const startedAt = new Date();
 	const [run] = await db
 		.insert(refreshRuns)
@@ -245,10 +247,8 @@ async function runRefresh(
 			.catch(() => undefined);
 	};
 	try {
-		if (periods.length > 0) {
-			report(`${labels.length} periods (${labels.join(', ')})`);
-			await db.transaction((tx) => computeAll(tx, periods, report, communes));
-		}
+		report(`${labels.length} periods (${labels.join(', ')})`);
+		await db.transaction((tx) => computeAll(tx, periods, report, communes));
 	} catch (error) {
 		await db
 			.update(refreshRuns)
