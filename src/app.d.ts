@@ -1,5 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { AuthUser } from '$lib/server/auth/sessions';
+import type { Language } from '$lib/i18n';
 
 declare global {
 	namespace App {
@@ -7,6 +8,8 @@ declare global {
 		interface Locals {
 			/** The signed-in user, set by `hooks.server.ts`; null for the public. */
 			user: AuthUser | null;
+			/** The display language, from the `lang` cookie (English by default). */
+			lang: Language;
 		}
 		// interface PageData {}
 		// interface PageState {}

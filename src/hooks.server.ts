@@ -4,6 +4,7 @@
  * default and is not configured away in svelte.config.js.
  */
 import type { Handle, ServerInit } from '@sveltejs/kit';
+import { isLanguage, LANGUAGE_COOKIE } from '$lib/i18n';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { appDatabaseOpened, getAppDatabase } from '$lib/server/db';
 import {
@@ -42,6 +43,8 @@ const SECURITY_HEADERS = {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
+	const lang = event.cookies.get(LANGUAGE_COOKIE);
+	event.locals.lang = isLanguage(lang) ? lang : 'en';
 	const token = event.cookies.get(SESSION_COOKIE);
 	// Anonymous requests (most public traffic) never touch the database here.
 	if (token) {
@@ -56,7 +59,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 				setSessionCookie(event.cookies, token, validation.session.expiresAt, secure);
 		}
 	}
-	const response = await resolve(event);
+	// app.html carries `lang="%lang%"`, so screen readers and fonts know the page's language.
+	const response = await resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang)
+	});
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 	if (event.url.protocol === 'https:') {
 		response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');

@@ -19,7 +19,7 @@ const user = (role: Role, provinces: string[] = []): AuthUser => ({
 /** What `requireRole` does: `ok`, a redirect target, or an HTTP error status. */
 function outcome(u: AuthUser | null, ...roles: Role[]): string {
 	try {
-		requireRole({ user: u }, ...roles);
+		requireRole({ user: u, lang: 'en' }, ...roles);
 		return 'ok';
 	} catch (e) {
 		if (isRedirect(e)) return `${e.status} ${e.location}`;
@@ -50,7 +50,7 @@ describe('requireRole', () => {
 
 	it('returns the user', () => {
 		const admin = user('admin');
-		expect(requireRole({ user: admin }, 'admin')).toBe(admin);
+		expect(requireRole({ user: admin, lang: 'en' }, 'admin')).toBe(admin);
 	});
 
 	it('hasRole is false for the public', () => {

@@ -39,6 +39,23 @@ export function canSeeProvince(user: AuthUser | null, code: string): boolean {
 	return user.provinces.includes(code.slice(0, 2));
 }
 
+/** NCDD village codes have 8 digits (domain.md §1). */
+const VILLAGE_CODE = /^\d{8}$/;
+
+/**
+ * Why the user may not read figures of these units, or null when they may: village figures
+ * are internal (§6: public figures stop at commune level), for staff of the village's province.
+ */
+export function villageAccessProblem(
+	user: AuthUser | null,
+	codes: readonly string[]
+): string | null {
+	const hidden = codes.find((code) => VILLAGE_CODE.test(code) && !canSeeProvince(user, code));
+	return hidden
+		? `village figures are internal (${hidden}): log in with an account for its province`
+		: null;
+}
+
 /** The login page address that returns to `url` afterwards (form-action query keys dropped). */
 export function loginPath(url: URL): string {
 	const params = new URLSearchParams([...url.searchParams].filter(([key]) => !key.startsWith('/')));

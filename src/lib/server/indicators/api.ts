@@ -36,8 +36,6 @@ export class ApiError extends Error {
 	}
 }
 
-const PARAMETERS = ['level', 'parent', 'period', 'programme', 'by', 'format'];
-
 const QUERY = z
 	.object({
 		level: z.enum(LEVELS).default('province'),
@@ -58,22 +56,25 @@ const QUERY = z
 	})
 	.strict();
 
-/** Parses the query string, or throws a 400 naming the first problem. */
-function parseQuery(params: URLSearchParams) {
-	const parsed = QUERY.safeParse(Object.fromEntries(params));
+/** Parses a query string with a strict object schema, or throws a 400 naming the first problem. */
+export function parseQueryWith<Shape extends z.ZodRawShape>(
+	schema: z.ZodObject<Shape>,
+	params: URLSearchParams
+): z.infer<z.ZodObject<Shape>> {
+	const parsed = schema.safeParse(Object.fromEntries(params));
 	if (parsed.success) return parsed.data;
 	const issue = parsed.error.issues[0]!;
 	const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
 	throw new ApiError(
 		400,
 		issue.code === 'unrecognized_keys'
-			? `unknown parameter ${issue.keys.join(', ')} (expected ${PARAMETERS.join(', ')})`
+			? `unknown parameter ${issue.keys.join(', ')} (expected ${Object.keys(schema.shape).join(', ')})`
 			: `${where}${issue.message}`
 	);
 }
 
 /** Checks `programme` and `by` against the indicator and the programmes table. */
-async function checkProgrammeAndGroup(
+export async function checkProgrammeAndGroup(
 	db: Db,
 	indicator: IndicatorDefinition,
 	programmeCode: string | undefined,
@@ -119,7 +120,7 @@ export async function getIndicatorRows(
 ): Promise<IndicatorRow[]> {
 	const indicator = indicatorById(indicatorId);
 	if (!indicator) throw new ApiError(404, `unknown indicator ${indicatorId}`);
-	const query = parseQuery(params);
+	const query = parseQueryWith(QUERY, params);
 	const { level, parent: parentCode, period = latestCompleteMonth(today) } = query;
 	const lowest = indicator.lowestLevel ?? 'village';
 	if (isAbove(lowest, level)) {

@@ -1,0 +1,27 @@
+import { json } from '@sveltejs/kit';
+import { hasRole, villageAccessProblem } from '$lib/server/auth/guard';
+import { indicatorById } from '$lib/indicators/catalogue';
+import { getAppDatabase } from '$lib/server/db';
+import { ApiError } from '$lib/server/indicators/api';
+import { getIndicatorSeries } from '$lib/server/indicators/series';
+import type { RequestHandler } from './$types';
+
+/** One indicator over time for a few units (`units=17,1701`), every computed period of a kind. */
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	if (indicatorById(params.id)?.internal && !hasRole(locals.user, 'national')) {
+		return json(
+			{ error: `${params.id} is internal: log in with a national or admin account` },
+			{ status: 403 }
+		);
+	}
+	const codes = (url.searchParams.get('units') ?? '').split(',');
+	const problem = villageAccessProblem(locals.user, codes);
+	if (problem) return json({ error: problem }, { status: 403 });
+	const { db } = await getAppDatabase();
+	try {
+		return json(await getIndicatorSeries(db, params.id, url.searchParams));
+	} catch (e) {
+		if (e instanceof ApiError) return json({ error: e.message }, { status: e.status });
+		throw e;
+	}
+};
