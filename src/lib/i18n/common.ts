@@ -152,7 +152,9 @@ export function formatValue(
 				value: numberFormat(language, { maximumFractionDigits: 1 }).format(value)
 			});
 		case 'days':
-			return t('days', { value: numberFormat(language, { maximumFractionDigits: 1 }).format(value) });
+			return t('days', {
+				value: numberFormat(language, { maximumFractionDigits: 1 }).format(value)
+			});
 		case 'count':
 			return formatCount(language, value);
 	}
