@@ -1,26 +1,19 @@
 /**
- * The coverage map. What it shows comes from the URL alone (`level`, `code` of the parent unit,
- * optional `period`), so every view has an address to share and the back button goes up a level.
+ * The map page. What it shows comes from the URL alone (see `$lib/dashboard/view`), so every
+ * view has an address to share and the back button goes up a level. The map's rows are awaited;
+ * the unit panel's figures and trends stream in after, so a drill-down draws without them.
  */
+import { browser } from '$app/environment';
 import { error } from '@sveltejs/kit';
-import type { UnitCoverage } from '$lib/components/UnitTable.svelte';
-import type { PageLoad } from './$types';
+import type { IndicatorRow } from '$lib/indicators/catalogue';
 import { describeFailedResponse } from '$lib/api-errors';
-
-/** Levels the map can show: those with boundary layers (villages have none). */
-const MAP_LEVELS = ['province', 'district', 'commune'] as const;
-type MapLevel = (typeof MAP_LEVELS)[number];
-
-/** Digits of the parent's code for each level below province (shared/domain.md §1: 17, 1701). */
-const PARENT_CODE_DIGITS = { district: 2, commune: 4 } as const;
-
-/** Any level of the gazetteer, as `/api/geo/units` names them. */
-type UnitLevel = 'national' | 'province' | 'district' | 'commune' | 'village';
+import { PARENT_LEVEL, parseView, ViewError, type DashboardView } from '$lib/dashboard/view';
+import type { PageLoad } from './$types';
 
 /** A unit as `/api/geo/units/{code}` lists it among the ancestors. */
-interface UnitRef {
+export interface UnitRef {
 	code: string;
-	level: UnitLevel;
+	level: 'national' | 'province' | 'district' | 'commune' | 'village';
 	name_en: string;
 	name_km: string;
 }
@@ -32,13 +25,35 @@ interface GeoUnit extends UnitRef {
 	ancestors: UnitRef[];
 }
 
-const NATION: UnitRef = { code: 'KH', level: 'national', name_en: 'Cambodia', name_km: 'កម្ពុជា' };
-
-function isMapLevel(value: string): value is MapLevel {
-	return (MAP_LEVELS as readonly string[]).includes(value);
+/** A programme as `/api/programmes` lists it. */
+export interface ProgrammeChoice {
+	code: string;
+	name_en: string;
+	name_km: string;
+	unit: 'household' | 'person';
 }
 
-type Fetched<T> = { ok: true; body: T } | { ok: false; problem: string };
+/** One indicator of a unit, as `/api/units/{code}/values` lists it. */
+export interface UnitValue {
+	indicator: string;
+	programme: string | null;
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
+}
+
+/** One point of `/api/indicators/{id}/series`. */
+export interface SeriesPoint {
+	code: string;
+	period: string;
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
+}
+
+const NATION: UnitRef = { code: 'KH', level: 'national', name_en: 'Cambodia', name_km: 'កម្ពុជា' };
+
+type Fetched<T> = { ok: true; body: T } | { ok: false; problem: string; status: number };
 
 /** Fetches JSON, turning an HTTP or network failure into a sentence for the page. */
 async function fetchJson<T>(
@@ -49,49 +64,105 @@ async function fetchJson<T>(
 	try {
 		const response = await fetch(url);
 		if (response.ok) return { ok: true, body: (await response.json()) as T };
-		return { ok: false, problem: await describeFailedResponse(response, what) };
+		return {
+			ok: false,
+			status: response.status,
+			problem: await describeFailedResponse(response, what)
+		};
 	} catch (failure) {
 		const reason = failure instanceof Error ? failure.message : String(failure);
-		return { ok: false, problem: `${what} could not be loaded (${reason}).` };
+		return { ok: false, status: 0, problem: `${what} could not be loaded (${reason}).` };
 	}
 }
 
+// The programme and period lists change only with an import or a refresh: in the browser they
+// are fetched once per page visit, not on every drill-down (on the server, nothing is kept
+// between requests).
+let choicesInBrowser: Promise<[Fetched<ProgrammeChoice[]>, Fetched<string[]>]> | undefined;
+
+function loadChoices(fetch: typeof globalThis.fetch) {
+	const load = () =>
+		Promise.all([
+			fetchJson<ProgrammeChoice[]>(fetch, '/api/programmes', 'The programme list'),
+			fetchJson<string[]>(fetch, '/api/periods', 'The period list')
+		]);
+	if (!browser) return load();
+	choicesInBrowser ??= load().then((choices) => {
+		if (!choices.every((c) => c.ok)) choicesInBrowser = undefined; // retry next time
+		return choices;
+	});
+	return choicesInBrowser;
+}
+
+/** The indicator API's query for the view at a period. */
+function indicatorQuery(
+	view: DashboardView,
+	period: string | null,
+	level: string,
+	parent: string | null
+) {
+	const query = new URLSearchParams({ level });
+	if (parent) query.set('parent', parent);
+	if (period) query.set('period', period);
+	if (view.programme) query.set('programme', view.programme);
+	// Villages have no disaggregations (the API refuses `by` there): the whole population.
+	if (view.by && level !== 'village') query.set('by', view.by);
+	return query;
+}
+
+/** Keeps the rows of the chosen group (the API lists every group of a disaggregation). */
+function ofGroup(rows: IndicatorRow[], view: DashboardView): IndicatorRow[] {
+	return view.by ? rows.filter((row) => row.group === view.group) : rows;
+}
+
 export const load: PageLoad = async ({ fetch, url }) => {
-	const level = url.searchParams.get('level') ?? 'province';
-	if (!isMapLevel(level)) {
-		error(400, `Unknown level "${level}": expected one of ${MAP_LEVELS.join(', ')}.`);
+	let view: DashboardView;
+	try {
+		view = parseView(url.searchParams);
+	} catch (problem) {
+		if (problem instanceof ViewError) error(400, problem.message);
+		throw problem;
 	}
-	let code: string | null = null;
-	if (level !== 'province') {
-		code = url.searchParams.get('code');
-		const digits = PARENT_CODE_DIGITS[level];
-		if (code === null || !new RegExp(`^\\d{${digits}}$`).test(code)) {
-			error(400, `A ${level} view needs code=<the ${digits}-digit code of its parent>.`);
+	const indicatorUrl = (period: string | null, level: string, parent: string | null) =>
+		`/api/indicators/${view.indicator.id}?${indicatorQuery(view, period, level, parent)}`;
+
+	const [rows, unit, [programmes, periods]] = await Promise.all([
+		fetchJson<IndicatorRow[]>(
+			fetch,
+			indicatorUrl(view.period, view.level, view.code),
+			view.indicator.name.en
+		),
+		view.code
+			? fetchJson<GeoUnit>(fetch, `/api/geo/units/${view.code}`, `Unit ${view.code}`)
+			: null,
+		loadChoices(fetch)
+	]);
+
+	// Without a period in the URL the API answers for the latest complete month; when that one
+	// is not computed yet, show the newest month that is.
+	let shown = rows;
+	let period = view.period;
+	if (!rows.ok && rows.status === 404 && view.period === null && periods.ok) {
+		const newestMonth = periods.body.find((p) => /^\d{4}-\d{2}$/.test(p));
+		if (newestMonth) {
+			period = newestMonth;
+			shown = await fetchJson<IndicatorRow[]>(
+				fetch,
+				indicatorUrl(period, view.level, view.code),
+				view.indicator.name.en
+			);
 		}
 	}
-	const period = url.searchParams.get('period');
-	if (period !== null && !/^\d{4}(-(\d{2}|Q[1-4]))?$/.test(period)) {
-		error(400, `Unknown period "${period}": expected YYYY, YYYY-Qn or YYYY-MM.`);
-	}
-
-	const query = new URLSearchParams({ level });
-	if (code) query.set('parent', code);
-	if (period) query.set('period', period);
-	const [coverage, unit] = await Promise.all([
-		fetchJson<UnitCoverage[]>(
-			fetch,
-			`/api/indicators/registration_coverage?${query}`,
-			'Registration coverage'
-		),
-		code ? fetchJson<GeoUnit>(fetch, `/api/geo/units/${code}`, `Unit ${code}`) : null
-	]);
+	const units = shown.ok ? ofGroup(shown.body, view) : [];
+	period ??= units[0]?.period ?? null;
 
 	// Without the unit's record the trail is rebuilt from the code's prefixes, with bare codes as
 	// names, so the way back up still works.
 	let trail: UnitRef[] = [NATION];
 	if (unit?.ok) {
 		trail = [...unit.body.ancestors, unit.body];
-	} else if (code) {
+	} else if (view.code) {
+		const code = view.code;
 		const prefix = (length: number): UnitRef => ({
 			code: code.slice(0, length),
 			level: length === 2 ? 'province' : 'district',
@@ -100,14 +171,54 @@ export const load: PageLoad = async ({ fetch, url }) => {
 		});
 		trail = code.length === 4 ? [NATION, prefix(2), prefix(4)] : [NATION, prefix(2)];
 	}
+	const parent = trail.at(-1)!;
+	const focus = view.unit ? (units.find((u) => u.code === view.unit) ?? null) : null;
+	// The unit panel shows the chosen child, or else the parent of the map.
+	const panelCode = focus?.code ?? parent.code;
+	const panelParent = focus ? parent.code : (trail.at(-2)?.code ?? null);
+
+	const valuesQuery = new URLSearchParams();
+	if (period) valuesQuery.set('period', period);
+	if (view.programme) valuesQuery.set('programme', view.programme);
+	const seriesQuery = new URLSearchParams({
+		units: [panelCode, panelParent].filter(Boolean).join(',')
+	});
+	if (view.programme) seriesQuery.set('programme', view.programme);
+	if (view.by) seriesQuery.set('by', view.by);
+	if (view.by && view.group) seriesQuery.set('group', view.group);
 
 	return {
-		level,
-		code,
+		view,
 		period,
-		boundariesUrl: code ? `/geo/${level}?parent=${code}` : `/geo/${level}`,
-		units: coverage.ok ? coverage.body : [],
+		boundariesUrl: view.code ? `/geo/${view.level}?parent=${view.code}` : `/geo/${view.level}`,
+		units,
 		trail,
-		problems: [coverage, unit].flatMap((result) => (result && !result.ok ? [result.problem] : []))
+		parentLevel: view.code ? PARENT_LEVEL[view.level] : 'national',
+		programmes: programmes.ok ? programmes.body : [],
+		periods: periods.ok ? periods.body : [],
+		panelCode,
+		panelParent,
+		// Streamed: the page draws the map first and fills the panel when these arrive.
+		panel: {
+			values: fetchJson<{ values: UnitValue[]; first_office_opened: string | null }>(
+				fetch,
+				`/api/units/${panelCode}/values?${valuesQuery}`,
+				'The unit figures'
+			),
+			series: fetchJson<SeriesPoint[]>(
+				fetch,
+				`/api/indicators/${view.indicator.id}/series?${seriesQuery}`,
+				'The trend'
+			),
+			villages:
+				focus && view.level === 'commune'
+					? fetchJson<IndicatorRow[]>(
+							fetch,
+							indicatorUrl(period, 'village', focus.code),
+							'Village figures'
+						)
+					: null
+		},
+		problems: [shown, unit].flatMap((result) => (result && !result.ok ? [result.problem] : []))
 	};
 };

@@ -181,7 +181,13 @@ export async function getUnitValues(
 	params: URLSearchParams,
 	withInternal: boolean,
 	today = new Date().toISOString().slice(0, 10)
-): Promise<{ code: string; period: string; values: UnitValue[] }> {
+): Promise<{
+	code: string;
+	period: string;
+	values: UnitValue[];
+	/** When the first SSDM office inside the unit opened (any office level), or null. */
+	first_office_opened: string | null;
+}> {
 	const query = parseQueryWith(UNIT_QUERY, params);
 	const [unit] = await queryRows<{ level: Level }>(
 		db,
@@ -233,7 +239,19 @@ export async function getUnitValues(
 			value: row ? row.value : missing.value
 		};
 	});
-	return { code, period, values };
+	// geo_units carries each unit's province, district and commune codes (not a village's).
+	const inside =
+		unit.level === 'national'
+			? sql`TRUE`
+			: unit.level === 'village'
+				? sql`g.code = ${code}`
+				: sql`g.${sql.identifier(`${unit.level}_code`)} = ${code}`;
+	const [office] = await queryRows<{ opened: string | null }>(
+		db,
+		sql`SELECT min(o.opened_on)::text AS opened FROM offices o
+			JOIN geo_units g ON g.code = o.geo_code WHERE ${inside}`
+	);
+	return { code, period, values, first_office_opened: office?.opened ?? null };
 }
 
 export type { Period };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { rankAmong, unitFunnels } from './funnels';
+import { childView, parseView, viewSearch, ViewError } from './view';
+
+describe('parseView and viewSearch', () => {
+	it('reads every choice and writes it back unchanged', () => {
+		const search =
+			'level=commune&code=1701&indicator=enrolment_coverage&programme=CCT&period=2025-Q2&by=idpoor&group=1&classes=fixed&k=4&thresholds=50,80&unit=170101';
+		const view = parseView(new URLSearchParams(search));
+		expect(view.level).toBe('commune');
+		expect(view.indicator.id).toBe('enrolment_coverage');
+		expect(view.thresholds).toEqual([50, 80]);
+		// URLSearchParams writes the comma as %2C, which reads back the same.
+		expect(viewSearch(view)).toBe(`?${search.replace('50,80', '50%2C80')}`);
+	});
+
+	it('leaves defaults out of links', () => {
+		expect(viewSearch(parseView(new URLSearchParams('')))).toBe('');
+	});
+
+	it('drills down a level, or opens a commune', () => {
+		const provinces = parseView(new URLSearchParams('indicator=take_up'));
+		expect(viewSearch(childView(provinces, '17'))).toBe(
+			'?level=district&code=17&indicator=take_up'
+		);
+		const communes = parseView(new URLSearchParams('level=commune&code=1701'));
+		expect(viewSearch(childView(communes, '170102'))).toBe('?level=commune&code=1701&unit=170102');
+	});
+
+	it('refuses what it cannot show, saying which parameter', () => {
+		const bad = (search: string) => () => parseView(new URLSearchParams(search));
+		expect(bad('level=village')).toThrow(/Unknown level "village"/);
+		expect(bad('level=district&code=1')).toThrow(/2-digit code/);
+		expect(bad('indicator=possible_duplicates')).toThrow(ViewError);
+		expect(bad('by=sex')).toThrow(/cannot be split by "sex"/);
+		expect(bad('classes=fixed')).toThrow(/need thresholds/);
+		expect(bad('k=12')).toThrow(/from 3 to 7/);
+		expect(bad('period=2025-13')).toThrow(/Unknown period/);
+	});
+
+	it('falls back to the first group when the group belongs to another split', () => {
+		const view = parseView(new URLSearchParams('indicator=take_up&by=idpoor&group=F'));
+		expect(view.group).toBe('1');
+	});
+});
+
+describe('unitFunnels', () => {
+	it('takes each step from the numerator or denominator of its indicator', () => {
+		const funnels = unitFunnels([
+			{ indicator: 'registration_coverage', numerator: 400, denominator: 500 },
+			{ indicator: 'eligible', numerator: 120, denominator: null },
+			{ indicator: 'enrolment_coverage', numerator: 90, denominator: 120 },
+			{ indicator: 'effective_coverage', numerator: 70, denominator: 120 },
+			{ indicator: 'applications_received', numerator: 30, denominator: null },
+			{ indicator: 'approval_rate', numerator: 18, denominator: 25 },
+			{ indicator: 'appeals_rate', numerator: 6, denominator: 400 },
+			{ indicator: 'appeals_resolved_rate', numerator: 3, denominator: 4 }
+		]);
+		expect(funnels.registration.map((s) => s.count)).toEqual([400, 120, 90, 70]);
+		expect(funnels.applications.map((s) => s.count)).toEqual([30, 25, 18]);
+		expect(funnels.appeals.map((s) => s.count)).toEqual([6, 4, 3]);
+	});
+});
+
+describe('rankAmong', () => {
+	const siblings = [
+		{ code: 'a', value: 0.5 },
+		{ code: 'b', value: 0.9 },
+		{ code: 'c', value: null },
+		{ code: 'd', value: 0.5 },
+		{ code: 'e', value: 0.1 }
+	];
+
+	it('ranks best first, ties sharing a rank, units without value left out', () => {
+		expect(rankAmong('b', siblings, true)).toEqual({ rank: 1, count: 4 });
+		expect(rankAmong('d', siblings, true)).toEqual({ rank: 2, count: 4 });
+		expect(rankAmong('e', siblings, true)).toEqual({ rank: 4, count: 4 });
+		expect(rankAmong('e', siblings, false)).toEqual({ rank: 1, count: 4 });
+		expect(rankAmong('c', siblings, true)).toBeNull();
+	});
+});

@@ -1,0 +1,66 @@
+/**
+ * The unit panel's funnels, from one unit's indicator values (`/api/units/{code}/values`):
+ * registered → eligible → enrolled → received a benefit; applications → decided → approved;
+ * appeals → closed → resolved. Each step is a numerator or denominator of a catalogue
+ * indicator (shared/domain.md §5), so the funnel and the indicators always agree.
+ */
+
+/** What a funnel needs of one indicator. */
+export interface IndicatorCounts {
+	indicator: string;
+	numerator: number | null;
+	denominator: number | null;
+}
+
+/** A funnel's step: its name (a key of the page's strings) and count. */
+export interface FunnelStep<Key extends string = string> {
+	key: Key;
+	count: number;
+}
+
+/** The three funnels of a unit. */
+export interface UnitFunnels {
+	registration: FunnelStep<'registered' | 'eligible' | 'enrolled' | 'received'>[];
+	applications: FunnelStep<'applications_received' | 'decided' | 'approved'>[];
+	appeals: FunnelStep<'appeals_lodged' | 'appeals_closed' | 'appeals_resolved'>[];
+}
+
+/** Builds the funnels; a missing indicator counts 0. */
+export function unitFunnels(values: readonly IndicatorCounts[]): UnitFunnels {
+	const of = (id: string, part: 'numerator' | 'denominator') =>
+		values.find((v) => v.indicator === id)?.[part] ?? 0;
+	return {
+		registration: [
+			{ key: 'registered', count: of('registration_coverage', 'numerator') },
+			{ key: 'eligible', count: of('eligible', 'numerator') },
+			// Eligible units enrolled at period end, and eligible units paid in the period.
+			{ key: 'enrolled', count: of('enrolment_coverage', 'numerator') },
+			{ key: 'received', count: of('effective_coverage', 'numerator') }
+		],
+		applications: [
+			{ key: 'applications_received', count: of('applications_received', 'numerator') },
+			{ key: 'decided', count: of('approval_rate', 'denominator') },
+			{ key: 'approved', count: of('approval_rate', 'numerator') }
+		],
+		appeals: [
+			{ key: 'appeals_lodged', count: of('appeals_rate', 'numerator') },
+			{ key: 'appeals_closed', count: of('appeals_resolved_rate', 'denominator') },
+			{ key: 'appeals_resolved', count: of('appeals_resolved_rate', 'numerator') }
+		]
+	};
+}
+
+/** Rank of a unit among its siblings, best first (ties share the better rank); null without value. */
+export function rankAmong(
+	code: string,
+	siblings: readonly { code: string; value: number | null }[],
+	higherIsBetter: boolean
+): { rank: number; count: number } | null {
+	const valued = siblings.filter((s) => s.value !== null);
+	const own = valued.find((s) => s.code === code);
+	if (!own) return null;
+	const better = valued.filter((s) =>
+		higherIsBetter ? s.value! > own.value! : s.value! < own.value!
+	).length;
+	return { rank: better + 1, count: valued.length };
+}
