@@ -8,6 +8,9 @@ import { error } from '@sveltejs/kit';
 import type { IndicatorRow } from '$lib/indicators/catalogue';
 import { describeFailedResponse } from '$lib/api-errors';
 import { PARENT_LEVEL, parseView, ViewError, type DashboardView } from '$lib/dashboard/view';
+import { parsePeriod } from '$lib/indicators/periods';
+import { indicatorById } from '$lib/indicators/catalogue';
+import { HEADLINE_INDICATORS } from '$lib/dashboard/funnels';
 import type { PageLoad } from './$types';
 
 /** A unit as `/api/geo/units/{code}` lists it among the ancestors. */
@@ -180,8 +183,11 @@ export const load: PageLoad = async ({ fetch, url }) => {
 	const valuesQuery = new URLSearchParams();
 	if (period) valuesQuery.set('period', period);
 	if (view.programme) valuesQuery.set('programme', view.programme);
+	// Trends run over periods of the shown period's kind, so the shown period is on them.
+	const kind = (period && parsePeriod(period)?.kind) || 'month';
 	const seriesQuery = new URLSearchParams({
-		units: [panelCode, panelParent].filter(Boolean).join(',')
+		units: [panelCode, panelParent].filter(Boolean).join(','),
+		kind
 	});
 	if (view.programme) seriesQuery.set('programme', view.programme);
 	if (view.by) seriesQuery.set('by', view.by);
@@ -190,6 +196,7 @@ export const load: PageLoad = async ({ fetch, url }) => {
 	return {
 		view,
 		period,
+		seriesKind: kind,
 		boundariesUrl: view.code ? `/geo/${view.level}?parent=${view.code}` : `/geo/${view.level}`,
 		units,
 		trail,
@@ -210,6 +217,20 @@ export const load: PageLoad = async ({ fetch, url }) => {
 				`/api/indicators/${view.indicator.id}/series?${seriesQuery}`,
 				'The trend'
 			),
+			headlines: Promise.all(
+				HEADLINE_INDICATORS.map(async (id) => {
+					const query = new URLSearchParams({ units: panelCode, kind });
+					if (view.programme && indicatorById(id)?.perProgramme) {
+						query.set('programme', view.programme);
+					}
+					const points = await fetchJson<SeriesPoint[]>(
+						fetch,
+						`/api/indicators/${id}/series?${query}`,
+						id
+					);
+					return [id, points.ok ? points.body : []] as const;
+				})
+			).then((entries) => Object.fromEntries(entries)),
 			villages:
 				focus && view.level === 'commune'
 					? fetchJson<IndicatorRow[]>(

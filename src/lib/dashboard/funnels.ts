@@ -5,6 +5,15 @@
  * indicator (shared/domain.md §5), so the funnel and the indicators always agree.
  */
 
+/** The headline indicators of the unit panel, in the order the national board reads them (§2). */
+export const HEADLINE_INDICATORS = [
+	'registration_coverage',
+	'enrolment_coverage',
+	'take_up',
+	'applications_backlog',
+	'appeals_overdue'
+] as const;
+
 /** What a funnel needs of one indicator. */
 export interface IndicatorCounts {
 	indicator: string;

@@ -6,6 +6,7 @@ export const DASHBOARD = dictionary(
 		title: '{indicator} · {place}',
 		of_place: '{level} of {place}',
 		controls: 'What the map shows',
+		breadcrumb: 'Where you are',
 		indicator: 'Indicator',
 		programme: 'Programme',
 		period: 'Period',
@@ -81,6 +82,8 @@ export const DASHBOARD = dictionary(
 		after: '{months} months from the opening',
 		no_office: 'No SSDM office has opened in {place} yet.',
 		office_opened: 'Office opened',
+		trend_marker_note:
+			'Each window is the ratio of its summed numerators and denominators; the opening is marked on the trend.',
 		villages: 'Villages of {place}',
 		villages_ranked: 'Ranked by {indicator}, best first',
 		villages_internal:
@@ -108,6 +111,7 @@ export const DASHBOARD = dictionary(
 		title: '{indicator} · {place}',
 		of_place: '{level}នៃ{place}',
 		controls: 'អ្វីដែលផែនទីបង្ហាញ',
+		breadcrumb: 'ទីតាំងរបស់អ្នក',
 		indicator: 'សូចនាករ',
 		programme: 'កម្មវិធី',
 		period: 'រយៈពេល',
@@ -182,6 +186,7 @@ export const DASHBOARD = dictionary(
 		after: '{months} ខែចាប់ពីការបើក',
 		no_office: 'មិនទាន់មានការិយាល័យ SSDM បើកនៅ {place} នៅឡើយទេ។',
 		office_opened: 'ការិយាល័យបានបើក',
+		trend_marker_note: 'ចន្លោះពេលនីមួយៗគឺជាផលធៀបនៃភាគយក និងភាគបែងសរុប ការបើកត្រូវបានសម្គាល់លើខ្សែនិន្នាការ។',
 		villages: 'ភូមិនៃ {place}',
 		villages_ranked: 'តម្រៀបតាម{indicator} ល្អបំផុតមុន',
 		villages_internal: 'តួលេខភូមិជាព័ត៌មានផ្ទៃក្នុង៖ សូមចូលដោយគណនីសម្រាប់ខេត្តនេះដើម្បីមើល។',
