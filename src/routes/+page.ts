@@ -118,7 +118,7 @@ function ofGroup(rows: IndicatorRow[], view: DashboardView): IndicatorRow[] {
 	return view.by ? rows.filter((row) => row.group === view.group) : rows;
 }
 
-export const load: PageLoad = async ({ fetch, url }) => {
+export const load: PageLoad = async ({ fetch, url, parent: layout }) => {
 	let view: DashboardView;
 	try {
 		view = parseView(url.searchParams);
@@ -175,6 +175,15 @@ export const load: PageLoad = async ({ fetch, url }) => {
 		trail = code.length === 4 ? [NATION, prefix(2), prefix(4)] : [NATION, prefix(2)];
 	}
 	const parent = trail.at(-1)!;
+	// Village figures are internal (domain.md §6): only staff who may see the province ask.
+	const { user } = await layout();
+	const seesVillages =
+		user !== null &&
+		(user.role === 'national' ||
+			user.role === 'admin' ||
+			(user.role === 'province' &&
+				view.code !== null &&
+				user.provinces.includes(view.code.slice(0, 2))));
 	const focus = view.unit ? (units.find((u) => u.code === view.unit) ?? null) : null;
 	// The unit panel shows the chosen child, or else the parent of the map.
 	const panelCode = focus?.code ?? parent.code;
@@ -231,8 +240,9 @@ export const load: PageLoad = async ({ fetch, url }) => {
 					return [id, points.ok ? points.body : []] as const;
 				})
 			).then((entries) => Object.fromEntries(entries)),
+			villagesInternal: focus !== null && view.level === 'commune' && !seesVillages,
 			villages:
-				focus && view.level === 'commune'
+				focus && view.level === 'commune' && seesVillages
 					? fetchJson<IndicatorRow[]>(
 							fetch,
 							indicatorUrl(period, 'village', focus.code),

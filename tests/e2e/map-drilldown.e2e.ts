@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { classColours } from '../../src/lib/indicators/classify';
 import { launchBrowser, openPage, type WatchedPage } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -98,27 +99,30 @@ async function projectOnCanvas(page: Page, drawn: DrawnMap, [lng, lat]: [number,
 async function classColourShare(page: Page, map: Locator): Promise<number> {
 	const png = (await map.screenshot()).toString('base64');
 	// The page decodes its own screenshot, so no PNG library is needed here.
-	return page.evaluate(async (data) => {
-		const palette = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'].map((hex) =>
-			[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
-		);
-		const image = new Image();
-		image.src = `data:image/png;base64,${data}`;
-		await image.decode();
-		const canvas = new OffscreenCanvas(image.width, image.height);
-		const context = canvas.getContext('2d');
-		if (!context) return 0;
-		context.drawImage(image, 0, 0);
-		const pixels = context.getImageData(0, 0, image.width, image.height).data;
-		let painted = 0;
-		for (let i = 0; i < pixels.length; i += 4) {
-			const rgb = [pixels[i] ?? 0, pixels[i + 1] ?? 0, pixels[i + 2] ?? 0];
-			if (palette.some((colour) => colour.every((c, k) => Math.abs(c - (rgb[k] ?? 0)) <= 8))) {
-				painted++;
+	// The five classes of the default view (quantiles, higher is better).
+	const hexes = classColours(5, 'higher_is_better');
+	return page.evaluate(
+		async ([data, colours]) => {
+			const palette = colours.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+			const image = new Image();
+			image.src = `data:image/png;base64,${data}`;
+			await image.decode();
+			const canvas = new OffscreenCanvas(image.width, image.height);
+			const context = canvas.getContext('2d');
+			if (!context) return 0;
+			context.drawImage(image, 0, 0);
+			const pixels = context.getImageData(0, 0, image.width, image.height).data;
+			let painted = 0;
+			for (let i = 0; i < pixels.length; i += 4) {
+				const rgb = [pixels[i] ?? 0, pixels[i + 1] ?? 0, pixels[i + 2] ?? 0];
+				if (palette.some((colour) => colour.every((c, k) => Math.abs(c - (rgb[k] ?? 0)) <= 8))) {
+					painted++;
+				}
 			}
-		}
-		return painted / (pixels.length / 4);
-	}, png);
+			return painted / (pixels.length / 4);
+		},
+		[png, hexes] as const
+	);
 }
 
 async function saveScreenshot(page: Page, name: string) {
@@ -169,7 +173,8 @@ describe('coverage map drill-down', () => {
 		expect(drawn.featureCount).toBe(PROVINCES);
 		expect(drawn.valuedCount).toBe(PROVINCES);
 		await expect(page.locator('[data-testid="unit-row"]').count()).resolves.toBe(PROVINCES);
-		await expect(page.getByTestId('period').textContent()).resolves.toMatch(/^\d{4}(-\d{2})?/);
+		// Without a period in the URL the latest computed month is shown and selected.
+		await expect(page.getByTestId('period-select').inputValue()).resolves.toMatch(/^\d{4}-\d{2}$/);
 		// Pixels, not just data: a map that "draws" 25 features but paints nothing fails here.
 		const map = page.getByTestId('choropleth');
 		expect(await classColourShare(page, map)).toBeGreaterThan(0.1);
@@ -189,7 +194,7 @@ describe('coverage map drill-down', () => {
 		expect(text).toContain(siemReapName);
 		expect(text).toContain(SIEM_REAP_KM);
 		expect(text).toMatch(/\d+(\.\d)?%/);
-		expect(text).toMatch(/[\d,]+ \/ [\d,]+ households/);
+		expect(text).toMatch(/[\d,]+ \/ [\d,]+/);
 		await saveScreenshot(page, 'province-tooltip.png');
 
 		await page.mouse.click(point.x, point.y);
@@ -234,7 +239,7 @@ describe('coverage table', () => {
 		await page.goto('/');
 		await waitForMap(page, 'province');
 
-		const header = page.locator('th', { hasText: 'Coverage' });
+		const header = page.locator('th', { hasText: 'Registration coverage' });
 		await header.getByRole('button').focus();
 		await page.keyboard.press('Enter');
 		await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
@@ -279,7 +284,7 @@ describe('direct links', () => {
 		await watched?.context.close();
 	});
 
-	it('opens a copied commune-level URL directly, and a commune click shows its details', async () => {
+	it('opens a copied commune-level URL directly, and a commune click opens its profile', async () => {
 		const { page, errors } = watched;
 		await page.goto(`/?level=commune&code=${ANGKOR_CHUM}`);
 		const communes = await waitForMap(page, 'commune');
@@ -288,13 +293,16 @@ describe('direct links', () => {
 		const trail = await page.getByTestId('breadcrumb').locator('li').allTextContents();
 		expect(trail.map((crumb) => crumb.trim())).toEqual(['Cambodia', siemReapName, 'Angkor Chum']);
 
-		// Communes are the last level: a click selects, the URL stays.
+		// Communes are the last level: a click opens the commune's profile, kept in the URL.
 		const row = page.locator('[data-testid="unit-row"]').first();
-		await row.getByRole('button').click();
-		await expect(page.getByTestId('unit-details').textContent()).resolves.toContain(
-			(await row.locator('th').textContent())?.trim() ?? '—'
-		);
-		expect(new URL(page.url()).search).toBe(`?level=commune&code=${ANGKOR_CHUM}`);
+		const code = await row.getAttribute('data-code');
+		const name = (await row.getByRole('link').textContent())?.trim() ?? '—';
+		await row.getByRole('link').click();
+		await page.waitForURL((url) => url.searchParams.get('unit') === code);
+		expect(new URL(page.url()).search).toBe(`?level=commune&code=${ANGKOR_CHUM}&unit=${code}`);
+		await expect(page.locator('[data-testid="unit-panel"] h2').textContent()).resolves.toBe(name);
+		// Village figures are internal (§6): the public sees why they are not listed.
+		await page.getByTestId('villages-internal').waitFor();
 		await saveScreenshot(page, 'commune.png');
 		expect(errors).toEqual([]);
 	});

@@ -67,7 +67,12 @@ export function indicatorTrend(
 		marginLeft: 56,
 		x: { type: 'utc', label: null },
 		y: { grid: true, label: null, tickFormat: tickFormat(options), zero: true },
-		color: { legend: series.length > 1, range: ['#1a5fb4', '#8a96a3', '#c2410c'] },
+		// The first series (the unit) in the accent colour, its parent in grey, in the given order.
+		color: {
+			legend: series.length > 1,
+			domain: series.map((s) => s.label),
+			range: ['#1a5fb4', '#8a96a3', '#c2410c']
+		},
 		marks
 	});
 }

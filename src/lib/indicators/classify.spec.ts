@@ -80,6 +80,14 @@ describe('classify', () => {
 	});
 });
 
+describe('classify without values', () => {
+	it('has no class, only the states', () => {
+		const result = classify([{ value: null, denominator: 0 }], 'quantile', 5, 'higher_is_better');
+		expect(result.classes).toEqual([]);
+		expect(result.states.zero_denominator).toBe(1);
+	});
+});
+
 describe('cellState', () => {
 	it('tells missing rows, zero denominators, suppressed cells and values apart', () => {
 		expect(cellState(undefined)).toBe('no_data');

@@ -96,12 +96,13 @@ export function classIndex(value: number, breaks: readonly number[]): number {
 export function classColours(classes: number, direction: IndicatorDefinition['direction']) {
 	const scheme = direction === 'higher_is_better' ? schemeBlues : schemeOranges;
 	if (classes <= 0) return [];
-	if (classes < 3) {
-		// ColorBrewer starts at 3 classes: take the lightest-but-one and darkest of 3.
-		const three = scheme[3]!;
-		return classes === 1 ? [three[2]!] : [three[0]!, three[2]!];
-	}
-	return [...scheme[Math.min(classes, 9)]!];
+	// One class more than needed, lightest dropped: the palest ColorBrewer tint is too close to
+	// the page's background and to the zero-denominator fill to be told apart on a map.
+	const n = Math.min(Math.max(classes + 1, 3), 9);
+	const colours = scheme[n]!.slice(1);
+	if (classes === 1) return [colours.at(-1)!];
+	if (classes === 2) return [colours[0]!, colours.at(-1)!];
+	return colours.slice(0, classes);
 }
 
 /** One entry of the legend. */
@@ -133,7 +134,8 @@ export function classify(
 ): Classification {
 	const values = rows.flatMap((row) => (cellState(row) === 'value' ? [row.value!] : []));
 	const breaks = classBreaks(values, method, classes, thresholds);
-	const colours = classColours(breaks.length + 1, direction);
+	// No value at all (every unit without one): no class to show, only the states.
+	const colours = values.length ? classColours(breaks.length + 1, direction) : [];
 	const legend: LegendClass[] = colours.map((colour, i) => ({
 		colour,
 		from: i === 0 ? null : breaks[i - 1]!,
