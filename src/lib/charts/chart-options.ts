@@ -1,7 +1,7 @@
 /** What every chart builder takes besides its data. */
 import type { IndicatorDefinition } from '../indicators/catalogue';
 import { formatValue } from '../i18n/common';
-import type { Language } from '../i18n';
+import { monthName, type Language } from '../i18n';
 
 /** Options shared by the chart builders. */
 export interface ChartOptions {
@@ -25,4 +25,13 @@ export function periodStart(period: string): Date {
 	if (quarter) return new Date(Date.UTC(Number(quarter[1]), (Number(quarter[2]) - 1) * 3, 1));
 	const [year, month = '01'] = period.split('-');
 	return new Date(Date.UTC(Number(year), Number(month) - 1, 1));
+}
+
+/** A time axis tick: the month and year in the chart's language (`Mar 2025`, `មីនា ២០២៥`). */
+export function monthTickFormat(options: ChartOptions) {
+	return (date: Date) => {
+		const label = monthName(options.language, date.getUTCFullYear(), date.getUTCMonth() + 1);
+		// English months shortened to three letters; Khmer month names have no short form.
+		return options.language === 'en' ? label.replace(/^(\w{3})\w*/, '$1') : label;
+	};
 }

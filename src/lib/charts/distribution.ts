@@ -1,5 +1,6 @@
 /** How the children's values are spread: a histogram, with the parent's value marked. */
 import * as Plot from '@observablehq/plot';
+import { formatCount } from '../i18n/common';
 import { tickFormat, type ChartOptions } from './chart-options';
 
 /** A histogram of the values (nulls left out) and a dashed rule at the reference value. */
@@ -23,7 +24,7 @@ export function valueDistribution(
 		width: options.width,
 		height: options.height ?? 200,
 		x: { label: null, tickFormat: tickFormat(options) },
-		y: { grid: true, label: null },
+		y: { grid: true, label: null, tickFormat: (n: number) => formatCount(options.language, n) },
 		marks
 	});
 }

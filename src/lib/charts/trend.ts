@@ -3,7 +3,7 @@
  * moment marked (the opening of the unit's SSDM office).
  */
 import * as Plot from '@observablehq/plot';
-import { periodStart, tickFormat, type ChartOptions } from './chart-options';
+import { monthTickFormat, periodStart, tickFormat, type ChartOptions } from './chart-options';
 
 /** One line of the chart. */
 export interface TrendSeries {
@@ -65,7 +65,7 @@ export function indicatorTrend(
 		width: options.width,
 		height: options.height ?? 220,
 		marginLeft: 56,
-		x: { type: 'utc', label: null },
+		x: { type: 'utc', label: null, tickFormat: monthTickFormat(options), ticks: 4 },
 		y: { grid: true, label: null, tickFormat: tickFormat(options), zero: true },
 		// The first series (the unit) in the accent colour, its parent in grey, in the given order.
 		color: {

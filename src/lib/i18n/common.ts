@@ -3,7 +3,7 @@
  * Khmer terms follow the NCDD gazetteer (ខេត្ត province, ស្រុក district, ឃុំ commune, ភូមិ village).
  */
 import type { Disaggregation, IndicatorDefinition, Level } from '../indicators/catalogue';
-import { dictionary, LOCALES, numberFormat, translator, type Language } from './index';
+import { dictionary, monthName, numberFormat, translator, type Language } from './index';
 
 /** Shared words of the portal. */
 export const COMMON = dictionary(
@@ -104,14 +104,7 @@ export function groupLabel(language: Language, by: Disaggregation, value: string
 /** A period label: `March 2025`, `Q1 2025`, `2025` (Khmer month names and digits in Khmer). */
 export function periodLabel(language: Language, period: string): string {
 	const month = /^(\d{4})-(\d{2})$/.exec(period);
-	if (month) {
-		const date = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1));
-		return new Intl.DateTimeFormat(LOCALES[language], {
-			month: 'long',
-			year: 'numeric',
-			timeZone: 'UTC'
-		}).format(date);
-	}
+	if (month) return monthName(language, Number(month[1]), Number(month[2]));
 	const digits = numberFormat(language, { useGrouping: false });
 	const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
 	if (quarter) {

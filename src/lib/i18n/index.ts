@@ -5,8 +5,8 @@
  * Why not a library: Paraglide 2 (the one the SvelteKit `sv` templates offer) compiles its
  * messages through plugins its project settings load from a CDN, which the ministry's servers
  * and CI cannot reach; svelte-i18n is built on stores. Typed objects checked by `tsc` give the
- * same guarantee (no missing Khmer string) with nothing to download. Numbers, percentages and
- * dates use the platform's `Intl`, which knows Khmer (digits ០–៩ with `-u-nu-khmr`).
+ * same guarantee (no missing Khmer string) with nothing to download. Numbers use `Intl` in
+ * English, rewritten with Khmer digits for Khmer (see `toKhmerNumerals`).
  */
 
 /** The portal's languages. */
@@ -56,23 +56,78 @@ export function translator<Keys extends string>(strings: Dictionary<Keys>, langu
 		values ? fill(table[key], values) : table[key];
 }
 
-/** BCP 47 locale of each language for `Intl`: Khmer with Khmer digits. */
+/** BCP 47 locale of each language for `Intl` (text collation; numbers are formatted below). */
 export const LOCALES: Readonly<Record<Language, string>> = {
 	en: 'en-GB',
-	km: 'km-KH-u-nu-khmr'
+	km: 'km-KH'
 };
 
-const formats = new Map<string, Intl.NumberFormat>();
+/** Khmer digits ០–៩, by the Latin digit they stand for. */
+const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
+
+/**
+ * Writes a number formatted in English the Khmer way: Khmer digits, `.` between thousands and
+ * `,` before decimals (CLDR's km patterns). Done by hand because Chromium as Debian ships it
+ * carries no Khmer locale data: `Intl` there silently falls back to English, and the server's
+ * Node would then render differently from the browser.
+ */
+export function toKhmerNumerals(english: string): string {
+	return english.replace(/[0-9.,]/g, (c) =>
+		c === '.' ? ',' : c === ',' ? '.' : KHMER_DIGITS[Number(c)]!
+	);
+}
+
+/** Something that formats numbers (an `Intl.NumberFormat`, or its Khmer rendering). */
+export interface NumberFormatter {
+	format(value: number): string;
+}
+
+const formats = new Map<string, NumberFormatter>();
 
 /** A cached number format (constructing Intl formats is slow; tables format thousands). */
-export function numberFormat(language: Language, options: Intl.NumberFormatOptions) {
+export function numberFormat(
+	language: Language,
+	options: Intl.NumberFormatOptions
+): NumberFormatter {
 	const key = `${language}:${JSON.stringify(options)}`;
 	let format = formats.get(key);
 	if (!format) {
-		format = new Intl.NumberFormat(LOCALES[language], options);
+		const english = new Intl.NumberFormat('en-GB', options);
+		format =
+			language === 'en'
+				? english
+				: { format: (value: number) => toKhmerNumerals(english.format(value)) };
 		formats.set(key, format);
 	}
 	return format;
+}
+
+/** Khmer month names, January first. */
+const KHMER_MONTHS = [
+	'មករា',
+	'កុម្ភៈ',
+	'មីនា',
+	'មេសា',
+	'ឧសភា',
+	'មិថុនា',
+	'កក្កដា',
+	'សីហា',
+	'កញ្ញា',
+	'តុលា',
+	'វិច្ឆិកា',
+	'ធ្នូ'
+];
+
+/** A month and year (`March 2025`, `មីនា ២០២៥`); `month` counts from 1. */
+export function monthName(language: Language, year: number, month: number): string {
+	if (language === 'km') {
+		return `${KHMER_MONTHS[month - 1]} ${toKhmerNumerals(String(year))}`;
+	}
+	return new Intl.DateTimeFormat('en-GB', {
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'UTC'
+	}).format(new Date(Date.UTC(year, month - 1, 1)));
 }
 
 /** Something with an English and a Khmer name (units, indicators, programmes). */

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { fill, toKhmerNumerals, translator } from './index';
+import { formatCount, formatValue, periodLabel } from './common';
+import { DASHBOARD } from './dashboard';
+import { COMMON } from './common';
+import { SITE } from './site';
+
+describe('Khmer numbers', () => {
+	it('uses Khmer digits, a dot between thousands and a comma before decimals', () => {
+		expect(toKhmerNumerals('1,234.5')).toBe('១.២៣៤,៥');
+		expect(formatCount('km', 12345)).toBe('១២.៣៤៥');
+		expect(formatValue('km', 0.4567, '%')).toBe('៤៥,៧%');
+		expect(formatValue('en', 0.4567, '%')).toBe('45.7%');
+		expect(formatValue('km', 12.25, 'days')).toBe('១២,៣ ថ្ងៃ');
+	});
+
+	it('writes a value without one as a dash in both languages', () => {
+		expect(formatValue('km', null, '%')).toBe('—');
+		expect(formatValue('en', Number.NaN, 'count')).toBe('—');
+	});
+});
+
+describe('periodLabel', () => {
+	it('names months, quarters and years in each language', () => {
+		expect(periodLabel('en', '2025-03')).toBe('March 2025');
+		expect(periodLabel('km', '2025-03')).toBe('មីនា ២០២៥');
+		expect(periodLabel('en', '2025-Q2')).toBe('Q2 2025');
+		expect(periodLabel('km', '2025-Q2')).toBe('ត្រីមាសទី២ ឆ្នាំ២០២៥');
+		expect(periodLabel('km', '2025')).toBe('២០២៥');
+	});
+});
+
+describe('dictionaries', () => {
+	it('translate every key and keep the same placeholders in Khmer', () => {
+		for (const dictionary of [DASHBOARD, COMMON, SITE]) {
+			for (const [key, english] of Object.entries(dictionary.en)) {
+				const khmer = (dictionary.km as Record<string, string>)[key];
+				expect(khmer, key).toBeTruthy();
+				const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+				expect(placeholders(khmer!), key).toEqual(placeholders(english));
+			}
+		}
+	});
+
+	it('fills placeholders and leaves unknown ones visible', () => {
+		expect(fill('{a} of {b}', { a: 1 })).toBe('1 of {b}');
+		expect(translator(SITE, 'km')('map')).toBe('ផែនទី');
+	});
+});
