@@ -68,6 +68,22 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	],
 	['GET', '/api/indicators/registration_coverage?level=village', [403, 403, 403, 200, 200]],
 	['GET', '/api/geo/units/1701', [200, 200, 200, 200, 200]],
+	['GET', '/api/indicators/take_up/series?units=KH,17', [200, 200, 200, 200, 200]],
+	// A village's series is internal like its values: the province's staff only.
+	[
+		'GET',
+		'/api/indicators/registration_coverage/series?units=17,17010101',
+		[403, 403, 200, 200, 200]
+	],
+	['GET', '/api/indicators/registration_coverage/series?units=01020101', [403, 403, 403, 200, 200]],
+	['GET', '/api/indicators/possible_duplicates/series?units=KH', [403, 403, 403, 200, 200]],
+	['GET', '/api/units/17/values', [200, 200, 200, 200, 200]],
+	['GET', '/api/units/17010101/values', [403, 403, 200, 200, 200]],
+	['GET', '/api/units/01020101/values', [403, 403, 403, 200, 200]],
+	['GET', '/api/programmes', [200, 200, 200, 200, 200]],
+	['GET', '/api/periods', [200, 200, 200, 200, 200]],
+	// The language switch is open to all; a post without a language is refused with a reason.
+	['POST', '/language', [400, 400, 400, 400, 400]],
 	['GET', '/geo/district?parent=17', [200, 200, 200, 200, 200]],
 	['GET', '/api/health', [200, 200, 200, 200, 200]],
 	['GET', '/data-quality', [303, 403, 403, 200, 200]],

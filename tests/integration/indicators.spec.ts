@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { ApiError, getIndicatorRows } from '../../src/lib/server/indicators/api';
+import { getIndicatorSeries, getUnitValues } from '../../src/lib/server/indicators/series';
 import { COMPUTED_INDICATORS, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { CATALOGUE } from '../../src/lib/indicators/catalogue';
 import { listBenefitsBeforeEnrolment } from '../../src/lib/server/registry/benefit-checks';
@@ -883,6 +884,88 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 				}
 			]
 		});
+	});
+
+	it('gives a unit series over the computed periods of a kind, missing units as zero', async () => {
+		// Registration coverage, 2025-Q2 (the case above): province 17 5/27, the nation 7/49.
+		// Commune 170102 has nobody registered: 0/8. The fixture's quarters end with Q2 2025.
+		const points = await getIndicatorSeries(
+			database.db,
+			'registration_coverage',
+			new URLSearchParams({ units: '17,KH,170102', kind: 'quarter' })
+		);
+		const q2 = points.filter((p) => p.period === '2025-Q2');
+		expect(q2.map((p) => [p.code, p.numerator, p.denominator])).toEqual([
+			['17', 5, 27],
+			['KH', 7, 49],
+			['170102', 0, 8]
+		]);
+		// Every point is a quarter, in order for each unit in the order asked.
+		expect(points.every((p) => /^\d{4}-Q[1-4]$/.test(p.period))).toBe(true);
+		expect(points.map((p) => p.code)).toEqual(
+			[...points.map((p) => p.code)].sort(
+				(a, b) => ['17', 'KH', '170102'].indexOf(a) - ['17', 'KH', '170102'].indexOf(b)
+			)
+		);
+	});
+
+	it('refuses a series it cannot give, saying why', async () => {
+		const refusal = (id: string, params: Record<string, string>) =>
+			getIndicatorSeries(database.db, id, new URLSearchParams(params)).then(
+				() => 'answered',
+				(e: ApiError) => `${e.status} ${e.message}`
+			);
+		await expect(refusal('eligible', { units: '17', by: 'sex', programme: 'OAA' })).resolves.toBe(
+			'400 by=sex needs group= one of F, M'
+		);
+		await expect(refusal('offices_open', { units: '17010101' })).resolves.toBe(
+			'400 offices_open has no values below commune level'
+		);
+		await expect(refusal('eligible', { units: '99' })).resolves.toBe(
+			'404 unknown geographic unit 99'
+		);
+		await expect(refusal('eligible', { units: '17', colour: 'red' })).resolves.toBe(
+			'400 unknown parameter colour (expected units, programme, by, group, kind)'
+		);
+		await expect(refusal('eligible', { unit: '17' })).resolves.toBe(
+			'400 units: units is required: a comma-separated list of NCDD codes (or KH)'
+		);
+	});
+
+	it("lists a unit's indicators for a period, with its first office's opening", async () => {
+		const profile = await getUnitValues(
+			database.db,
+			'170101',
+			new URLSearchParams({ period: '2025-Q2', programme: 'HEF' }),
+			false,
+			FIXTURE_TODAY
+		);
+		const of = (id: string) => profile.values.find((v) => v.indicator === id);
+		// From the cases above: registration 4/15 in commune 170101; HEF eligible 3.
+		expect(of('registration_coverage')).toMatchObject({ numerator: 4, denominator: 15 });
+		expect(of('eligible')).toMatchObject({ programme: 'HEF', numerator: 3 });
+		// Internal indicators are left out unless asked for (national and admin users).
+		expect(of('possible_duplicates')).toBeUndefined();
+		// O1, the commune front office of 170101, opened on 2014-06-01.
+		expect(profile.first_office_opened).toBe('2014-06-01');
+		const nation = await getUnitValues(
+			database.db,
+			'KH',
+			new URLSearchParams({ period: '2025-Q2' }),
+			true,
+			FIXTURE_TODAY
+		);
+		expect(nation.values.some((v) => v.indicator === 'possible_duplicates')).toBe(true);
+		expect(nation.first_office_opened).toBe('2014-06-01');
+		// Commune 170201's only office, O6, opens on 2025-07-01.
+		const later = await getUnitValues(
+			database.db,
+			'170201',
+			new URLSearchParams({ period: '2025-Q2' }),
+			false,
+			FIXTURE_TODAY
+		);
+		expect(later.first_office_opened).toBe('2025-07-01');
 	});
 
 	it('lists every group of a disaggregation for every unit, in order', async () => {

@@ -38,7 +38,7 @@ export interface SeriesPoint {
 const SERIES_QUERY = z
 	.object({
 		units: z
-			.string()
+			.string({ error: 'units is required: a comma-separated list of NCDD codes (or KH)' })
 			.regex(
 				/^(KH|\d{2}|\d{4}|\d{6}|\d{8})(,(KH|\d{2}|\d{4}|\d{6}|\d{8}))*$/,
 				'units must be a comma-separated list of NCDD codes (or KH)'
