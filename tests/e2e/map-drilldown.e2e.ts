@@ -239,7 +239,9 @@ describe('coverage table', () => {
 		await page.goto('/');
 		await waitForMap(page, 'province');
 
-		const header = page.locator('th', { hasText: 'Registration coverage' });
+		const header = page.locator('[data-testid="unit-table"] th[scope="col"]', {
+			hasText: 'Registration coverage'
+		});
 		await header.getByRole('button').focus();
 		await page.keyboard.press('Enter');
 		await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
