@@ -83,6 +83,7 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	['GET', '/api/programmes', [200, 200, 200, 200, 200]],
 	['GET', '/api/periods', [200, 200, 200, 200, 200]],
 	// The language switch is open to all; a post without a language is refused with a reason.
+	['GET', '/language', [200, 200, 200, 200, 200]],
 	['POST', '/language', [400, 400, 400, 400, 400]],
 	['GET', '/geo/district?parent=17', [200, 200, 200, 200, 200]],
 	['GET', '/api/health', [200, 200, 200, 200, 200]],

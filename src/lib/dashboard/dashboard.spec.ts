@@ -33,9 +33,15 @@ describe('parseView and viewSearch', () => {
 		expect(bad('level=district&code=1')).toThrow(/2-digit code/);
 		expect(bad('indicator=possible_duplicates')).toThrow(ViewError);
 		expect(bad('by=sex')).toThrow(/cannot be split by "sex"/);
-		expect(bad('classes=fixed')).toThrow(/need thresholds/);
 		expect(bad('k=12')).toThrow(/from 3 to 7/);
 		expect(bad('period=2025-13')).toThrow(/Unknown period/);
+	});
+
+	it('starts fixed classes of a rate at a target of 80 %', () => {
+		expect(parseView(new URLSearchParams('classes=fixed')).thresholds).toEqual([80]);
+		expect(
+			parseView(new URLSearchParams('classes=fixed&indicator=offices_open')).thresholds
+		).toEqual([]);
 	});
 
 	it('falls back to the first group when the group belongs to another split', () => {

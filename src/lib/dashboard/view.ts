@@ -126,9 +126,9 @@ export function parseView(params: URLSearchParams): DashboardView {
 	if (thresholds.some((t) => !Number.isFinite(t))) {
 		throw new ViewError(`thresholds must be numbers separated by commas, e.g. 50,80.`);
 	}
-	if (method === 'fixed' && thresholds.length === 0) {
-		throw new ViewError('Fixed classes need thresholds, e.g. thresholds=80 for a target of 80 %.');
-	}
+	// Choosing "fixed" in the form comes without thresholds yet: a rate starts at the usual
+	// target of 80 % (the issue's example); other units show one class until a threshold is set.
+	if (method === 'fixed' && thresholds.length === 0 && indicator.unit === '%') thresholds.push(80);
 	const unit = params.get('unit') || null;
 	if (unit !== null && !/^\d{2,8}$/.test(unit)) throw new ViewError(`Unknown unit "${unit}".`);
 	return {

@@ -5,7 +5,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { LANGUAGE_COOKIE, LANGUAGES } from '$lib/i18n';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions } from './$types';
 
 /** A year: the choice outlives sessions, like any display preference. */
 const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
@@ -18,9 +18,6 @@ const CHOICE = z.object({
 		.regex(/^\/(?!\/)/, 'to must be a path on this site')
 		.default('/')
 });
-
-/** Visiting the address itself has nothing to show: go home. */
-export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url }) => {
