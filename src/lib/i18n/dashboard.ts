@@ -73,7 +73,7 @@ export const DASHBOARD = dictionary(
 		trend: '{indicator} over time',
 		trend_sub: '{unit} and {parent}, monthly',
 		ranked: '{level} ranked',
-		distribution: 'Spread of {level} values',
+		distribution: '{level}: spread of values',
 		distribution_sub: 'How many {level} fall in each range; the dashed line is {place}',
 		before_after: 'Before and after the office opened',
 		before_after_sub: 'First office in {place} opened in {month}',
