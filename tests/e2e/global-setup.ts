@@ -29,6 +29,11 @@ declare module 'vitest' {
 		admin: { username: string; password: string };
 		/** One account per other role (the province account is scoped to Siem Reap, 17). */
 		accounts: Record<'partner' | 'province' | 'national', { username: string; password: string }>;
+		/**
+		 * The test database's Postgres URL, for tests that check the app against the raw registry;
+		 * null with the embedded PGlite database, which admits only the server's process.
+		 */
+		databaseUrl: string | null;
 	}
 }
 
@@ -272,6 +277,7 @@ export default async function setup(project: TestProject) {
 		project.provide('baseUrl', baseUrl);
 		project.provide('admin', admin);
 		project.provide('accounts', accounts);
+		project.provide('databaseUrl', env.DATABASE_URL ?? null);
 		return teardown;
 	} catch (error) {
 		await teardown();

@@ -98,6 +98,19 @@ describe('sparkline', () => {
 		expect(chart.getAttribute('width')).toBe('96');
 		expect(chart.querySelectorAll('g[aria-label="line"] path')).toHaveLength(1);
 	});
+
+	it('puts a value halfway up when the domain is fixed at twice it', () => {
+		const chart = sparkline(
+			[
+				{ period: '2025-01', value: 0.5 },
+				{ period: '2025-02', value: 0.5 }
+			],
+			{ document, height: 26, domain: [0, 1] }
+		);
+		// Margins of 3 px: the plot area runs from y = 3 to y = 23, so 0.5 is at y = 13.
+		const path = chart.querySelector('g[aria-label="line"] path')?.getAttribute('d') ?? '';
+		expect(path).toMatch(/^M3,13L93,13$/);
+	});
 });
 
 describe('beforeAfter', () => {

@@ -2,10 +2,20 @@
 import * as Plot from '@observablehq/plot';
 import { periodStart } from './chart-options';
 
-/** A line without axes; null values leave gaps. The last point is dotted. */
+/**
+ * A line without axes; null values leave gaps. The last point is dotted. The y scale starts
+ * at zero, up to the largest value unless `domain` fixes it (0–1 for percentages, so lines of a
+ * table's rows can be compared).
+ */
 export function sparkline(
 	points: readonly { period: string; value: number | null }[],
-	options: { width?: number; height?: number; colour?: string; document?: Document } = {}
+	options: {
+		width?: number;
+		height?: number;
+		colour?: string;
+		domain?: [number, number];
+		document?: Document;
+	} = {}
 ) {
 	const data = points.map((p) => ({ date: periodStart(p.period), value: p.value }));
 	const last = data.filter((d) => d.value !== null).slice(-1);
@@ -16,7 +26,7 @@ export function sparkline(
 		margin: 3,
 		axis: null,
 		x: { type: 'utc' },
-		y: { zero: true },
+		y: options.domain ? { domain: options.domain } : { zero: true },
 		marks: [
 			Plot.lineY(data, {
 				x: 'date',

@@ -45,3 +45,28 @@ export async function findUnit(db: Db, code: string): Promise<GeoUnitDetail | un
 		}))
 	};
 }
+
+/** The column holding a unit's ancestor, by the length of the ancestor's code (domain.md §1). */
+const ANCESTOR_COLUMN: Readonly<Record<number, string>> = {
+	2: 'province_code',
+	4: 'district_code',
+	6: 'commune_code'
+};
+
+/** The units of a level, by code; only those inside `insideCode` (any ancestor) when given. */
+export async function listUnits(
+	db: Db,
+	level: Exclude<Level, 'national'>,
+	insideCode?: string
+): Promise<GeoUnitSummary[]> {
+	// geo_units carries each unit's province and district codes: any ancestor is one equality.
+	const ancestor = insideCode && ANCESTOR_COLUMN[insideCode.length];
+	if (insideCode && !ancestor)
+		throw new Error(`${insideCode} is not a province, district or commune code`);
+	const inside = ancestor ? sql`${sql.identifier(ancestor)} = ${insideCode}` : sql`TRUE`;
+	return queryRows<GeoUnitSummary>(
+		db,
+		sql`SELECT code, level, name_en, name_km FROM geo_units
+			WHERE level = ${level} AND ${inside} ORDER BY code`
+	);
+}
