@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { stackedTrend } from './stacked-trend';
-import { yearColumns } from './year-columns';
+import { classBars } from './class-bars';
 
 const base = { language: 'en' as const, unit: 'count' as const, width: 400, document };
 
@@ -44,9 +44,9 @@ describe('stackedTrend', () => {
 	});
 });
 
-describe('yearColumns', () => {
-	it('draws a column per year in its own colour, labelled with its count', () => {
-		const chart = yearColumns(
+describe('classBars', () => {
+	it('draws a bar per class in its own colour, in the order given, labelled with its count', () => {
+		const chart = classBars(
 			[
 				{ label: '2014', value: 14, colour: 'rgb(8, 29, 88)' },
 				{ label: '2015', value: 0, colour: 'rgb(40, 151, 191)' },
@@ -64,7 +64,7 @@ describe('yearColumns', () => {
 			(t) => t.textContent
 		);
 		expect(labels).toEqual(['14', '0', '1,203']);
-		const ticks = [...chart.querySelectorAll('g[aria-label="x-axis tick label"] text')].map(
+		const ticks = [...chart.querySelectorAll('g[aria-label="y-axis tick label"] text')].map(
 			(t) => t.textContent
 		);
 		expect(ticks).toEqual(['2014', '2015', 'No office yet']);

@@ -45,3 +45,11 @@ export async function findUnit(db: Db, code: string): Promise<GeoUnitDetail | un
 		}))
 	};
 }
+
+/** Every unit of one level, in code order (e.g. the 25 provinces for a table's rows). */
+export async function listUnits(db: Db, level: Level): Promise<GeoUnitSummary[]> {
+	return queryRows<GeoUnitSummary>(
+		db,
+		sql`SELECT code, level, name_en, name_km FROM geo_units WHERE level = ${level} ORDER BY code`
+	);
+}
