@@ -127,6 +127,9 @@ describe('rollout view', () => {
 
 		await mkdir(ARTIFACTS, { recursive: true });
 		await page.screenshot({ path: path.join(ARTIFACTS, 'rollout.png'), fullPage: true });
+		await page
+			.getByTestId('opening-year-map')
+			.screenshot({ path: path.join(ARTIFACTS, 'rollout-map.png') });
 		expect(errors).toEqual([]);
 	});
 
@@ -179,6 +182,30 @@ describe('rollout view', () => {
 		expect(mapPng.suggestedFilename()).toMatch(/^ssdm-front-office-opening-year-.*\.png$/);
 		expect(await pngWidth(mapPng)).toBeGreaterThan(0);
 		expect(errors).toEqual([]);
+	});
+
+	it('loads MapLibre only on a page with a map', async () => {
+		/** The scripts a page loads: MapLibre's bundle (about 1 MB) and its worker. */
+		const mapLibreLoads = async (url: string) => {
+			const { page, context } = await openPage(browser, baseUrl);
+			const loaded: string[] = [];
+			page.on('response', async (response) => {
+				const name = new URL(response.url()).pathname;
+				if (!/\.m?js$/.test(name)) return;
+				const size = (await response.body().catch(() => Buffer.alloc(0))).length;
+				if (name.includes('maplibre-gl-worker') || size > 900_000) loaded.push(name);
+			});
+			await page.goto(url);
+			if (url === '/rollout') await waitForMap(page);
+			else await page.getByRole('heading', { level: 1 }).waitFor();
+			await page.waitForLoadState('networkidle');
+			await context.close();
+			return loaded;
+		};
+		expect(await mapLibreLoads('/indicators')).toEqual([]);
+		const onRollout = await mapLibreLoads('/rollout');
+		expect(onRollout.some((name) => name.includes('maplibre-gl-worker'))).toBe(true);
+		expect(onRollout.some((name) => !name.includes('maplibre-gl-worker'))).toBe(true);
 	});
 
 	it('reads in Khmer', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { getIndicatorSeries } from '../../src/lib/server/indicators/series';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { getRolloutView } from '../../src/lib/server/indicators/rollout-view';
 import { firstFrontOfficeYears, officesOpenByMonth } from '../../src/lib/server/registry/offices';
 import { FIXTURE_FILES } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
@@ -90,6 +91,14 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 		expect((await firstFrontOfficeYears(database.db, '2015-04-01'))['170201']).toBe(2015);
 	});
 
+	it('shows the offices before any refresh, up to the latest complete month', async () => {
+		const view = await getRolloutView(database.db, TODAY);
+		expect(view).toMatchObject({ month: '2015-03', computed: false, provinceCoverage: [] });
+		expect(view.officesByMonth.map((m) => m.period)).toHaveLength(10);
+		expect(view.openingYears['010201']).toBe(2015);
+		expect(view.provinces.map((p) => p.code)).toEqual(['01', '17']);
+	});
+
 	it("agrees with the indicator engine's offices_open and commune_office_coverage", async () => {
 		await refreshAll(database.db, { today: TODAY });
 		const params = new URLSearchParams({ units: 'KH', kind: 'month' });
@@ -107,5 +116,22 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 		// End of March 2015: 010201, 170101 and 170102 have an open front office, of 4 communes.
 		const coverage = await getIndicatorSeries(database.db, 'commune_office_coverage', params);
 		expect(coverage.at(-1)).toMatchObject({ period: '2015-03', numerator: 3, denominator: 4 });
+	});
+
+	it('reads the view to the newest stored month once the indicators are computed', async () => {
+		// Still on a later day, the view ends with the refresh's last month.
+		const view = await getRolloutView(database.db, '2015-09-01');
+		expect(view.month).toBe('2015-03');
+		expect(view.computed).toBe(true);
+		// The 12 stored months; 2014's December is one of them and 2015 has not ended.
+		expect(view.communeCoverage.map((p) => p.period)[0]).toBe('2014-04');
+		expect(view.communeCoverage).toHaveLength(12);
+		// Banteay Meanchey: 010201 of its 1 commune; Siem Reap: 170101 and 170102 of 3.
+		expect(view.provinceCoverage.map((row) => [row.code, row.numerator, row.denominator])).toEqual([
+			['01', 1, 1],
+			['17', 2, 3]
+		]);
+		// No household in this registry: 0 registered, and no population to divide by.
+		expect(view.registration.at(-1)).toMatchObject({ period: '2015-03', numerator: 0 });
 	});
 });
