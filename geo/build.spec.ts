@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
@@ -60,10 +60,47 @@ describe('buildGeoLayers on the real reference geodata (GEO_DIR, default ../shar
 	it('writes one province file, a district file per province and a commune file per district', () => {
 		expect(files.filter((f) => f.startsWith('district-'))).toHaveLength(25);
 		expect(files.filter((f) => f.startsWith('commune-'))).toHaveLength(197);
+		expect(files).toContain('district.geojson');
+		expect(files).toContain('commune.geojson');
 		expect(files).toContain('report.json');
 		expect(features('province')).toHaveLength(25);
 		expect(features('district-')).toHaveLength(197);
 		expect(features('commune-')).toHaveLength(1633);
+	});
+
+	it('writes national overview layers with the same polygons, below 1.5 MB', () => {
+		const codes = (layer: Layer) => layer.features.map((f) => f.properties.code).sort();
+		const communes = layers.get('commune.geojson')!;
+		expect(codes(communes)).toEqual(
+			features('commune-')
+				.map((f) => f.properties.code)
+				.sort()
+		);
+		expect(codes(layers.get('district.geojson')!)).toEqual(
+			features('district-')
+				.map((f) => f.properties.code)
+				.sort()
+		);
+		// Served to the browser whole: small enough for a slow connection (issue #5).
+		const bytes = statSync(path.join(out, 'commune.geojson')).size;
+		expect(bytes).toBeLessThan(1.5 * 1024 * 1024);
+		// Simplified (fewer positions than the detailed files) and rounded to 4 decimals.
+		expect(positions(communes).length).toBeLessThan(
+			0.7 * positions({ features: features('commune-') } as Layer).length
+		);
+		expect(
+			positions(communes)
+				.flat()
+				.filter((n) => !/^-?\d+(\.\d{1,4})?$/.test(String(n)))
+		).toEqual([]);
+		// Every ring still closes over at least three distinct points.
+		for (const { geometry, properties } of communes.features) {
+			const rings =
+				geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+			for (const ring of rings) {
+				expect(new Set(ring.map(String)).size, properties.code).toBeGreaterThanOrEqual(3);
+			}
+		}
 	});
 
 	it("gives Siem Reap (17) the gazetteer's 12 districts", () => {
@@ -130,7 +167,9 @@ describe('buildGeoLayers on fixtures', () => {
 		await buildGeoLayers({ sourceDir: writeSourceDir(), outDir: out });
 		expect(readdirSync(out).sort()).toEqual([
 			'commune-0102.geojson',
+			'commune.geojson',
 			'district-01.geojson',
+			'district.geojson',
 			'province.geojson',
 			'report.json',
 			'units.json'

@@ -77,6 +77,8 @@ export interface GeoSources {
 	dir: string;
 	gazetteer: Gazetteer;
 	polygons: Record<GeoLevel, SourcePolygon[]>;
+	/** Each level's validated topology, whose object holds `polygons[level][i].index`. */
+	topologies: Record<GeoLevel, Topology>;
 	/** null when communes_without_polygon.csv is absent (it is optional). */
 	coverage: Map<string, CoverageNote> | null;
 }
@@ -234,7 +236,10 @@ function toGeometry(
  * Reads one level's TopoJSON. Any topology works as long as it has an object named like the
  * file (`provinces`, ...) whose features carry a `code`; other properties are optional.
  */
-export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
+export function readTopology(
+	dir: string,
+	level: GeoLevel
+): { polygons: SourcePolygon[]; topology: Topology } {
 	const { file, object: objectName } = TOPOLOGY_FILES[level];
 	let topology: unknown;
 	try {
@@ -267,7 +272,7 @@ export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
 
 	const digits = CODE_LENGTH[level];
 	const firstIndex = new Map<string, number>();
-	return collection.geometries.map((object: unknown, index): SourcePolygon => {
+	const polygons = collection.geometries.map((object: unknown, index): SourcePolygon => {
 		const at = `${file}: objects.${objectName}.geometries[${index}]`;
 		if (!isRecord(object)) throw new GeoSourceError(`${at}: is not a geometry object`);
 		const properties = isRecord(object.properties) ? object.properties : {};
@@ -301,6 +306,7 @@ export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
 			geometry: toGeometry(topology as unknown as Topology, object as unknown as GeometryObject, at)
 		};
 	});
+	return { polygons, topology: topology as unknown as Topology };
 }
 
 /** Reads communes_without_polygon.csv when present (columns commune_code, covered_by_polygon_code). */
@@ -341,8 +347,12 @@ export function readSources(dir: string): GeoSources {
 		throw new GeoSourceError(`${missing.join(', ')}: file not found in ${dir}`);
 	}
 	const gazetteer = readGazetteer(dir);
+	const read = GEO_LEVELS.map((level) => [level, readTopology(dir, level)] as const);
 	const polygons = Object.fromEntries(
-		GEO_LEVELS.map((level) => [level, readTopology(dir, level)])
+		read.map(([level, { polygons }]) => [level, polygons])
 	) as Record<GeoLevel, SourcePolygon[]>;
-	return { dir, gazetteer, polygons, coverage: readCoverage(dir) };
+	const topologies = Object.fromEntries(
+		read.map(([level, { topology }]) => [level, topology])
+	) as Record<GeoLevel, Topology>;
+	return { dir, gazetteer, polygons, topologies, coverage: readCoverage(dir) };
 }

@@ -14,7 +14,7 @@ export interface LevelCounts {
 	matched: number;
 	units_without_polygon: number;
 	polygons_without_unit: number;
-	/** Layer files of this level (one per parent unit; one in all for provinces). */
+	/** Layer files of this level (one per parent unit plus the national one; one for provinces). */
 	layer_files: number;
 }
 

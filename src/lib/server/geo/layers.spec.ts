@@ -12,27 +12,39 @@ describe('parseLayerRequest', () => {
 		expect(parseLayerRequest('commune', '1701').fileName).toBe('commune-1701.geojson');
 	});
 
+	it('maps a level without a parent to its national layer', () => {
+		expect(parseLayerRequest('district', null).fileName).toBe('district.geojson');
+		expect(parseLayerRequest('commune', null).fileName).toBe('commune.geojson');
+	});
+
 	it.each([
 		['village', '170101', 'Unknown level "village": expected one of province, district, commune.'],
 		['province', '17', 'The province layer takes no parent parameter.'],
 		[
 			'district',
-			null,
-			'The district layer needs parent=<province code of 2 digits>; none was given.'
+			'1701',
+			'The district layer takes parent=<province code of 2 digits> (none: the whole country); got "1701".'
 		],
 		[
 			'district',
-			'1701',
-			'The district layer needs parent=<province code of 2 digits>; got "1701".'
+			'7',
+			'The district layer takes parent=<province code of 2 digits> (none: the whole country); got "7".'
 		],
-		['district', '7', 'The district layer needs parent=<province code of 2 digits>; got "7".'],
-		['commune', '17', 'The commune layer needs parent=<district code of 4 digits>; got "17".'],
+		[
+			'commune',
+			'17',
+			'The commune layer takes parent=<district code of 4 digits> (none: the whole country); got "17".'
+		],
 		[
 			'commune',
 			'../../etc/passwd',
-			'The commune layer needs parent=<district code of 4 digits>; got "../../etc/passwd".'
+			'The commune layer takes parent=<district code of 4 digits> (none: the whole country); got "../../etc/passwd".'
 		],
-		['commune', '17０1', 'The commune layer needs parent=<district code of 4 digits>; got "17０1".']
+		[
+			'commune',
+			'17０1',
+			'The commune layer takes parent=<district code of 4 digits> (none: the whole country); got "17０1".'
+		]
 	])('rejects level %s with parent %s', (level, parent, message) => {
 		expect(() => parseLayerRequest(level, parent)).toThrow(
 			expect.objectContaining({ status: 400, message })
@@ -89,11 +101,20 @@ describe('readLayer and GET /geo/[level]', () => {
 		});
 	});
 
+	it('says when a national layer is missing from an older build', async () => {
+		writeFileSync(path.join(dir, 'province.geojson'), '{}');
+		await expect(readLayer('commune', null)).rejects.toMatchObject({
+			status: 404,
+			message: 'The national commune layer has not been built: re-run `npm run geo` on the server.'
+		});
+	});
+
 	it('answers 400 with a JSON error for a bad request', async () => {
 		const response = await get('district', '?parent=abc');
 		expect(response.status).toBe(400);
 		expect(await response.json()).toEqual({
-			error: 'The district layer needs parent=<province code of 2 digits>; got "abc".'
+			error:
+				'The district layer takes parent=<province code of 2 digits> (none: the whole country); got "abc".'
 		});
 	});
 });

@@ -1,7 +1,9 @@
 /**
  * Serves the map layers that `npm run geo` (geo/build.ts) writes into `geoLayersDir()`: one
  * GeoJSON file for the provinces, one per province for its districts, one per district for its
- * communes. The file names are defined here so the pipeline and the server share one contract.
+ * communes, and a national overview of all districts and of all communes (simplified, for maps
+ * of the whole country). The file names are defined here so the pipeline and the server share
+ * one contract.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,9 +26,13 @@ export const PARENT_LEVEL: Readonly<Record<GeoLevel, GeoLevel | null>> = {
 	commune: 'district'
 };
 
-/** File name of a layer: `province.geojson`, `district-17.geojson`, `commune-1701.geojson`. */
+/**
+ * File name of a layer: `district-17.geojson`, `commune-1701.geojson` inside a parent; without
+ * one the whole country: `province.geojson`, and the overviews `district.geojson` and
+ * `commune.geojson`.
+ */
 export function layerFileName(level: GeoLevel, parent: string | null): string {
-	return level === 'province' ? 'province.geojson' : `${level}-${parent}.geojson`;
+	return parent === null ? `${level}.geojson` : `${level}-${parent}.geojson`;
 }
 
 /** A request the layer endpoint cannot serve, with the HTTP status to answer it with. */
@@ -51,7 +57,10 @@ function isGeoLevel(value: string): value is GeoLevel {
 	return (GEO_LEVELS as readonly string[]).includes(value);
 }
 
-/** Validates a level and `parent` query value; throws a 400 LayerRequestError when invalid. */
+/**
+ * Validates a level and `parent` query value; throws a 400 LayerRequestError when invalid. No
+ * parent asks for the whole country (the simplified overview below province level).
+ */
 export function parseLayerRequest(level: string, parent: string | null): LayerRequest {
 	if (!isGeoLevel(level)) {
 		throw new LayerRequestError(
@@ -60,18 +69,15 @@ export function parseLayerRequest(level: string, parent: string | null): LayerRe
 		);
 	}
 	const parentLevel = PARENT_LEVEL[level];
+	if (parent === null) return { level, parent: null, fileName: layerFileName(level, null) };
 	if (parentLevel === null) {
-		if (parent !== null) {
-			throw new LayerRequestError(400, 'The province layer takes no parent parameter.');
-		}
-		return { level, parent: null, fileName: layerFileName(level, null) };
+		throw new LayerRequestError(400, 'The province layer takes no parent parameter.');
 	}
 	const digits = CODE_LENGTH[parentLevel];
-	if (parent === null || !new RegExp(`^\\d{${digits}}$`).test(parent)) {
-		const got = parent === null ? 'none was given' : `got "${parent}"`;
+	if (!new RegExp(`^\\d{${digits}}$`).test(parent)) {
 		throw new LayerRequestError(
 			400,
-			`The ${level} layer needs parent=<${parentLevel} code of ${digits} digits>; ${got}.`
+			`The ${level} layer takes parent=<${parentLevel} code of ${digits} digits> (none: the whole country); got "${parent}".`
 		);
 	}
 	return { level, parent, fileName: layerFileName(level, parent) };
@@ -103,6 +109,12 @@ async function notFound(request: LayerRequest, dir: string): Promise<LayerReques
 		return new LayerRequestError(
 			404,
 			'The map layers have not been built: run `npm run geo` on the server.'
+		);
+	}
+	if (request.parent === null) {
+		return new LayerRequestError(
+			404,
+			`The national ${request.level} layer has not been built: re-run \`npm run geo\` on the server.`
 		);
 	}
 	return new LayerRequestError(

@@ -22,6 +22,7 @@
  * own village.
  */
 import { sql } from 'drizzle-orm';
+import { OPEN_AT_END } from '../registry/offices';
 import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
 
 export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
@@ -35,10 +36,6 @@ export const APPEAL_INDICATORS = [
 	'appeals_resolved_rate',
 	'appeals_overdue'
 ] as const;
-
-/** Whether office `o` is open at the end of period `p`. */
-const OPEN_AT_END = sql`o.opened_on <= p.end_date
-	AND (o.closed_on IS NULL OR o.closed_on > p.end_date)`;
 
 /** Whether row `a`'s date `column` falls in period `p`. */
 const inPeriod = (column: string) =>
