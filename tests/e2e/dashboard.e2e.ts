@@ -125,15 +125,10 @@ describe('dashboard', () => {
 		const valued = rows.filter((r) => r.value !== null);
 		expect(valued.length).toBe(25);
 
-		// Quantiles, 5 classes, worked out here: the value at rank n·p (the mean of the two around
-		// it when n·p is whole), breaks equal to the minimum or to each other dropped (ties).
+		// Quantiles, 5 classes, worked out here: each break the first value of a fifth of the
+		// sorted values (index floor(n·i/5)), breaks equal to the minimum or each other dropped.
 		const sorted = valued.map((r) => r.value!).sort((a, b) => a - b);
-		const quantileAt = (p: number) => {
-			const rank = sorted.length * p;
-			return Number.isInteger(rank)
-				? (sorted[rank - 1]! + sorted[rank]!) / 2
-				: sorted[Math.ceil(rank) - 1]!;
-		};
+		const quantileAt = (p: number) => sorted[Math.floor(sorted.length * p)]!;
 		const breaks = [...new Set([0.2, 0.4, 0.6, 0.8].map(quantileAt))].filter((b) => b > sorted[0]!);
 		const expectedQuantiles = Array.from({ length: breaks.length + 1 }, () => 0);
 		for (const v of sorted) expectedQuantiles[breaks.filter((b) => v >= b).length]!++;

@@ -5,11 +5,11 @@ import { cellState, classBreaks, classIndex, classify } from './classify';
 const VALUES = [0.05, 0.1, 0.12, 0.3, 0.31, 0.33, 0.7, 0.72, 0.75, 0.9];
 
 describe('classBreaks', () => {
-	it('quantile: breaks at the k-quantiles', () => {
-		// simple-statistics' quantileSorted takes the value at ceil(n·p) − 1 (n·p not whole) or
-		// the mean of the two around n·p (whole): p = 1/3 → n·p = 3.33 → index 3 → 0.3;
-		// p = 2/3 → 6.67 → index 6 → 0.7.
+	it('quantile: each break the first value of a group of n/k units', () => {
+		// n = 10, k = 3: groups start at indices floor(10/3) = 3 → 0.3 and floor(20/3) = 6 → 0.7.
 		expect(classBreaks(VALUES, 'quantile', 3)).toEqual([0.3, 0.7]);
+		// k = 4: indices 2, 5, 7 → 0.12, 0.33, 0.72; never an empty class.
+		expect(classBreaks(VALUES, 'quantile', 4)).toEqual([0.12, 0.33, 0.72]);
 	});
 
 	it('equal: equal widths from min to max', () => {

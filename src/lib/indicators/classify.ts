@@ -2,10 +2,10 @@
  * Classes of a choropleth: where the breaks fall, which class each value is in, and the
  * colours, shared by the map, its legend, the tables' swatches and the PNG export.
  *
- * Breaks are computed by simple-statistics (ckmeans for natural breaks: Wang & Song's optimal
+ * Natural breaks come from simple-statistics (ckmeans: Wang & Song's optimal
  * 1-D k-means, the exact successor of Jenks' method; https://simplestatistics.org/docs/#ckmeans).
  */
-import { ckmeans, quantileSorted } from 'simple-statistics';
+import { ckmeans } from 'simple-statistics';
 import { schemeBlues, schemeOranges } from 'd3-scale-chromatic';
 import type { IndicatorDefinition } from './catalogue';
 
@@ -49,7 +49,7 @@ export function cellState(row: ClassifiedRow | undefined): CellState {
  * Inner class breaks (k − 1 of them, ascending) for the values. A value v is in class i when
  * breaks[i−1] ≤ v < breaks[i]. Duplicate breaks (many equal values) are dropped, so fewer
  * classes come back rather than empty ones.
- * - quantile: breaks at the 1/k, 2/k … quantiles (equal numbers of units per class);
+ * - quantile: k groups of (nearly) equal numbers of units, each break the first value of a group;
  * - equal: k classes of equal width from the minimum to the maximum;
  * - jenks: ckmeans clusters, each break the lowest value of the next cluster;
  * - fixed: the thresholds given (e.g. a target of 0.8), in any order.
@@ -66,7 +66,9 @@ export function classBreaks(
 	const k = Math.max(1, Math.min(classes, sorted.length));
 	let breaks: number[] = [];
 	if (method === 'quantile') {
-		for (let i = 1; i < k; i++) breaks.push(quantileSorted(sorted, i / k));
+		// Each break is the first value of its group of n/k units (not an interpolated quantile):
+		// a break between two values could leave a class with no unit in it.
+		for (let i = 1; i < k; i++) breaks.push(sorted[Math.floor((sorted.length * i) / k)]!);
 	} else if (method === 'equal') {
 		const [min, max] = [sorted[0]!, sorted.at(-1)!];
 		for (let i = 1; i < k; i++) breaks.push(min + ((max - min) * i) / k);

@@ -60,6 +60,22 @@ export function hatchImage(stripe: string, background?: string) {
 	return { width: size, height: size, data };
 }
 
+/** An 8 × 8 tile of 2 × 2 dots of `dot` on `background`, for a `fill-pattern` (suppressed cells). */
+export function dotsImage(dot: string, background: string) {
+	const size = 8;
+	const data = new Uint8Array(size * size * 4);
+	const parse = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+	const [mark, ground] = [
+		[...parse(dot), 255],
+		[...parse(background), 255]
+	];
+	for (let y = 0; y < size; y++) {
+		for (let x = 0; x < size; x++)
+			data.set(x % 4 < 2 && y % 4 < 2 ? mark : ground, (y * size + x) * 4);
+	}
+	return { width: size, height: size, data };
+}
+
 /** The extent of every coordinate of a layer as west, south, east, north; null when empty. */
 export function layerBounds(layer: FeatureCollection): [number, number, number, number] | null {
 	let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
