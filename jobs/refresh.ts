@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
 import { refreshAll } from '../src/lib/server/indicators/refresh';
+import { auditedJob, systemContext } from '../src/lib/server/auth/audit';
 
 const { values } = parseArgs({
 	options: {
@@ -17,12 +18,19 @@ const { values } = parseArgs({
 const database = await openDatabase();
 try {
 	const started = Date.now();
-	const result = await refreshAll(database.db, {
-		all: values.all,
-		recentOnly: values.recent,
-		onProgress: (step) =>
-			console.log(`refreshing (${((Date.now() - started) / 1000).toFixed(1)} s) ${step}`)
-	});
+	const result = await auditedJob(
+		database.db,
+		systemContext('cli'),
+		'refresh',
+		() =>
+			refreshAll(database.db, {
+				all: values.all,
+				recentOnly: values.recent,
+				onProgress: (step) =>
+					console.log(`refreshing (${((Date.now() - started) / 1000).toFixed(1)} s) ${step}`)
+			}),
+		(done) => ({ periods: done.periods.length })
+	);
 	console.log(
 		`refresh finished: ${result.periods.length} periods in ${(result.durationMs / 1000).toFixed(1)} s`
 	);

@@ -17,7 +17,7 @@ if (values.once) {
 		await database.close();
 	}
 } else {
-	const stop = startScheduler(database.db, log);
+	const stop = startScheduler(database, log);
 	const shutdown = async () => {
 		stop();
 		await database.close();

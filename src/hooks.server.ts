@@ -21,8 +21,9 @@ import {
  */
 export const init: ServerInit = async () => {
 	if (process.env.RUN_JOBS !== 'in-process') return;
-	const { db } = await getAppDatabase();
-	const stop = startScheduler(db, (message) => console.log(`[jobs] ${message}`));
+	const stop = startScheduler(await getAppDatabase(), (message) =>
+		console.log(`[jobs] ${message}`)
+	);
 	process.once('sveltekit:shutdown', stop);
 };
 

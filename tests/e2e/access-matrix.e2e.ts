@@ -93,6 +93,9 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	// Possible duplicates are an internal indicator (§5).
 	['GET', '/api/indicators/possible_duplicates?level=province', [403, 403, 403, 200, 200]],
 	['GET', '/admin/users', [303, 403, 403, 403, 200]],
+	['GET', '/admin/audit', [303, 403, 403, 403, 200]],
+	['GET', '/admin/audit?action=login', [303, 403, 403, 403, 200]],
+	['GET', '/admin/audit/audit.csv', [303, 403, 403, 403, 200]],
 	['GET', '/admin/imports', [303, 403, 403, 403, 200]],
 	['GET', '/admin/imports/1/rejected.csv', [303, 403, 403, 403, 200]],
 	['GET', '/admin/imports/jobs/no-such-job', [303, 403, 403, 403, 404]],

@@ -1,4 +1,7 @@
-/** The audit log of sign-ins and account changes (table `audit_log`). */
+/**
+ * The audit log (table `audit_log`): sign-ins, account changes, imports, exports of internal
+ * data and job runs. Details carry counts, file names and ids, never a registry member's data.
+ */
 import type { DbOrTx } from '../db';
 import { auditLog, type AuditAction } from '../db/schema-auth';
 
@@ -40,4 +43,44 @@ export async function recordAudit(
 		detail,
 		...(event.at ? { at: event.at } : {})
 	});
+}
+
+/** The context of work done by the system itself: a scheduled job, the command line. */
+export function systemContext(via: string): AuditContext {
+	return { actor: null, address: null, via };
+}
+
+/**
+ * Runs a job and records its run (or failure) in the audit log, with its duration and what
+ * `describe` says of its result. A failure is recorded and rethrown.
+ */
+export async function auditedJob<T>(
+	db: DbOrTransaction,
+	context: AuditContext,
+	job: string,
+	run: () => Promise<T>,
+	describe: (result: T) => Record<string, unknown> = () => ({})
+): Promise<T> {
+	const started = performance.now();
+	const duration = () => Math.round(performance.now() - started);
+	let result: T;
+	try {
+		result = await run();
+	} catch (error) {
+		await recordAudit(db, context, {
+			action: 'job_failed',
+			target: job,
+			detail: {
+				duration_ms: duration(),
+				error: error instanceof Error ? error.message : String(error)
+			}
+		});
+		throw error;
+	}
+	await recordAudit(db, context, {
+		action: 'job_run',
+		target: job,
+		detail: { duration_ms: duration(), ...describe(result) }
+	});
+	return result;
 }

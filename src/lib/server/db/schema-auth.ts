@@ -33,7 +33,14 @@ export const AUDIT_ACTIONS = [
 	'password_reset',
 	'user_disable',
 	'user_enable',
-	'refresh_start'
+	'refresh_start',
+	// Imports (each file's batch, or why it failed), downloads of internal data, and the
+	// scheduled and command-line jobs (issue #7: "imports, exports of internal data … job runs").
+	'import',
+	'import_failed',
+	'export',
+	'job_run',
+	'job_failed'
 ] as const;
 
 /** One kind of audited event. */

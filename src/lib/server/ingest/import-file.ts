@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
+import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
 import { prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
@@ -65,6 +66,8 @@ export interface ImportOptions {
 	dryRun?: boolean;
 	/** Who imported (user name or `cli`). */
 	importedBy?: string;
+	/** Who and from where, for the audit log (default: the system, via `importedBy`). */
+	audit?: AuditContext;
 	/** `YYYY-MM-DD` against which "in the future" is judged; default today (UTC). */
 	today?: string;
 	/**
@@ -489,6 +492,30 @@ export async function importFile(
 	filePath: string,
 	options: ImportOptions = {}
 ): Promise<ImportSummary> {
+	try {
+		return await importFileUnaudited(db, filePath, options);
+	} catch (error) {
+		// A refused file is audited too (who tried what); a dry run writes nothing, not even this.
+		if (error instanceof ImportFileError && !options.dryRun) {
+			await recordAudit(db, auditContextOf(options), {
+				action: 'import_failed',
+				target: path.basename(filePath),
+				detail: { error: error.message }
+			});
+		}
+		throw error;
+	}
+}
+
+function auditContextOf(options: ImportOptions): AuditContext {
+	return options.audit ?? systemContext(options.importedBy ?? 'cli');
+}
+
+async function importFileUnaudited(
+	db: Db,
+	filePath: string,
+	options: ImportOptions
+): Promise<ImportSummary> {
 	const file = path.basename(filePath);
 	const feedName = options.feed ?? feedFromFileName(file);
 	if (!feedName) {
@@ -615,12 +642,14 @@ export async function importFile(
 			summary.durationMs = Date.now() - startedAt.getTime();
 
 			if (summary.dryRun) throw new DryRunRollback();
+			// The file's SHA-256, computed as it streamed (a digest can be read once).
+			const checksum = source.checksum();
 			const [batch] = await tx
 				.insert(importBatches)
 				.values({
 					feed: feed.name,
 					fileName: file,
-					checksum: source.checksum(),
+					checksum,
 					importedBy: options.importedBy ?? 'cli',
 					startedAt,
 					finishedAt: new Date(),
@@ -634,6 +663,21 @@ export async function importFile(
 				})
 				.returning({ id: importBatches.id });
 			summary.batchId = batch!.id;
+			// In the file's transaction: the batch and its audit entry commit (or vanish) together.
+			await recordAudit(tx, auditContextOf(options), {
+				action: 'import',
+				target: file,
+				detail: {
+					batch_id: batch!.id,
+					feed: feed.name,
+					checksum,
+					read: summary.read,
+					inserted: summary.inserted,
+					updated: summary.updated,
+					unchanged: summary.unchanged,
+					rejected: summary.rejected
+				}
+			});
 			for (let i = 0; i < summary.rejections.length; i += 1000) {
 				await tx.insert(importRejections).values(
 					summary.rejections.slice(i, i + 1000).map((r) => ({

@@ -11,6 +11,7 @@ import type { Db } from '../db';
 import { FEED_ORDER, feedFromFileName } from './feeds';
 import type { Touch } from './touched';
 import { importFile, ImportFileError } from './import-file';
+import type { AuditContext } from '../auth/audit';
 import { isImportFile } from './read-rows';
 
 /** Progress and outcome of one uploaded file. */
@@ -70,7 +71,7 @@ export function uploadProblems(files: UploadedFile[]): string[] {
 /** Saves the files and starts importing them; returns the job at once. */
 export async function startUploadJob(
 	db: Db,
-	owner: string,
+	owner: AuditContext & { actor: string },
 	files: UploadedFile[],
 	workDir: string,
 	onFinished?: (job: UploadJob) => void
@@ -86,7 +87,7 @@ export async function startUploadJob(
 	for (const f of ordered) await writeFile(path.join(dir, path.basename(f.name)), f.bytes);
 	const job: UploadJob = {
 		id,
-		owner,
+		owner: owner.actor,
 		status: 'running',
 		startedAt: Date.now(),
 		files: ordered.map((f) => ({
@@ -102,7 +103,8 @@ export async function startUploadJob(
 			state.status = 'importing';
 			try {
 				const summary = await importFile(db, path.join(dir, state.file), {
-					importedBy: owner,
+					importedBy: owner.actor,
+					audit: owner,
 					onProgress: (rowsRead, fraction) => {
 						state.rowsRead = rowsRead;
 						state.fraction = fraction ?? null;

@@ -1,11 +1,15 @@
 /**
  * Scheduled jobs, run with `cron`: the drop-folder import (then a refresh when it imported
  * anything) and the nightly full refresh. `npm run jobs` runs them as their own process.
- * `waitForCompletion` keeps a slow run from overlapping the next tick.
+ * `waitForCompletion` keeps a slow run from overlapping the next tick in one instance; a
+ * database lock (`withJobLock`) keeps two instances from running the same job at once. Every
+ * run and failure is in the audit log.
  */
 import { CronJob } from 'cron';
+import { auditedJob, systemContext } from '../auth/audit';
 import { dropFolderDir, dropFolderSchedule, refreshSchedule } from '../config';
-import type { Db } from '../db';
+import type { Database, Db } from '../db';
+import { withJobLock } from './job-lock';
 import { refreshAfterImport, refreshAll } from '../indicators/refresh';
 import { processDropFolder, type DropOutcome } from '../ingest/drop-folder';
 
@@ -47,13 +51,45 @@ export async function runDropFolderJob(
 	return outcomes;
 }
 
+/** Counts of a drop-folder run's outcomes, for the audit log. */
+function countOutcomes(outcomes: DropOutcome[]) {
+	const counts: Record<string, number> = {};
+	for (const outcome of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+	return counts;
+}
+
+/**
+ * Runs a scheduled job once: under its lock across instances, audited. Says so in the log when
+ * another instance holds the lock.
+ */
+async function runScheduled<T>(
+	database: Database,
+	log: JobLog,
+	job: string,
+	run: () => Promise<T>,
+	describe: (result: T) => Record<string, unknown>
+): Promise<void> {
+	const outcome = await withJobLock(database, job, () =>
+		auditedJob(database.db, systemContext('scheduler'), job, run, describe)
+	);
+	if (!outcome.ran) log(`${job}: another instance is running it; skipped`);
+}
+
 /** Starts every scheduled job; returns a function that stops them. */
-export function startScheduler(db: Db, log: JobLog): () => void {
+export function startScheduler(database: Database, log: JobLog): () => void {
+	const { db } = database;
 	const jobs = [
 		CronJob.from({
 			name: 'drop-folder import',
 			cronTime: dropFolderSchedule(),
-			onTick: async () => void (await runDropFolderJob(db, log)),
+			onTick: () =>
+				runScheduled(
+					database,
+					log,
+					'drop-folder import',
+					() => runDropFolderJob(db, log),
+					countOutcomes
+				),
 			waitForCompletion: true,
 			errorHandler: (error) => log(`drop folder: error: ${(error as Error).message}`),
 			start: true
@@ -61,10 +97,18 @@ export function startScheduler(db: Db, log: JobLog): () => void {
 		CronJob.from({
 			name: 'nightly refresh',
 			cronTime: refreshSchedule(),
-			onTick: async () => {
-				const result = await refreshAll(db);
-				log(`nightly refresh: ${result.periods.length} periods in ${result.durationMs} ms`);
-			},
+			onTick: () =>
+				runScheduled(
+					database,
+					log,
+					'nightly refresh',
+					async () => {
+						const result = await refreshAll(db);
+						log(`nightly refresh: ${result.periods.length} periods in ${result.durationMs} ms`);
+						return result;
+					},
+					(result) => ({ periods: result.periods.length })
+				),
 			waitForCompletion: true,
 			errorHandler: (error) => log(`nightly refresh: error: ${(error as Error).message}`),
 			start: true

@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	upload: async ({ locals, request }) => {
+	upload: async ({ locals, request, getClientAddress }) => {
 		const admin = requireRole(locals, 'admin');
 		const form = await request.formData();
 		const files = form.getAll('files').filter((f): f is File => f instanceof File && f.size > 0);
@@ -28,7 +28,8 @@ export const actions: Actions = {
 		const problems = uploadProblems(uploaded);
 		if (problems.length > 0) return fail(400, { problems });
 		const { db } = await getAppDatabase();
-		const job = await startUploadJob(db, admin.username, uploaded, UPLOAD_DIR, (finished) => {
+		const owner = { actor: admin.username, address: getClientAddress() };
+		const job = await startUploadJob(db, owner, uploaded, UPLOAD_DIR, (finished) => {
 			// The indicators follow the registry: the communes and periods the files touched are
 			// recomputed; a failed refresh is recorded in refresh_runs (see /refresh).
 			refreshAfterImport(

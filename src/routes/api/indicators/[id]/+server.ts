@@ -1,11 +1,12 @@
 import { json } from '@sveltejs/kit';
+import { recordAudit } from '$lib/server/auth/audit';
 import { canSeeProvince, hasRole } from '$lib/server/auth/guard';
 import { indicatorById } from '$lib/indicators/catalogue';
 import { getAppDatabase } from '$lib/server/db';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '$lib/server/indicators/api';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals, params, url }) => {
+export const GET: RequestHandler = async ({ locals, params, url, getClientAddress }) => {
 	// Internal indicators (possible duplicates) are for national and admin users only (§5).
 	if (indicatorById(params.id)?.internal && !hasRole(locals.user, 'national')) {
 		return json(
@@ -31,6 +32,21 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	try {
 		const rows = await getIndicatorRows(db, params.id, url.searchParams);
 		if (url.searchParams.get('format') === 'csv') {
+			// A CSV of internal figures (villages, or an internal indicator) is an export of
+			// internal data, and audited; public figures are not.
+			const internal =
+				url.searchParams.get('level') === 'village' || indicatorById(params.id)?.internal;
+			if (internal) {
+				await recordAudit(
+					db,
+					{ actor: locals.user?.username ?? null, address: getClientAddress() },
+					{
+						action: 'export',
+						target: `indicator ${params.id}`,
+						detail: { query: Object.fromEntries(url.searchParams), rows: rows.length }
+					}
+				);
+			}
 			return new Response(indicatorRowsCsv(rows), {
 				headers: {
 					'content-type': 'text/csv; charset=utf-8',
