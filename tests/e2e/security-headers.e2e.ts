@@ -2,23 +2,35 @@
 import { describe, expect, inject, it } from 'vitest';
 
 describe('security headers', () => {
-	it.each(['/', '/?level=district&code=17', '/login', '/data-quality', '/api/health'])(
-		'%s has them',
-		async (path) => {
-			const response = await fetch(new URL(path, inject('baseUrl')), { redirect: 'manual' });
-			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-			expect(response.headers.get('x-frame-options')).toBe('DENY');
-			expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
-			if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
-				const csp = response.headers.get('content-security-policy') ?? '';
-				expect(csp).toContain("default-src 'self'");
-				expect(csp).toContain("object-src 'none'");
-				expect(csp).toContain("frame-ancestors 'none'");
-				// Only this site's scripts, plus SvelteKit's own inline start-up script by nonce or hash.
-				expect(csp).toMatch(/script-src 'self'( '(sha256|nonce)-[^']+')*;/);
-			}
+	// Every page of the site (those behind a login answer with a redirect, headers included).
+	it.each([
+		'/',
+		'/?level=district&code=17',
+		'/finder',
+		'/rollout',
+		'/indicators',
+		'/language',
+		'/login',
+		'/data-quality',
+		'/refresh',
+		'/admin/users',
+		'/admin/imports',
+		'/admin/audit',
+		'/api/health'
+	])('%s has them', async (path) => {
+		const response = await fetch(new URL(path, inject('baseUrl')), { redirect: 'manual' });
+		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(response.headers.get('x-frame-options')).toBe('DENY');
+		expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+		if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+			const csp = response.headers.get('content-security-policy') ?? '';
+			expect(csp).toContain("default-src 'self'");
+			expect(csp).toContain("object-src 'none'");
+			expect(csp).toContain("frame-ancestors 'none'");
+			// Only this site's scripts, plus SvelteKit's own inline start-up script by nonce or hash.
+			expect(csp).toMatch(/script-src 'self'( '(sha256|nonce)-[^']+')*;/);
 		}
-	);
+	});
 
 	it('reports the database as reachable on /api/health', async () => {
 		const response = await fetch(new URL('/api/health', inject('baseUrl')));
