@@ -50,6 +50,15 @@ export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Pr
 		// An idle connection the server ends (a restart, a dropped database) is replaced on the
 		// next checkout; without a listener its error would end the process.
 		pool.on('error', (error) => console.error('database: idle connection lost:', error.message));
+		// A connection lost while checked out (a transaction between two statements, when
+		// Postgres restarts or kills it) emits 'error' on the client, which the pool does not
+		// listen to then: unheard, it would end the whole process. The statement under way fails
+		// with its own error; the pool discards the dead client when it is released.
+		pool.on('connect', (client) =>
+			client.on('error', (error) =>
+				console.error('database: connection lost while in use:', error.message)
+			)
+		);
 		const db = drizzlePg(pool, { schema }) as unknown as Db;
 		await migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
 		return { db, kind: 'postgres', close: () => pool.end() };
