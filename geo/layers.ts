@@ -1,6 +1,7 @@
 /**
  * Turns the validated sources into the files the web app serves: one GeoJSON FeatureCollection
- * per layer file (names from the gazetteer, coordinates rounded) and the unit list `units.json`.
+ * per layer file (names from the gazetteer, coordinates rounded to what the map can show) and
+ * the unit list `units.json`.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import {
@@ -11,8 +12,50 @@ import {
 } from '../src/lib/server/geo/layers';
 import type { GazetteerUnit, GeoSources, SourcePolygon } from './read-sources';
 
-/** Decimals kept in coordinates: 1e-5° is about 1 m, finer than the sources' 5 m grid. */
-export const COORDINATE_DECIMALS = 5;
+/**
+ * How far across the smaller layers of each level usually are, in degrees (the 10th
+ * percentile of the layer files built from ../shared/geo): the whole country for provinces, a
+ * province for its districts, a district for its communes.
+ */
+const SMALL_LAYER_EXTENT_DEGREES: Readonly<Record<GeoLevel, number>> = {
+	province: 5.4,
+	district: 0.45,
+	commune: 0.14
+};
+
+/** The map width a layer is drawn at when the map fills a large screen. */
+const FULL_SCREEN_PIXELS = 1000;
+
+/** A pixel of such a map, in degrees, per level. */
+const PIXEL_DEGREES = (level: GeoLevel) => SMALL_LAYER_EXTENT_DEGREES[level] / FULL_SCREEN_PIXELS;
+
+/**
+ * Douglas–Peucker tolerance per level, in degrees: a quarter of a pixel, so the lines do not
+ * change visibly where a layer is shown. The bytes matter on a 1.6 Mbit/s link (issue #5):
+ * this drops a third of the province layer's positions (the reference lines are already
+ * generalised; much finer official boundaries would lose far more).
+ */
+export const SIMPLIFY_TOLERANCE: Readonly<Record<GeoLevel, number>> = {
+	province: PIXEL_DEGREES('province') / 4,
+	district: PIXEL_DEGREES('district') / 4,
+	commune: PIXEL_DEGREES('commune') / 4
+};
+
+/**
+ * Decimals kept in coordinates per level: the fewest whose rounding (half a unit of the last
+ * decimal) stays within a quarter of a pixel, like the simplification: 3 for provinces (1e-3°,
+ * about 110 m), 4 for districts, 5 for communes (about 1 m, the sources' 5 m grid).
+ */
+export const COORDINATE_DECIMALS: Readonly<Record<GeoLevel, number>> = {
+	province: decimalsWithin(PIXEL_DEGREES('province') / 4),
+	district: decimalsWithin(PIXEL_DEGREES('district') / 4),
+	commune: decimalsWithin(PIXEL_DEGREES('commune') / 4)
+};
+
+/** The fewest decimals whose rounding error (half a unit of the last one) is at most `degrees`. */
+function decimalsWithin(degrees: number): number {
+	return Math.ceil(-Math.log10(2 * degrees));
+}
 
 /** The properties of every output feature, exactly these four. */
 export interface LayerProperties {
@@ -34,13 +77,11 @@ export interface UnitRecord {
 	name_km: string | null;
 }
 
-const FACTOR = 10 ** COORDINATE_DECIMALS;
-
-function roundRing(ring: Position[]): Position[] {
+function roundRing(ring: Position[], factor: number): Position[] {
 	const out: Position[] = [];
 	for (const position of ring) {
-		const x = Math.round((position[0] ?? 0) * FACTOR) / FACTOR;
-		const y = Math.round((position[1] ?? 0) * FACTOR) / FACTOR;
+		const x = Math.round((position[0] ?? 0) * factor) / factor;
+		const y = Math.round((position[1] ?? 0) * factor) / factor;
 		const last = out[out.length - 1];
 		// Rounding a finer source can make neighbours equal; repeated positions are just noise.
 		if (!last || last[0] !== x || last[1] !== y) out.push([x, y]);
@@ -48,18 +89,22 @@ function roundRing(ring: Position[]): Position[] {
 	return out;
 }
 
-function roundPolygon(rings: Position[][]): Position[][] {
-	const [outer = [], ...holes] = rings.map(roundRing);
-	// A closed ring needs 4 positions; a hole that collapsed was smaller than about 1 m.
+function roundPolygon(rings: Position[][], factor: number): Position[][] {
+	const [outer = [], ...holes] = rings.map((ring) => roundRing(ring, factor));
+	// A closed ring needs 4 positions; a hole that collapsed was smaller than the rounding step.
 	return [outer, ...holes.filter((ring) => ring.length >= 4)];
 }
 
-/** Rounds coordinates to COORDINATE_DECIMALS, dropping parts that collapse to under ~1 m. */
-export function roundGeometry(geometry: Polygon | MultiPolygon): Polygon | MultiPolygon {
+/** Rounds coordinates to `decimals`, dropping parts that collapse below the rounding step. */
+export function roundGeometry(
+	geometry: Polygon | MultiPolygon,
+	decimals: number
+): Polygon | MultiPolygon {
+	const factor = 10 ** decimals;
 	if (geometry.type === 'Polygon') {
-		return { type: 'Polygon', coordinates: roundPolygon(geometry.coordinates) };
+		return { type: 'Polygon', coordinates: roundPolygon(geometry.coordinates, factor) };
 	}
-	const polygons = geometry.coordinates.map(roundPolygon);
+	const polygons = geometry.coordinates.map((polygon) => roundPolygon(polygon, factor));
 	const kept = polygons.filter((polygon) => (polygon[0]?.length ?? 0) >= 4);
 	return { type: 'MultiPolygon', coordinates: kept.length > 0 ? kept : polygons };
 }
@@ -86,7 +131,7 @@ export function toLayerFeature(
 			name_km: unit?.name_km ?? polygon.name_km,
 			parent_code: unit?.parent_code ?? parentOf(polygon.level, polygon.code)
 		},
-		geometry: roundGeometry(polygon.geometry)
+		geometry: roundGeometry(polygon.geometry, COORDINATE_DECIMALS[polygon.level])
 	};
 }
 

@@ -11,6 +11,7 @@ import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CODE_LENGTH, GEO_LEVELS, type GeoLevel } from '../src/lib/server/geo/layers';
 import { GAZETTEER_COLUMNS } from '../src/lib/server/ingest/feeds';
+import { simplifyTopology } from './simplify';
 
 /** A source file that cannot be used; the message starts with the file name. */
 export class GeoSourceError extends Error {
@@ -62,6 +63,7 @@ export interface SourcePolygon {
 	/** `name_en` / `name_km` of the TopoJSON, used only when the gazetteer lacks the unit. */
 	name_en: string | null;
 	name_km: string | null;
+	/** As the source has it, or simplified when readSources was given a tolerance. */
 	geometry: Polygon | MultiPolygon;
 }
 
@@ -233,8 +235,10 @@ function toGeometry(
 /**
  * Reads one level's TopoJSON. Any topology works as long as it has an object named like the
  * file (`provinces`, ...) whose features carry a `code`; other properties are optional.
+ * With a `tolerance` (degrees) the lines are simplified for display, arc by arc, so that
+ * neighbours keep identical borders (geo/simplify.ts).
  */
-export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
+export function readTopology(dir: string, level: GeoLevel, tolerance = 0): SourcePolygon[] {
 	const { file, object: objectName } = TOPOLOGY_FILES[level];
 	let topology: unknown;
 	try {
@@ -265,6 +269,14 @@ export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
 		throw new GeoSourceError(`${file}: objects.${objectName} is not a GeometryCollection`);
 	}
 
+	let lines = topology as unknown as Topology;
+	if (tolerance > 0) {
+		try {
+			lines = simplifyTopology(lines, tolerance);
+		} catch (error) {
+			throw new GeoSourceError(`${file}: invalid arcs (${(error as Error).message})`);
+		}
+	}
 	const digits = CODE_LENGTH[level];
 	const firstIndex = new Map<string, number>();
 	return collection.geometries.map((object: unknown, index): SourcePolygon => {
@@ -298,7 +310,7 @@ export function readTopology(dir: string, level: GeoLevel): SourcePolygon[] {
 			index,
 			name_en: text(properties.name_en),
 			name_km: text(properties.name_km),
-			geometry: toGeometry(topology as unknown as Topology, object as unknown as GeometryObject, at)
+			geometry: toGeometry(lines, object as unknown as GeometryObject, at)
 		};
 	});
 }
@@ -329,8 +341,14 @@ export function readCoverage(dir: string): Map<string, CoverageNote> | null {
 	return notes;
 }
 
+/** How to read the sources. */
+export interface ReadOptions {
+	/** Simplification tolerance per level, in degrees (none by default). */
+	tolerance?: Readonly<Partial<Record<GeoLevel, number>>>;
+}
+
 /** Reads and validates everything in the source directory, or throws one GeoSourceError. */
-export function readSources(dir: string): GeoSources {
+export function readSources(dir: string, options: ReadOptions = {}): GeoSources {
 	if (!existsSync(dir) || !statSync(dir).isDirectory()) {
 		throw new GeoSourceError(`${dir}: source directory not found (set GEO_DIR or pass --geo DIR)`);
 	}
@@ -342,7 +360,7 @@ export function readSources(dir: string): GeoSources {
 	}
 	const gazetteer = readGazetteer(dir);
 	const polygons = Object.fromEntries(
-		GEO_LEVELS.map((level) => [level, readTopology(dir, level)])
+		GEO_LEVELS.map((level) => [level, readTopology(dir, level, options.tolerance?.[level])])
 	) as Record<GeoLevel, SourcePolygon[]>;
 	return { dir, gazetteer, polygons, coverage: readCoverage(dir) };
 }
