@@ -1,7 +1,11 @@
 /**
- * `npm run bench [-- --members N]`: measures the importer and the indicator refresh on real
- * Postgres, each against a baseline measured in the same run, and prints the figures.
+ * `npm run bench [-- --members N] [-- --only import|map] [-- --reuse-build]`: measures the map
+ * page in a throttled browser, and the importer and the indicator refresh on real Postgres,
+ * each against its target or a baseline measured in the same run, and prints the figures.
  *
+ * - map (bench/map.ts): the map page's bytes and time to the first choropleth, and the
+ *   drill-down time, in Chromium with 4× CPU slowdown on a 1.6 Mbit/s network (issue #5),
+ *   served by the production build (`--reuse-build` skips `npm run build`);
  * - import: N `members` rows (default 1,000,000, with their households) through the real
  *   importer (validation, staging, reference checks, upsert), against a bare server-side
  *   `COPY` of the same file into an unindexed table (and, for scale, into a copy of the
@@ -10,8 +14,9 @@
  *   `GROUP BY village` over the households table.
  *
  * Needs a Postgres server: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- * on which it creates and drops a throwaway database. Server-side COPY reads the file from
- * this machine's /tmp, so the server must run here.
+ * on which each part creates and drops a throwaway database. Server-side COPY reads the file
+ * from this machine's /tmp, so the server must run here. The map part needs Chromium
+ * (tests/e2e/browser.ts).
  */
 import { createWriteStream, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { once } from 'node:events';
@@ -22,21 +27,25 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import seedrandom from 'seedrandom';
-import { openDatabase, queryRows } from '../src/lib/server/db';
+import { openDatabase, queryRows, type Db } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/ingest/import-file';
 import { NAME_KEY_SQL } from '../src/lib/server/ingest/feeds';
 import { refreshAfterImport, refreshAll } from '../src/lib/server/indicators/refresh';
 import { geoSourceDir } from '../src/lib/server/config';
+import { benchMap, printMapFigures } from './map';
 
 const { values } = parseArgs({
 	options: {
 		members: { type: 'string', default: '1000000' },
-		// `--only import` skips the refresh part (which needs the imported registry anyway).
-		only: { type: 'string' }
+		// `--only import` skips the refresh part (which needs the imported registry anyway) and
+		// the map; `--only map` runs the map page's part alone.
+		only: { type: 'string' },
+		'reuse-build': { type: 'boolean', default: false }
 	}
 });
-if (values.only !== undefined && values.only !== 'import') {
-	throw new Error(`--only takes import, not ${values.only}`);
+const PARTS = ['import', 'map'];
+if (values.only !== undefined && !PARTS.includes(values.only)) {
+	throw new Error(`--only takes ${PARTS.join(' or ')}, not ${values.only}`);
 }
 const MEMBERS = Number(values.members);
 // Cambodia's mean household size is about 4.3 persons.
@@ -44,12 +53,6 @@ const HOUSEHOLDS = Math.ceil(MEMBERS / 4.3);
 
 const adminUrl =
 	process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `ssdm_bench_${randomBytes(4).toString('hex')}`;
-const work = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-'));
-chmodSync(work, 0o755); // the Postgres server reads the COPY baseline's file from here
-
-let peakRss = process.memoryUsage.rss();
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 
 async function writeCsv(
 	file: string,
@@ -76,7 +79,7 @@ const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLoca
  * in a person programme, each with a benefit for every month of the last year; one application
  * per 4 households and one appeal per 10 households.
  */
-async function generateProgrammeActivity() {
+async function generateProgrammeActivity(db: Db) {
 	const started = performance.now();
 	await db.execute(sql`INSERT INTO programmes (programme_code, name_en, kind, unit, target) VALUES
 		('HEF', 'Health Equity Fund', 'social_assistance', 'household', 'idpoor'),
@@ -132,183 +135,204 @@ async function generateProgrammeActivity() {
 	);
 }
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
-const database = await openDatabase({ url: url.toString() });
-const { db } = database;
+/** The importer and refresh part, on its own throwaway database. */
+async function benchImportAndRefresh() {
+	const dbName = `ssdm_bench_${randomBytes(4).toString('hex')}`;
+	const work = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-'));
+	chmodSync(work, 0o755); // the Postgres server reads the COPY baseline's file from here
 
-try {
-	console.log(
-		`SSDM benchmark: ${MEMBERS.toLocaleString('en')} members in ${HOUSEHOLDS.toLocaleString('en')} households, Postgres database ${dbName}\n`
-	);
-	const gazetteer = await importFile(db, path.join(geoSourceDir(), 'gazetteer.csv'), {
-		feed: 'gazetteer'
-	});
-	const villages = (
-		await queryRows<{ code: string }>(
-			db,
-			sql`SELECT code FROM geo_units WHERE level = 'village' ORDER BY code`
-		)
-	).map((r) => r.code);
-	console.log(`gazetteer: ${gazetteer.read} villages loaded`);
+	let peakRss = process.memoryUsage.rss();
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 
-	const random = seedrandom('bench');
-	const householdsFile = path.join(work, 'households.csv');
-	const membersFile = path.join(work, 'members.csv');
-	await writeCsv(
-		householdsFile,
-		'household_id,village_code,registered_on,idpoor_level',
-		async (write) => {
-			for (let h = 0; h < HOUSEHOLDS; h++) {
-				const village = villages[Math.floor(random() * villages.length)];
-				const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
-				const idpoor = random() < 0.2 ? (random() < 0.4 ? '1' : '2') : '';
-				await write(
-					`H${h},${village},20${16 + Math.floor(random() * 9)}-0${1 + Math.floor(random() * 9)}-${day},${idpoor}`
-				);
-			}
-		}
-	);
-	await writeCsv(
-		membersFile,
-		'person_id,household_id,sex,birth_date,full_name,national_id,disability,relationship',
-		async (write) => {
-			for (let m = 0; m < MEMBERS; m++) {
-				const household = Math.min(HOUSEHOLDS - 1, Math.floor(m / 4.3));
-				const year = 1930 + Math.floor(random() * 95);
-				const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
-				const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
-				await write(
-					`P${m},H${household},${random() < 0.51 ? 'F' : 'M'},${year}-${month}-${day},Person ${m},${random() < 0.6 ? 100000000000 + m : ''},${random() < 0.04 ? 'yes' : 'no'},member`
-				);
-			}
-		}
-	);
+	const admin = new pg.Client({ connectionString: adminUrl });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${dbName}`);
+	const url = new URL(adminUrl);
+	url.pathname = `/${dbName}`;
+	const database = await openDatabase({ url: url.toString() });
+	const { db } = database;
 
-	let start = performance.now();
-	const households = await importFile(db, householdsFile);
-	const householdsMs = performance.now() - start;
-	console.log(
-		`households: ${households.inserted.toLocaleString('en')} rows imported in ${seconds(householdsMs)} s (${rate(households.read, householdsMs)} rows/s)`
-	);
-
-	const rssBefore = process.memoryUsage.rss();
-	peakRss = rssBefore;
-	start = performance.now();
-	const members = await importFile(db, membersFile);
-	const importMs = performance.now() - start;
-	const importPeak = peakRss;
-
-	await db.execute(
-		sql`CREATE UNLOGGED TABLE bench_copy (person_id text, household_id text, sex text, birth_date text, full_name text, national_id text, disability text, relationship text)`
-	);
-	start = performance.now();
-	await db.execute(sql.raw(`COPY bench_copy FROM '${membersFile}' WITH (FORMAT csv, HEADER true)`));
-	const copyMs = performance.now() - start;
-	// A second baseline: the same COPY into a logged table with the registry's primary key and
-	// indexes (no validation, no checks, no duplicate flags), the floor for a durable import.
-	await db.execute(sql`CREATE TABLE bench_indexed (LIKE members INCLUDING ALL)`);
-	// Its name key computed by the server, as the importer has it computed in its stage.
-	await db.execute(sql`ALTER TABLE bench_indexed DROP COLUMN name_key`);
-	await db.execute(
-		sql.raw(
-			`ALTER TABLE bench_indexed ADD COLUMN name_key text GENERATED ALWAYS AS (${NAME_KEY_SQL}) STORED`
-		)
-	);
-	await db.execute(
-		sql`CREATE INDEX ON bench_indexed (name_key, birth_date, sex) WHERE name_key IS NOT NULL`
-	);
-	start = performance.now();
-	await db.execute(
-		sql.raw(
-			`COPY bench_indexed (person_id, household_id, sex, birth_date, full_name, national_id, disability, relationship) FROM '${membersFile}' WITH (FORMAT csv, HEADER true)`
-		)
-	);
-	const indexedMs = performance.now() - start;
-
-	console.log(
-		`\nimport of members (${members.read.toLocaleString('en')} rows, ${members.inserted.toLocaleString('en')} inserted, ${members.rejected} rejected)`
-	);
-	console.log(
-		`  importer:        ${seconds(importMs)} s  ${rate(members.read, importMs)} rows/s  (target ≥ 100,000 rows/s)`
-	);
-	console.log(`  baseline COPY:   ${seconds(copyMs)} s  ${rate(members.read, copyMs)} rows/s`);
-	console.log(`  ratio:           ${(importMs / copyMs).toFixed(2)}× the bare COPY (target ≤ 5×)`);
-	console.log(
-		`  indexed COPY:    ${seconds(indexedMs)} s  ${rate(members.read, indexedMs)} rows/s  (into a copy of members with its key and indexes: ${(indexedMs / copyMs).toFixed(2)}× the bare COPY; the importer is ${(importMs / indexedMs).toFixed(2)}× this)`
-	);
-	console.log(`  phases (ms):     ${JSON.stringify(members.phasesMs)}`);
-	console.log(`  peak RSS:        ${Math.round(importPeak / 2 ** 20)} MB (target < 500 MB)`);
-
-	if (values.only !== 'import') {
-		await generateProgrammeActivity();
-		start = performance.now();
-		await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
-		const groupMs = performance.now() - start;
-		let stepStart = performance.now();
-		const steps: string[] = [];
-		const refresh = await refreshAll(db, {
-			onProgress: (step) => {
-				const now = performance.now();
-				if (steps.length) steps[steps.length - 1] += ` ${seconds(now - stepStart)} s`;
-				steps.push(step.replace(/ \(.*\)$/, ''));
-				stepStart = now;
-			}
+	try {
+		console.log(
+			`SSDM benchmark: ${MEMBERS.toLocaleString('en')} members in ${HOUSEHOLDS.toLocaleString('en')} households, Postgres database ${dbName}\n`
+		);
+		const gazetteer = await importFile(db, path.join(geoSourceDir(), 'gazetteer.csv'), {
+			feed: 'gazetteer'
 		});
-		steps[steps.length - 1] += ` ${seconds(performance.now() - stepStart)} s`;
-		const [stored] = await queryRows<{ n: number }>(
-			db,
-			sql`SELECT count(*)::int AS n FROM indicator_values`
-		);
-		console.log(
-			`\nfull refresh of the whole catalogue (${refresh.periods.length} periods, every level, programme and group; ${stored!.n.toLocaleString('en')} values stored)`
-		);
-		console.log(
-			`  refresh:         ${seconds(refresh.durationMs)} s  (target ≤ 60 s at national scale)`
-		);
-		console.log(`  baseline GROUP BY village: ${seconds(groupMs)} s`);
-		console.log(`  ratio:           ${(refresh.durationMs / groupMs).toFixed(1)}× the single pass`);
-		console.log(`  steps:           ${steps.slice(1).join('; ')}`);
+		const villages = (
+			await queryRows<{ code: string }>(
+				db,
+				sql`SELECT code FROM geo_units WHERE level = 'village' ORDER BY code`
+			)
+		).map((r) => r.code);
+		console.log(`gazetteer: ${gazetteer.read} villages loaded`);
 
-		// An incremental refresh after a 500-row import into one commune.
-		const [commune] = await queryRows<{ commune_code: string }>(
-			db,
-			sql`SELECT g.commune_code FROM households h JOIN geo_units g ON g.code = h.village_code
-				GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
-		);
-		const communeVillages = villages.filter((v) => v.startsWith(commune!.commune_code));
-		const updateFile = path.join(work, 'households.csv');
+		const random = seedrandom('bench');
+		const householdsFile = path.join(work, 'households.csv');
+		const membersFile = path.join(work, 'members.csv');
 		await writeCsv(
-			updateFile,
+			householdsFile,
 			'household_id,village_code,registered_on,idpoor_level',
 			async (write) => {
-				for (let h = 0; h < 500; h++) {
-					const village = communeVillages[h % communeVillages.length];
-					await write(`HN${h},${village},2026-0${1 + (h % 9)}-15,${h % 3 === 0 ? '1' : ''}`);
+				for (let h = 0; h < HOUSEHOLDS; h++) {
+					const village = villages[Math.floor(random() * villages.length)];
+					const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
+					const idpoor = random() < 0.2 ? (random() < 0.4 ? '1' : '2') : '';
+					await write(
+						`H${h},${village},20${16 + Math.floor(random() * 9)}-0${1 + Math.floor(random() * 9)}-${day},${idpoor}`
+					);
 				}
 			}
 		);
-		start = performance.now();
-		const update = await importFile(db, updateFile);
-		const updateImportMs = performance.now() - start;
-		start = performance.now();
-		const incremental = await refreshAfterImport(db, [update.touch]);
-		const incrementalMs = performance.now() - start;
-		console.log(
-			`\nincremental refresh after a ${update.inserted}-row households import into commune ${commune!.commune_code}`
+		await writeCsv(
+			membersFile,
+			'person_id,household_id,sex,birth_date,full_name,national_id,disability,relationship',
+			async (write) => {
+				for (let m = 0; m < MEMBERS; m++) {
+					const household = Math.min(HOUSEHOLDS - 1, Math.floor(m / 4.3));
+					const year = 1930 + Math.floor(random() * 95);
+					const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
+					const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
+					await write(
+						`P${m},H${household},${random() < 0.51 ? 'F' : 'M'},${year}-${month}-${day},Person ${m},${random() < 0.6 ? 100000000000 + m : ''},${random() < 0.04 ? 'yes' : 'no'},member`
+					);
+				}
+			}
 		);
-		console.log(`  import:          ${seconds(updateImportMs)} s`);
+
+		let start = performance.now();
+		const households = await importFile(db, householdsFile);
+		const householdsMs = performance.now() - start;
 		console.log(
-			`  refresh:         ${seconds(incrementalMs)} s  (${incremental?.periods.length ?? 0} periods; target ≤ 2 s)`
+			`households: ${households.inserted.toLocaleString('en')} rows imported in ${seconds(householdsMs)} s (${rate(households.read, householdsMs)} rows/s)`
 		);
+
+		const rssBefore = process.memoryUsage.rss();
+		peakRss = rssBefore;
+		start = performance.now();
+		const members = await importFile(db, membersFile);
+		const importMs = performance.now() - start;
+		const importPeak = peakRss;
+
+		await db.execute(
+			sql`CREATE UNLOGGED TABLE bench_copy (person_id text, household_id text, sex text, birth_date text, full_name text, national_id text, disability text, relationship text)`
+		);
+		start = performance.now();
+		await db.execute(
+			sql.raw(`COPY bench_copy FROM '${membersFile}' WITH (FORMAT csv, HEADER true)`)
+		);
+		const copyMs = performance.now() - start;
+		// A second baseline: the same COPY into a logged table with the registry's primary key and
+		// indexes (no validation, no checks, no duplicate flags), the floor for a durable import.
+		await db.execute(sql`CREATE TABLE bench_indexed (LIKE members INCLUDING ALL)`);
+		// Its name key computed by the server, as the importer has it computed in its stage.
+		await db.execute(sql`ALTER TABLE bench_indexed DROP COLUMN name_key`);
+		await db.execute(
+			sql.raw(
+				`ALTER TABLE bench_indexed ADD COLUMN name_key text GENERATED ALWAYS AS (${NAME_KEY_SQL}) STORED`
+			)
+		);
+		await db.execute(
+			sql`CREATE INDEX ON bench_indexed (name_key, birth_date, sex) WHERE name_key IS NOT NULL`
+		);
+		start = performance.now();
+		await db.execute(
+			sql.raw(
+				`COPY bench_indexed (person_id, household_id, sex, birth_date, full_name, national_id, disability, relationship) FROM '${membersFile}' WITH (FORMAT csv, HEADER true)`
+			)
+		);
+		const indexedMs = performance.now() - start;
+
+		console.log(
+			`\nimport of members (${members.read.toLocaleString('en')} rows, ${members.inserted.toLocaleString('en')} inserted, ${members.rejected} rejected)`
+		);
+		console.log(
+			`  importer:        ${seconds(importMs)} s  ${rate(members.read, importMs)} rows/s  (target ≥ 100,000 rows/s)`
+		);
+		console.log(`  baseline COPY:   ${seconds(copyMs)} s  ${rate(members.read, copyMs)} rows/s`);
+		console.log(
+			`  ratio:           ${(importMs / copyMs).toFixed(2)}× the bare COPY (target ≤ 5×)`
+		);
+		console.log(
+			`  indexed COPY:    ${seconds(indexedMs)} s  ${rate(members.read, indexedMs)} rows/s  (into a copy of members with its key and indexes: ${(indexedMs / copyMs).toFixed(2)}× the bare COPY; the importer is ${(importMs / indexedMs).toFixed(2)}× this)`
+		);
+		console.log(`  phases (ms):     ${JSON.stringify(members.phasesMs)}`);
+		console.log(`  peak RSS:        ${Math.round(importPeak / 2 ** 20)} MB (target < 500 MB)`);
+
+		if (values.only !== 'import') {
+			await generateProgrammeActivity(db);
+			start = performance.now();
+			await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
+			const groupMs = performance.now() - start;
+			let stepStart = performance.now();
+			const steps: string[] = [];
+			const refresh = await refreshAll(db, {
+				onProgress: (step) => {
+					const now = performance.now();
+					if (steps.length) steps[steps.length - 1] += ` ${seconds(now - stepStart)} s`;
+					steps.push(step.replace(/ \(.*\)$/, ''));
+					stepStart = now;
+				}
+			});
+			steps[steps.length - 1] += ` ${seconds(performance.now() - stepStart)} s`;
+			const [stored] = await queryRows<{ n: number }>(
+				db,
+				sql`SELECT count(*)::int AS n FROM indicator_values`
+			);
+			console.log(
+				`\nfull refresh of the whole catalogue (${refresh.periods.length} periods, every level, programme and group; ${stored!.n.toLocaleString('en')} values stored)`
+			);
+			console.log(
+				`  refresh:         ${seconds(refresh.durationMs)} s  (target ≤ 60 s at national scale)`
+			);
+			console.log(`  baseline GROUP BY village: ${seconds(groupMs)} s`);
+			console.log(
+				`  ratio:           ${(refresh.durationMs / groupMs).toFixed(1)}× the single pass`
+			);
+			console.log(`  steps:           ${steps.slice(1).join('; ')}`);
+
+			// An incremental refresh after a 500-row import into one commune.
+			const [commune] = await queryRows<{ commune_code: string }>(
+				db,
+				sql`SELECT g.commune_code FROM households h JOIN geo_units g ON g.code = h.village_code
+				GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+			);
+			const communeVillages = villages.filter((v) => v.startsWith(commune!.commune_code));
+			const updateFile = path.join(work, 'households.csv');
+			await writeCsv(
+				updateFile,
+				'household_id,village_code,registered_on,idpoor_level',
+				async (write) => {
+					for (let h = 0; h < 500; h++) {
+						const village = communeVillages[h % communeVillages.length];
+						await write(`HN${h},${village},2026-0${1 + (h % 9)}-15,${h % 3 === 0 ? '1' : ''}`);
+					}
+				}
+			);
+			start = performance.now();
+			const update = await importFile(db, updateFile);
+			const updateImportMs = performance.now() - start;
+			start = performance.now();
+			const incremental = await refreshAfterImport(db, [update.touch]);
+			const incrementalMs = performance.now() - start;
+			console.log(
+				`\nincremental refresh after a ${update.inserted}-row households import into commune ${commune!.commune_code}`
+			);
+			console.log(`  import:          ${seconds(updateImportMs)} s`);
+			console.log(
+				`  refresh:         ${seconds(incrementalMs)} s  (${incremental?.periods.length ?? 0} periods; target ≤ 2 s)`
+			);
+		}
+	} finally {
+		clearInterval(sampler);
+		await database.close();
+		await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+		await admin.end();
+		rmSync(work, { recursive: true, force: true });
 	}
-} finally {
-	clearInterval(sampler);
-	await database.close();
-	await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-	await admin.end();
-	rmSync(work, { recursive: true, force: true });
 }
+
+if (values.only !== 'import') {
+	printMapFigures(await benchMap({ adminUrl, reuseBuild: values['reuse-build'] }));
+}
+if (values.only !== 'map') await benchImportAndRefresh();

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import type { FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { geoSourceDir } from '../src/lib/server/config';
-import type { LayerProperties, UnitRecord } from './layers';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { COORDINATE_DECIMALS, type LayerProperties, type UnitRecord } from './layers';
 import { buildGeoLayers } from './pipeline';
 import type { GeoReport } from './report';
 import { tempDir, writeSourceDir } from './test-fixtures';
@@ -58,14 +59,14 @@ describe('buildGeoLayers on the real reference geodata (GEO_DIR, default ../shar
 	});
 
 	it('writes one province file, a district file per province and a commune file per district', () => {
-		expect(files.filter((f) => f.startsWith('district-'))).toHaveLength(25);
-		expect(files.filter((f) => f.startsWith('commune-'))).toHaveLength(197);
-		expect(files).toContain('district.geojson');
-		expect(files).toContain('commune.geojson');
+		expect(files.filter((f) => /^district-\d+\.geojson$/.test(f))).toHaveLength(25);
+		expect(files.filter((f) => /^commune-\d+\.geojson$/.test(f))).toHaveLength(197);
 		expect(files).toContain('report.json');
 		expect(features('province')).toHaveLength(25);
 		expect(features('district-')).toHaveLength(197);
 		expect(features('commune-')).toHaveLength(1633);
+		expect(files).toContain('district.geojson');
+		expect(files).toContain('commune.geojson');
 	});
 
 	it('writes national overview layers with the same polygons, below 1.5 MB', () => {
@@ -124,13 +125,59 @@ describe('buildGeoLayers on the real reference geodata (GEO_DIR, default ../shar
 		}
 	});
 
-	it('rounds every coordinate to at most 5 decimals', () => {
+	it('rounds coordinates to 3 decimals for provinces, 4 for districts and 5 for communes', () => {
+		expect(COORDINATE_DECIMALS).toEqual({ province: 3, district: 4, commune: 5 });
 		for (const [file, layer] of layers) {
+			const decimals =
+				COORDINATE_DECIMALS[
+					file.startsWith('province')
+						? 'province'
+						: file.startsWith('district')
+							? 'district'
+							: 'commune'
+				];
 			const bad = positions(layer)
 				.flat()
-				.filter((n) => !/^-?\d+(\.\d{1,5})?$/.test(String(n)));
+				.filter((n) => !new RegExp(`^-?\\d+(\\.\\d{1,${decimals}})?$`).test(String(n)));
 			expect(bad, file).toEqual([]);
 		}
+	});
+
+	it('simplifies the province lines and keeps every ring a ring', () => {
+		const source = JSON.parse(
+			readFileSync(path.join(geoSourceDir(), 'provinces.topojson'), 'utf8')
+		) as { arcs: unknown[][] };
+		const sourcePositions = source.arcs.flat().length;
+		const provinces = layers.get('province.geojson')!;
+		const distinct = new Set(positions(provinces).map((p) => p.join(',')));
+		// A quarter pixel of a 1000-pixel map of Cambodia (0.00135°) drops about 30% of the
+		// already generalised reference lines (10,474 arc positions).
+		expect(distinct.size).toBeLessThan(0.8 * sourcePositions);
+		expect(provinces.features).toHaveLength(25);
+		for (const { geometry, properties } of provinces.features) {
+			const rings =
+				geometry.type === 'Polygon' ? geometry.coordinates : geometry.coordinates.flat();
+			for (const ring of rings) {
+				expect(ring.length, properties.code).toBeGreaterThanOrEqual(4);
+				expect(ring[0], properties.code).toEqual(ring[ring.length - 1]);
+			}
+		}
+	});
+
+	it('writes a brotli and a gzip copy of every layer, each decoding to the same GeoJSON', () => {
+		const geojson = files.filter((f) => f.endsWith('.geojson'));
+		expect(files.filter((f) => f.endsWith('.geojson.br'))).toHaveLength(geojson.length);
+		expect(files.filter((f) => f.endsWith('.geojson.gz'))).toHaveLength(geojson.length);
+		for (const file of ['province.geojson', 'district-17.geojson', 'commune-1701.geojson']) {
+			const plain = readFileSync(path.join(out, file), 'utf8');
+			expect(brotliDecompressSync(readFileSync(path.join(out, `${file}.br`))).toString()).toBe(
+				plain
+			);
+			expect(gunzipSync(readFileSync(path.join(out, `${file}.gz`))).toString()).toBe(plain);
+		}
+		const province = readFileSync(path.join(out, 'province.geojson.br')).length;
+		expect(province).toBeLessThan(40 * 1024);
+		expect(report.output.encoded.br).toBeLessThan(report.output.encoded.gzip!);
 	});
 
 	it('lists the provinces, districts and communes (no villages) in units.json', () => {
@@ -157,7 +204,8 @@ describe('buildGeoLayers on fixtures', () => {
 			name_km: 'បន្ទាយមានជ័យ',
 			parent_code: null
 		});
-		expect(positions(provinces)[0]).toEqual([103.12346, 13.1]);
+		// Provinces keep 3 decimals (COORDINATE_DECIMALS).
+		expect(positions(provinces)[0]).toEqual([103.123, 13.1]);
 	});
 
 	it('replaces the previous layers, dropping files the new build no longer makes', async () => {
@@ -167,10 +215,20 @@ describe('buildGeoLayers on fixtures', () => {
 		await buildGeoLayers({ sourceDir: writeSourceDir(), outDir: out });
 		expect(readdirSync(out).sort()).toEqual([
 			'commune-0102.geojson',
+			'commune-0102.geojson.br',
+			'commune-0102.geojson.gz',
 			'commune.geojson',
+			'commune.geojson.br',
+			'commune.geojson.gz',
 			'district-01.geojson',
+			'district-01.geojson.br',
+			'district-01.geojson.gz',
 			'district.geojson',
+			'district.geojson.br',
+			'district.geojson.gz',
 			'province.geojson',
+			'province.geojson.br',
+			'province.geojson.gz',
 			'report.json',
 			'units.json'
 		]);

@@ -68,8 +68,11 @@ async function main(): Promise<number> {
 			.map(({ file, bytes }) => `${file} ${formatBytes(bytes)}`)
 			.join(', ');
 		console.log(formatReport(report));
+		const encoded = Object.entries(report.output.encoded)
+			.map(([encoding, bytes]) => `${encoding} ${formatBytes(bytes)}`)
+			.join(', ');
 		console.log(
-			`\nWrote ${report.output.files} files (${formatBytes(report.output.bytes)}) and report.json to ${outDir} in ${seconds} s.`
+			`\nWrote ${report.output.files} files (${formatBytes(report.output.bytes)}; layers compressed: ${encoded}) and report.json to ${outDir} in ${seconds} s.`
 		);
 		console.log(`Largest per level: ${largest}.`);
 		if (!values['no-db']) await loadGazetteer(sourceDir);

@@ -1,36 +1,72 @@
 /**
  * Turns the validated sources into the files the web app serves: one GeoJSON FeatureCollection
- * per layer file (names from the gazetteer, coordinates rounded) and the unit list `units.json`.
- * Districts and communes also get a national overview file each (`district.geojson`,
- * `commune.geojson`), simplified so the whole country's communes load as one small layer.
+ * per layer file (names from the gazetteer, coordinates rounded to what the map can show) and
+ * the unit list `units.json`.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { feature as topojsonFeature } from 'topojson-client';
-import type { GeometryCollection } from 'topojson-specification';
 import {
 	GEO_LEVELS,
 	PARENT_LEVEL,
 	layerFileName,
 	type GeoLevel
 } from '../src/lib/server/geo/layers';
-import {
-	TOPOLOGY_FILES,
-	type GazetteerUnit,
-	type GeoSources,
-	type SourcePolygon
-} from './read-sources';
-import { simplifyTopology } from './simplify';
-
-/** Decimals kept in coordinates: 1e-5° is about 1 m, finer than the sources' 5 m grid. */
-export const COORDINATE_DECIMALS = 5;
+import type { GazetteerUnit, GeoSources, SourcePolygon } from './read-sources';
 
 /**
- * Douglas–Peucker tolerance of the national overview layers, in degrees (about 220 m). A map of
- * the whole country 900 px wide shows about 0.006° per pixel, so this is a third of a pixel there
- * and one or two pixels two zoom levels in. The sources are already generalised (a point every
- * ~100 m): at 0.001° the commune layer kept 94 % of its points, at 0.002° 64 %.
+ * How far across the smaller layers of each level usually are, in degrees (the 10th
+ * percentile of the layer files built from ../shared/geo): the whole country for provinces, a
+ * province for its districts, a district for its communes.
  */
-export const OVERVIEW_TOLERANCE = 0.002;
+const SMALL_LAYER_EXTENT_DEGREES: Readonly<Record<GeoLevel, number>> = {
+	province: 5.4,
+	district: 0.45,
+	commune: 0.14
+};
+
+/** The map width a layer is drawn at when the map fills a large screen. */
+const FULL_SCREEN_PIXELS = 1000;
+
+/** A pixel of such a map, in degrees, per level. */
+const PIXEL_DEGREES = (level: GeoLevel) => SMALL_LAYER_EXTENT_DEGREES[level] / FULL_SCREEN_PIXELS;
+
+/**
+ * Douglas–Peucker tolerance per level, in degrees: a quarter of a pixel, so the lines do not
+ * change visibly where a layer is shown. The bytes matter on a 1.6 Mbit/s link (issue #5):
+ * this drops a third of the province layer's positions (the reference lines are already
+ * generalised; much finer official boundaries would lose far more).
+ */
+export const SIMPLIFY_TOLERANCE: Readonly<Record<GeoLevel, number>> = {
+	province: PIXEL_DEGREES('province') / 4,
+	district: PIXEL_DEGREES('district') / 4,
+	commune: PIXEL_DEGREES('commune') / 4
+};
+
+/**
+ * Decimals kept in coordinates per level: the fewest whose rounding (half a unit of the last
+ * decimal) stays within a quarter of a pixel, like the simplification: 3 for provinces (1e-3°,
+ * about 110 m), 4 for districts, 5 for communes (about 1 m, the sources' 5 m grid).
+ */
+export const COORDINATE_DECIMALS: Readonly<Record<GeoLevel, number>> = {
+	province: decimalsWithin(PIXEL_DEGREES('province') / 4),
+	district: decimalsWithin(PIXEL_DEGREES('district') / 4),
+	commune: decimalsWithin(PIXEL_DEGREES('commune') / 4)
+};
+
+/** The fewest decimals whose rounding error (half a unit of the last one) is at most `degrees`. */
+function decimalsWithin(degrees: number): number {
+	return Math.ceil(-Math.log10(2 * degrees));
+}
+
+/**
+ * Douglas–Peucker tolerance of the national overview layers of districts and communes (whole
+ * country maps, e.g. the rollout page's map of office opening years), in degrees (about 220 m):
+ * a third of a pixel on a 900 px map of Cambodia (0.006° per pixel). At 0.002° the commune
+ * layer keeps about two thirds of its points and weighs about 1 MB (220 KB gzipped).
+ */
+export const OVERVIEW_TOLERANCE: Readonly<Partial<Record<GeoLevel, number>>> = {
+	district: 0.002,
+	commune: 0.002
+};
 
 /** Decimals of the overview layers: 1e-4° is about 11 m, far below their tolerance. */
 export const OVERVIEW_DECIMALS = 4;
@@ -73,10 +109,10 @@ function roundPolygon(rings: Position[][], factor: number): Position[][] {
 	return [outer, ...holes.filter((ring) => ring.length >= 4)];
 }
 
-/** Rounds coordinates to `decimals`, dropping parts that collapse to under the rounding step. */
+/** Rounds coordinates to `decimals`, dropping parts that collapse below the rounding step. */
 export function roundGeometry(
 	geometry: Polygon | MultiPolygon,
-	decimals = COORDINATE_DECIMALS
+	decimals: number
 ): Polygon | MultiPolygon {
 	const factor = 10 ** decimals;
 	if (geometry.type === 'Polygon') {
@@ -98,12 +134,15 @@ function parentOf(level: GeoLevel, code: string): string | null {
 
 /**
  * The output feature of a polygon: the gazetteer's names win over the TopoJSON's. `geometry`
- * replaces the polygon's own (the overview layers pass the simplified one).
+ * replaces the polygon's own (the overview layers pass their simplified one).
  */
 export function toLayerFeature(
 	polygon: SourcePolygon,
 	unit: GazetteerUnit | undefined,
-	geometry: Polygon | MultiPolygon = roundGeometry(polygon.geometry)
+	geometry: Polygon | MultiPolygon = roundGeometry(
+		polygon.geometry,
+		COORDINATE_DECIMALS[polygon.level]
+	)
 ): LayerFeature {
 	return {
 		type: 'Feature',
@@ -118,26 +157,9 @@ export function toLayerFeature(
 }
 
 /**
- * A level's polygons for the whole country, simplified (OVERVIEW_TOLERANCE) and rounded
- * (OVERVIEW_DECIMALS): the same polygons as the per-parent files, in less detail.
- */
-function overviewFeatures(sources: GeoSources, level: GeoLevel): LayerFeature[] {
-	const topology = sources.topologies[level];
-	const simplified = simplifyTopology(topology, OVERVIEW_TOLERANCE);
-	const collection = topology.objects[TOPOLOGY_FILES[level].object] as GeometryCollection;
-	return sources.polygons[level].map((polygon) => {
-		const object = collection.geometries[polygon.index]!;
-		// readTopology checked that this object converts to a Polygon or MultiPolygon.
-		const { geometry } = topojsonFeature(simplified, object) as Feature<Polygon | MultiPolygon>;
-		const rounded = roundGeometry(geometry, OVERVIEW_DECIMALS);
-		return toLayerFeature(polygon, sources.gazetteer.units.get(polygon.code), rounded);
-	});
-}
-
-/**
  * All layer files by file name. Every gazetteer parent gets a file, even one whose children
- * have no polygon (an empty collection), so a known code never answers 404; districts and
- * communes also get their national overview file.
+ * have no polygon (an empty collection), so a known code never answers 404; levels read with
+ * an overview tolerance also get their national overview file (`commune.geojson`).
  */
 export function buildLayerFiles(
 	sources: GeoSources
@@ -152,7 +174,12 @@ export function buildLayerFiles(
 	for (const level of GEO_LEVELS) {
 		const parentLevel = PARENT_LEVEL[level];
 		if (parentLevel === null) add(layerFileName(level, null));
-		else files.set(layerFileName(level, null), overviewFeatures(sources, level));
+		for (const polygon of sources.polygons[level]) {
+			if (!polygon.overview) continue;
+			// The national overview: every unit of the level, in less detail.
+			const geometry = roundGeometry(polygon.overview, OVERVIEW_DECIMALS);
+			add(layerFileName(level, null), toLayerFeature(polygon, units.get(polygon.code), geometry));
+		}
 		for (const unit of units.values()) {
 			if (unit.level === parentLevel) add(layerFileName(level, unit.code));
 		}

@@ -5,8 +5,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GEO_LEVELS } from '../src/lib/server/geo/layers';
-import { buildLayerFiles, buildUnits } from './layers';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip as gzipCompress, constants as zlibConstants } from 'node:zlib';
+import { GEO_LEVELS, LAYER_ENCODINGS, type LayerEncoding } from '../src/lib/server/geo/layers';
+import { buildLayerFiles, buildUnits, OVERVIEW_TOLERANCE, SIMPLIFY_TOLERANCE } from './layers';
 import { readSources } from './read-sources';
 import { buildReport, type GeoReport, type OutputSummary } from './report';
 
@@ -71,13 +73,47 @@ async function swapInto(staging: string, outDir: string): Promise<void> {
 	if (hadPrevious) await rm(previous, { recursive: true, force: true }).catch(() => undefined);
 }
 
+const brotli = promisify(brotliCompress);
+const gzip = promisify(gzipCompress);
+
+/**
+ * A layer in each LAYER_ENCODINGS, compressed once here at the highest levels so the server
+ * only picks a file: at 1.6 Mbit/s (issue #5) the province layer's 200 KB take a second,
+ * its brotli copy a seventh of that. Brotli's best level is slow (about 1 s per MB), which a
+ * build can afford and a request cannot.
+ */
+async function encodeLayer(text: string) {
+	const plain = Buffer.from(text);
+	const compress = {
+		br: () =>
+			brotli(plain, {
+				params: {
+					[zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+					[zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+					[zlibConstants.BROTLI_PARAM_SIZE_HINT]: plain.length
+				}
+			}),
+		gzip: () => gzip(plain, { level: zlibConstants.Z_BEST_COMPRESSION })
+	} satisfies Record<LayerEncoding, () => Promise<Buffer>>;
+	return Promise.all(
+		LAYER_ENCODINGS.map(async ({ encoding, suffix }) => ({
+			encoding,
+			suffix,
+			bytes: await compress[encoding]()
+		}))
+	);
+}
+
 /** Builds every layer from `sourceDir` into `outDir`; throws GeoSourceError / GeoOutputError. */
 export async function buildGeoLayers(options: BuildOptions): Promise<GeoReport> {
 	const started = performance.now();
 	const sourceDir = path.resolve(options.sourceDir);
 	const outDir = path.resolve(options.outDir);
 	checkOutDir(outDir, sourceDir);
-	const sources = readSources(sourceDir);
+	const sources = readSources(sourceDir, {
+		tolerance: SIMPLIFY_TOLERANCE,
+		overviewTolerance: OVERVIEW_TOLERANCE
+	});
 	const layers = buildLayerFiles(sources);
 	const units = buildUnits(sources);
 
@@ -94,7 +130,18 @@ export async function buildGeoLayers(options: BuildOptions): Promise<GeoReport> 
 			await writeFile(path.join(staging, file), text);
 			written.push({ file, bytes: Buffer.byteLength(text) });
 		};
-		for (const [file, collection] of layers) await write(file, JSON.stringify(collection));
+		const encoded: Record<string, number> = {};
+		// All at once: zlib compresses on libuv's thread pool, so the cores share the work.
+		await Promise.all(
+			[...layers].map(async ([file, collection]) => {
+				const text = JSON.stringify(collection);
+				await write(file, text);
+				for (const { encoding, suffix, bytes } of await encodeLayer(text)) {
+					await writeFile(path.join(staging, file + suffix), bytes);
+					encoded[encoding] = (encoded[encoding] ?? 0) + bytes.length;
+				}
+			})
+		);
 		// One unit per line: small enough, and readable and diffable between builds.
 		await write(UNITS_FILE, `[\n${units.map((unit) => JSON.stringify(unit)).join(',\n')}\n]\n`);
 
@@ -105,6 +152,7 @@ export async function buildGeoLayers(options: BuildOptions): Promise<GeoReport> 
 		const output: OutputSummary = {
 			files: written.length,
 			bytes: written.reduce((sum, { bytes }) => sum + bytes, 0),
+			encoded,
 			largest
 		};
 		const durationMs = Math.round(performance.now() - started);

@@ -11,6 +11,7 @@ import { feature } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
 import { CODE_LENGTH, GEO_LEVELS, type GeoLevel } from '../src/lib/server/geo/layers';
 import { GAZETTEER_COLUMNS } from '../src/lib/server/ingest/feeds';
+import { simplifyTopology } from './simplify';
 
 /** A source file that cannot be used; the message starts with the file name. */
 export class GeoSourceError extends Error {
@@ -62,7 +63,10 @@ export interface SourcePolygon {
 	/** `name_en` / `name_km` of the TopoJSON, used only when the gazetteer lacks the unit. */
 	name_en: string | null;
 	name_km: string | null;
+	/** As the source has it, or simplified when readSources was given a tolerance. */
 	geometry: Polygon | MultiPolygon;
+	/** Simplified further for the national overview layer, when one was asked for. */
+	overview?: Polygon | MultiPolygon;
 }
 
 /** A line of communes_without_polygon.csv. */
@@ -77,8 +81,6 @@ export interface GeoSources {
 	dir: string;
 	gazetteer: Gazetteer;
 	polygons: Record<GeoLevel, SourcePolygon[]>;
-	/** Each level's validated topology, whose object holds `polygons[level][i].index`. */
-	topologies: Record<GeoLevel, Topology>;
 	/** null when communes_without_polygon.csv is absent (it is optional). */
 	coverage: Map<string, CoverageNote> | null;
 }
@@ -235,11 +237,15 @@ function toGeometry(
 /**
  * Reads one level's TopoJSON. Any topology works as long as it has an object named like the
  * file (`provinces`, ...) whose features carry a `code`; other properties are optional.
+ * With a `tolerance` (degrees) the lines are simplified for display, arc by arc, so that
+ * neighbours keep identical borders (geo/simplify.ts).
  */
 export function readTopology(
 	dir: string,
-	level: GeoLevel
-): { polygons: SourcePolygon[]; topology: Topology } {
+	level: GeoLevel,
+	tolerance = 0,
+	overviewTolerance = 0
+): SourcePolygon[] {
 	const { file, object: objectName } = TOPOLOGY_FILES[level];
 	let topology: unknown;
 	try {
@@ -270,9 +276,18 @@ export function readTopology(
 		throw new GeoSourceError(`${file}: objects.${objectName} is not a GeometryCollection`);
 	}
 
+	const simplified = (by: number) => {
+		try {
+			return simplifyTopology(topology as unknown as Topology, by);
+		} catch (error) {
+			throw new GeoSourceError(`${file}: invalid arcs (${(error as Error).message})`);
+		}
+	};
+	const lines = tolerance > 0 ? simplified(tolerance) : (topology as unknown as Topology);
+	const overviewLines = overviewTolerance > 0 ? simplified(overviewTolerance) : null;
 	const digits = CODE_LENGTH[level];
 	const firstIndex = new Map<string, number>();
-	const polygons = collection.geometries.map((object: unknown, index): SourcePolygon => {
+	return collection.geometries.map((object: unknown, index): SourcePolygon => {
 		const at = `${file}: objects.${objectName}.geometries[${index}]`;
 		if (!isRecord(object)) throw new GeoSourceError(`${at}: is not a geometry object`);
 		const properties = isRecord(object.properties) ? object.properties : {};
@@ -303,10 +318,12 @@ export function readTopology(
 			index,
 			name_en: text(properties.name_en),
 			name_km: text(properties.name_km),
-			geometry: toGeometry(topology as unknown as Topology, object as unknown as GeometryObject, at)
+			geometry: toGeometry(lines, object as unknown as GeometryObject, at),
+			...(overviewLines
+				? { overview: toGeometry(overviewLines, object as unknown as GeometryObject, at) }
+				: {})
 		};
 	});
-	return { polygons, topology: topology as unknown as Topology };
 }
 
 /** Reads communes_without_polygon.csv when present (columns commune_code, covered_by_polygon_code). */
@@ -335,8 +352,16 @@ export function readCoverage(dir: string): Map<string, CoverageNote> | null {
 	return notes;
 }
 
+/** How to read the sources. */
+export interface ReadOptions {
+	/** Simplification tolerance per level, in degrees (none by default). */
+	tolerance?: Readonly<Partial<Record<GeoLevel, number>>>;
+	/** Tolerance of the national overview geometry per level (none: no overview). */
+	overviewTolerance?: Readonly<Partial<Record<GeoLevel, number>>>;
+}
+
 /** Reads and validates everything in the source directory, or throws one GeoSourceError. */
-export function readSources(dir: string): GeoSources {
+export function readSources(dir: string, options: ReadOptions = {}): GeoSources {
 	if (!existsSync(dir) || !statSync(dir).isDirectory()) {
 		throw new GeoSourceError(`${dir}: source directory not found (set GEO_DIR or pass --geo DIR)`);
 	}
@@ -347,12 +372,11 @@ export function readSources(dir: string): GeoSources {
 		throw new GeoSourceError(`${missing.join(', ')}: file not found in ${dir}`);
 	}
 	const gazetteer = readGazetteer(dir);
-	const read = GEO_LEVELS.map((level) => [level, readTopology(dir, level)] as const);
 	const polygons = Object.fromEntries(
-		read.map(([level, { polygons }]) => [level, polygons])
+		GEO_LEVELS.map((level) => [
+			level,
+			readTopology(dir, level, options.tolerance?.[level], options.overviewTolerance?.[level])
+		])
 	) as Record<GeoLevel, SourcePolygon[]>;
-	const topologies = Object.fromEntries(
-		read.map(([level, { topology }]) => [level, topology])
-	) as Record<GeoLevel, Topology>;
-	return { dir, gazetteer, polygons, topologies, coverage: readCoverage(dir) };
+	return { dir, gazetteer, polygons, coverage: readCoverage(dir) };
 }

@@ -44,6 +44,8 @@ export interface PolygonWithoutUnit {
 export interface OutputSummary {
 	files: number;
 	bytes: number;
+	/** The layers' compressed copies (`.br`, `.gz`), in bytes per encoding; not in `files`. */
+	encoded: Record<string, number>;
 	largest: { file: string; bytes: number }[];
 }
 

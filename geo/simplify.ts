@@ -1,34 +1,24 @@
 /**
- * Simplifies a TopoJSON topology arc by arc (Douglas–Peucker), for the national overview layers.
- * Working on the arcs rather than on each polygon keeps every shared border identical on both
- * sides and every junction of three or more units in place, so neighbours never gap or overlap.
- * https://github.com/topojson/topojson-specification#23-arcs (arcs, quantisation, delta encoding)
+ * Simplification of the boundary lines for display, done on the TopoJSON's arcs: every arc is
+ * a piece of border between two junctions, shared by the units on both sides, so simplifying
+ * each arc once keeps neighbours' borders identical (no gaps or overlaps between them), which
+ * simplifying each polygon's rings on their own would not.
+ *
+ * The method is Douglas–Peucker (Douglas & Peucker 1973, "Algorithms for the reduction of the
+ * number of points required to represent a digitized line or its caricature"), planar in
+ * degrees: at Cambodia's latitudes (10–15° N) a degree of longitude is 0.97–0.98 of a degree of
+ * latitude, close enough for a tolerance meant in screen pixels.
  */
 import type { Position } from 'geojson';
 import type { Topology } from 'topojson-specification';
 
-/** An arc's positions in longitude/latitude (the transform and delta encoding undone). */
-export function absoluteArcs(topology: Topology): Position[][] {
-	const transform = topology.transform;
-	if (!transform) return topology.arcs.map((arc) => arc.map(([x = 0, y = 0]) => [x, y]));
-	const [scaleX, scaleY] = transform.scale;
-	const [translateX, translateY] = transform.translate;
-	return topology.arcs.map((arc) => {
-		let [x, y] = [0, 0];
-		return arc.map(([dx = 0, dy = 0]) => {
-			x += dx;
-			y += dy;
-			return [x * scaleX + translateX, y * scaleY + translateY];
-		});
-	});
-}
-
-/** Distance from `p` to the segment `a`–`b` (to `a` itself when the segment is a point). */
-function distanceToSegment(p: Position, a: Position, b: Position): number {
-	const [px = 0, py = 0] = p;
-	const [ax = 0, ay = 0] = a;
-	const [bx = 0, by = 0] = b;
-	const [dx, dy] = [bx - ax, by - ay];
+/** Distance from `point` to the segment `start`–`end`, in the coordinates' unit. */
+function distanceToSegment(point: Position, start: Position, end: Position): number {
+	const [px = 0, py = 0] = point;
+	const [ax = 0, ay = 0] = start;
+	const [bx = 0, by = 0] = end;
+	const dx = bx - ax;
+	const dy = by - ay;
 	const lengthSquared = dx * dx + dy * dy;
 	const t =
 		lengthSquared === 0
@@ -37,48 +27,84 @@ function distanceToSegment(p: Position, a: Position, b: Position): number {
 	return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
-/**
- * Douglas–Peucker on one arc: keeps its two ends and every point farther than `tolerance` from
- * the simplified line. Distances are planar in degrees: at Cambodia's 10–15° N a degree of
- * longitude is 97–98 % of a degree of latitude, too little to matter for a display tolerance.
- *
- * A few points are kept whatever their distance, so that no ring collapses: one inside every
- * open arc (a ring of two arcs between the same two junctions keeps an area) and two more
- * inside a closed arc (an island ring made of one arc keeps at least four distinct points).
- */
-export function simplifyArc(arc: readonly Position[], tolerance: number): Position[] {
-	const last = arc.length - 1;
-	if (last < 2) return arc.map((p) => [...p]);
-	const first = arc[0]!;
-	const end = arc[last]!;
-	const closed = first[0] === end[0] && first[1] === end[1];
-	const forcedDepth = closed ? 2 : 1;
-	const keep = new Uint8Array(arc.length);
-	keep[0] = keep[last] = 1;
-	// An explicit stack: an arc can have thousands of points, too deep for recursion.
-	const stack: [number, number, number][] = [[0, last, 0]];
-	while (stack.length > 0) {
-		const [from, to, depth] = stack.pop()!;
-		let farthest = -1;
-		let distance = -1;
-		for (let i = from + 1; i < to; i++) {
-			const d = distanceToSegment(arc[i]!, arc[from]!, arc[to]!);
-			if (d > distance) [farthest, distance] = [i, d];
-		}
-		if (farthest < 0 || (distance <= tolerance && depth >= forcedDepth)) continue;
-		keep[farthest] = 1;
-		stack.push([from, farthest, depth + 1], [farthest, to, depth + 1]);
+/** Index of the point of `line[from+1 .. to-1]` farthest from the segment `from`–`to`. */
+function farthest(line: Position[], from: number, to: number): { index: number; distance: number } {
+	let best = { index: -1, distance: -1 };
+	for (let i = from + 1; i < to; i++) {
+		const distance = distanceToSegment(line[i]!, line[from]!, line[to]!);
+		if (distance > best.distance) best = { index: i, distance };
 	}
-	return arc.filter((_, i) => keep[i] === 1).map((p) => [...p]);
+	return best;
 }
 
 /**
- * The topology with every arc simplified to `tolerance` degrees, in plain longitude/latitude
- * (no transform), ready for topojson-client's `feature`. The objects are shared, not copied.
+ * Douglas–Peucker on an open line, keeping both ends. A line with interior points keeps at
+ * least its farthest one, so a ring made of two arcs never collapses into a back-and-forth line.
+ */
+function simplifyOpenLine(line: Position[], tolerance: number): Position[] {
+	if (line.length <= 2) return line;
+	const last = line.length - 1;
+	const keep = new Uint8Array(line.length);
+	const forced = farthest(line, 0, last).index;
+	keep[0] = keep[forced] = keep[last] = 1;
+	const stack: [number, number][] = [
+		[0, forced],
+		[forced, last]
+	];
+	while (stack.length > 0) {
+		const [from, to] = stack.pop()!;
+		const { index, distance } = farthest(line, from, to);
+		if (index >= 0 && distance > tolerance) {
+			keep[index] = 1;
+			stack.push([from, index], [index, to]);
+		}
+	}
+	return line.filter((_, i) => keep[i] === 1);
+}
+
+/**
+ * Simplifies one arc. A closed arc (a whole ring: an island, or a unit with a single
+ * neighbour) is cut at its point farthest from the start, so that it keeps at least five
+ * positions and stays a ring.
+ */
+export function simplifyArc(arc: Position[], tolerance: number): Position[] {
+	const first = arc[0];
+	const last = arc[arc.length - 1];
+	const closed = arc.length > 3 && first?.[0] === last?.[0] && first?.[1] === last?.[1];
+	if (!closed) return simplifyOpenLine(arc, tolerance);
+	const { index } = farthest(arc, 0, arc.length - 1);
+	const head = simplifyOpenLine(arc.slice(0, index + 1), tolerance);
+	const tail = simplifyOpenLine(arc.slice(index), tolerance);
+	return [...head, ...tail.slice(1)];
+}
+
+/** The arcs of a topology as absolute positions (a quantised topology's deltas decoded). */
+export function decodeArcs(topology: Topology): Position[][] {
+	const transform = topology.transform;
+	if (!transform) return topology.arcs.map((arc) => arc.map((position) => [...position]));
+	const [sx, sy] = transform.scale;
+	const [tx, ty] = transform.translate;
+	return topology.arcs.map((arc) => {
+		let x = 0;
+		let y = 0;
+		return arc.map(([dx = 0, dy = 0]) => {
+			x += dx;
+			y += dy;
+			return [x * sx + tx, y * sy + ty];
+		});
+	});
+}
+
+/**
+ * A copy of `topology` (not quantised) whose arcs are simplified with `tolerance` degrees;
+ * its objects are shared with the original, since arcs keep their indexes.
  */
 export function simplifyTopology(topology: Topology, tolerance: number): Topology {
-	const arcs = absoluteArcs(topology).map((arc) => simplifyArc(arc, tolerance));
-	const simplified: Topology = { ...topology, arcs };
+	const simplified: Topology = {
+		...topology,
+		arcs: decodeArcs(topology).map((arc) => simplifyArc(arc, tolerance))
+	};
+	// The arcs are now absolute positions, which topojson-client reads when there is no transform.
 	delete simplified.transform;
 	return simplified;
 }

@@ -1,10 +1,10 @@
 /**
  * Serves the map layers that `npm run geo` (geo/build.ts) writes into `geoLayersDir()`: one
  * GeoJSON file for the provinces, one per province for its districts, one per district for its
- * communes, and a national overview of all districts and of all communes (simplified, for maps
- * of the whole country). The file names are defined here so the pipeline and the server share
- * one contract.
+ * communes, each also compressed (`.br`, `.gz`). The file names are defined here so the
+ * pipeline and the server share one contract.
  */
+import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { geoLayersDir } from '../config';
@@ -34,6 +34,18 @@ export const PARENT_LEVEL: Readonly<Record<GeoLevel, GeoLevel | null>> = {
 export function layerFileName(level: GeoLevel, parent: string | null): string {
 	return parent === null ? `${level}.geojson` : `${level}-${parent}.geojson`;
 }
+
+/**
+ * The compressed copies the pipeline writes beside each layer file (`province.geojson.br`), in
+ * the server's order of preference: brotli is about a fifth smaller than gzip on these files.
+ */
+export const LAYER_ENCODINGS = [
+	{ encoding: 'br', suffix: '.br' },
+	{ encoding: 'gzip', suffix: '.gz' }
+] as const;
+
+/** A `content-encoding` a layer is stored in. */
+export type LayerEncoding = (typeof LAYER_ENCODINGS)[number]['encoding'];
 
 /** A request the layer endpoint cannot serve, with the HTTP status to answer it with. */
 export class LayerRequestError extends Error {
@@ -83,19 +95,43 @@ export function parseLayerRequest(level: string, parent: string | null): LayerRe
 	return { level, parent, fileName: layerFileName(level, parent) };
 }
 
+/** A layer as the server holds it: its GeoJSON bytes and the compressed copies it has. */
+export interface StoredLayer {
+	/** The GeoJSON, uncompressed. */
+	plain: Buffer;
+	/** Compressed copies by content-encoding; missing for layers built before they existed. */
+	encoded: Partial<Record<LayerEncoding, Buffer>>;
+	/** A strong ETag of the GeoJSON, the same for every encoding of it. */
+	etag: string;
+}
+
 // Keyed by absolute path, so a change of GEO_LAYERS_DIR (tests) never serves another dir's file.
 // Only successful reads stay cached: a layer built after a 404 is served without a restart,
 // but a rebuilt layer needs a restart (layers are immutable per build).
-const cache = new Map<string, Promise<string>>();
+const cache = new Map<string, Promise<StoredLayer>>();
 
 function isMissingFile(error: unknown): boolean {
 	return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
-async function readCached(file: string): Promise<string> {
+async function readStored(file: string): Promise<StoredLayer> {
+	const plain = await readFile(file);
+	const encoded: StoredLayer['encoded'] = {};
+	for (const { encoding, suffix } of LAYER_ENCODINGS) {
+		try {
+			encoded[encoding] = await readFile(file + suffix);
+		} catch (error) {
+			if (!isMissingFile(error)) throw error;
+		}
+	}
+	const digest = createHash('sha256').update(plain).digest('base64url').slice(0, 27);
+	return { plain, encoded, etag: `"${digest}"` };
+}
+
+async function readCached(file: string): Promise<StoredLayer> {
 	let pending = cache.get(file);
 	if (!pending) {
-		pending = readFile(file, 'utf8');
+		pending = readStored(file);
 		cache.set(file, pending);
 		pending.catch(() => cache.delete(file));
 	}
@@ -123,8 +159,8 @@ async function notFound(request: LayerRequest, dir: string): Promise<LayerReques
 	);
 }
 
-/** Reads a layer's GeoJSON text; throws LayerRequestError (400 bad request, 404 no such layer). */
-export async function readLayer(level: string, parent: string | null): Promise<string> {
+/** Reads a layer; throws LayerRequestError (400 bad request, 404 no such layer). */
+export async function readLayer(level: string, parent: string | null): Promise<StoredLayer> {
 	const request = parseLayerRequest(level, parent);
 	const dir = geoLayersDir();
 	try {
@@ -133,6 +169,29 @@ export async function readLayer(level: string, parent: string | null): Promise<s
 		if (isMissingFile(error)) throw await notFound(request, dir);
 		throw error;
 	}
+}
+
+/**
+ * The best stored encoding the client accepts (RFC 9110 §12.5.3: listed without `q=0`, or
+ * covered by `*`), or null for the plain GeoJSON.
+ */
+export function chooseLayerEncoding(
+	acceptEncoding: string | null,
+	stored: StoredLayer['encoded']
+): LayerEncoding | null {
+	const accepted = new Map<string, number>();
+	for (const part of (acceptEncoding ?? '').split(',')) {
+		const [name = '', ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase());
+		if (!name) continue;
+		const q = parameters.find((parameter) => parameter.startsWith('q='));
+		const weight = q === undefined ? 1 : Number(q.slice(2));
+		accepted.set(name, Number.isNaN(weight) ? 0 : weight);
+	}
+	const found = LAYER_ENCODINGS.find(({ encoding }) => {
+		const weight = accepted.get(encoding) ?? accepted.get('*') ?? 0;
+		return weight > 0 && stored[encoding] !== undefined;
+	});
+	return found?.encoding ?? null;
 }
 
 /** Forgets every cached layer (for tests, and after rebuilding the layers in-process). */

@@ -3,20 +3,33 @@
  * `/geo/commune?parent=1701`. Validation and file access live in `$lib/server/geo/layers`.
  */
 import { json } from '@sveltejs/kit';
-import { LayerRequestError, readLayer } from '$lib/server/geo/layers';
+import { chooseLayerEncoding, LayerRequestError, readLayer } from '$lib/server/geo/layers';
 import type { RequestHandler } from './$types';
 
-/** Answers with the layer's GeoJSON, or a JSON `{error}` with status 400/404. */
-export const GET: RequestHandler = async ({ params, url }) => {
+/**
+ * Answers with the layer's GeoJSON, compressed when the browser accepts it (adapter-node
+ * compresses only the static files, not endpoints), 304 when its ETag still matches, or a
+ * JSON `{error}` with status 400/404.
+ */
+export const GET: RequestHandler = async ({ params, url, request }) => {
 	try {
-		const body = await readLayer(params.level, url.searchParams.get('parent'));
-		return new Response(body, {
-			headers: {
-				'content-type': 'application/geo+json',
-				// A layer only changes when `npm run geo` is re-run, which is rare.
-				'cache-control': 'public, max-age=3600'
-			}
-		});
+		const layer = await readLayer(params.level, url.searchParams.get('parent'));
+		const headers: Record<string, string> = {
+			'content-type': 'application/geo+json',
+			// A layer only changes when `npm run geo` is re-run, which is rare; after an hour the
+			// browser revalidates with the ETag and gets a bodiless 304 while the layer is unchanged.
+			'cache-control': 'public, max-age=3600',
+			etag: layer.etag,
+			vary: 'accept-encoding'
+		};
+		const ifNoneMatch = request.headers.get('if-none-match');
+		if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === layer.etag)) {
+			return new Response(null, { status: 304, headers });
+		}
+		const encoding = chooseLayerEncoding(request.headers.get('accept-encoding'), layer.encoded);
+		const body = encoding ? layer.encoded[encoding]! : layer.plain;
+		if (encoding) headers['content-encoding'] = encoding;
+		return new Response(new Uint8Array(body), { headers });
 	} catch (error) {
 		if (error instanceof LayerRequestError) {
 			return json({ error: error.message }, { status: error.status });
