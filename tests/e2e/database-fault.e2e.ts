@@ -114,13 +114,21 @@ describe.skipIf(!databaseUrl)('a database fault while serving and importing', ()
 		await traffic;
 		expect(healthy).toBe(true);
 		expect(recoveredAfterMs).toBeLessThan(10_000);
-		// The requests after the fault succeed; the server process never went away (a request
-		// that failed to connect at all would be status 0).
+		// The server process never went away: a request that could not connect at all would
+		// be status 0 (requests in flight during the fault may fail with a 500).
+		expect(statuses.length).toBeGreaterThan(0);
 		expect(statuses.filter((s) => s === 0)).toEqual([]);
-		expect(statuses.slice(-3)).toEqual([200, 200, 200]);
-		const after = await fetch(`${baseUrl}/api/indicators/registration_coverage?level=province`);
-		expect(after.status).toBe(200);
 		expect(killed[0]).toBeGreaterThan(0);
+		// Once healthy, it serves every request again.
+		const after: number[] = [];
+		for (let i = 0; i < 10; i++) {
+			const response = await fetch(
+				`${baseUrl}/api/indicators/registration_coverage?level=province`
+			);
+			after.push(response.status);
+			await response.arrayBuffer();
+		}
+		expect(after).toEqual(Array.from({ length: 10 }, () => 200));
 
 		// All or nothing: the interrupted import left either every office or none.
 		const afterFirst = await countOffices(url);
