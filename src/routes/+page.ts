@@ -11,6 +11,7 @@ import { PARENT_LEVEL, parseView, ViewError, type DashboardView } from '$lib/das
 import { parsePeriod } from '$lib/indicators/periods';
 import { indicatorById } from '$lib/indicators/catalogue';
 import { HEADLINE_INDICATORS } from '$lib/dashboard/funnels';
+import { fetchLayer } from '$lib/map/ChoroplethMap.svelte';
 import type { PageLoad } from './$types';
 
 /** A unit as `/api/geo/units/{code}` lists it among the ancestors. */
@@ -126,6 +127,11 @@ export const load: PageLoad = async ({ fetch, url, parent: layout }) => {
 		if (problem instanceof ViewError) error(400, problem.message);
 		throw problem;
 	}
+	const boundariesUrl = view.code ? `/geo/${view.level}?parent=${view.code}` : `/geo/${view.level}`;
+	// In the browser the map layer is fetched with the data (one round trip on a drill-down, and
+	// already under way when SvelteKit preloads a link on hover); on the server the map fetches
+	// it once mounted.
+	const layer = browser ? fetchLayer(fetch, boundariesUrl) : null;
 	const indicatorUrl = (period: string | null, level: string, parent: string | null) =>
 		`/api/indicators/${view.indicator.id}?${indicatorQuery(view, period, level, parent)}`;
 
@@ -206,7 +212,8 @@ export const load: PageLoad = async ({ fetch, url, parent: layout }) => {
 		view,
 		period,
 		seriesKind: kind,
-		boundariesUrl: view.code ? `/geo/${view.level}?parent=${view.code}` : `/geo/${view.level}`,
+		boundariesUrl,
+		layer,
 		units,
 		trail,
 		parentLevel: view.code ? PARENT_LEVEL[view.level] : 'national',
