@@ -15,23 +15,12 @@
  * MutationObserver reading `performance.now()`, whose origin is the navigation's start; clicks
  * by their event's `timeStamp`), so Playwright's polling adds nothing to them.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchBrowser } from '../tests/e2e/browser';
-import {
-	PROJECT_ROOT,
-	createDatabase,
-	dropDatabase,
-	loadDemoRegistry,
-	runScript,
-	startBuiltServer,
-	stopServer,
-	type Step
-} from '../tests/support/server';
+import { PROJECT_ROOT } from '../tests/support/server';
+import { DEMO_HOUSEHOLDS, withDemoServer } from './demo-server';
 
 /**
  * The issue's conditions, those of Lighthouse's mobile profile ("Slow 4G": 1.6 Mbit/s, 150 ms
@@ -52,10 +41,6 @@ export const DRILL_DOWN_TARGET_MS = 300;
 
 /** Clicks timed per drill-down series: half province → districts, half district → communes. */
 const DRILL_DOWN_CLICKS = 20;
-
-/** The e2e tests' registry: the figures depend on layer and request sizes, not on households. */
-const DEMO_HOUSEHOLDS = 3000;
-const DEMO_SEED = 7;
 
 /** The e2e tests' desktop viewport: how much of the map is drawn depends on it. */
 const VIEWPORT = { width: 1280, height: 860 };
@@ -552,56 +537,13 @@ export function printMapFigures(figures: MapBenchFigures) {
 }
 
 /**
- * The whole map benchmark: a throwaway database on the Postgres server of `adminUrl` and a
- * temporary directory, filled like the e2e tests' server (`npm run geo`, the demo registry,
- * `npm run refresh`), a production build, then `measureMapPage`. Everything is removed after.
+ * The whole map benchmark: a demo server like the e2e tests' (bench/demo-server.ts), then
+ * `measureMapPage`.
  */
-export async function benchMap(options: {
+export function benchMap(options: {
 	adminUrl: string;
 	/** Reuse `build/` instead of running `npm run build` (quick reruns). */
 	reuseBuild?: boolean;
 }): Promise<MapBenchFigures> {
-	const cleanups: (() => Promise<unknown>)[] = [];
-	const step: Step = async (title, action) => {
-		const started = performance.now();
-		const result = await action();
-		console.log(`  ${title}: ${seconds(performance.now() - started)} s`);
-		return result;
-	};
-	try {
-		const workDir = await mkdtemp(path.join(tmpdir(), 'ssdm-bench-map-'));
-		cleanups.push(() => rm(workDir, { recursive: true, force: true }));
-		const logs = (name: string) => path.join(workDir, `${name}.log`);
-		const env: NodeJS.ProcessEnv = {
-			...process.env,
-			GEO_LAYERS_DIR: path.join(workDir, 'geo'),
-			DEMO_DATA_DIR: path.join(workDir, 'demo')
-		};
-		delete env.PGLITE_DIR;
-		const database = `ssdm_bench_map_${randomBytes(4).toString('hex')}`;
-		console.log(`map page benchmark: Postgres database ${database}, work directory ${workDir}`);
-		env.DATABASE_URL = await createDatabase(options.adminUrl, database);
-		cleanups.push(() => dropDatabase(options.adminUrl, database));
-
-		await loadDemoRegistry(
-			env,
-			{ households: DEMO_HOUSEHOLDS, seed: DEMO_SEED, dataDir: env.DEMO_DATA_DIR! },
-			step,
-			logs
-		);
-		if (options.reuseBuild && existsSync(path.join(PROJECT_ROOT, 'build/index.js'))) {
-			console.log('  npm run build: skipped, build/ reused');
-		} else {
-			await step('npm run build', () => runScript('build', [], env, logs('build')));
-		}
-		const server = await startBuiltServer(env, logs('server'));
-		cleanups.push(() => stopServer(server.process));
-		return await measureMapPage(server.baseUrl);
-	} finally {
-		for (const cleanup of cleanups.reverse()) {
-			await cleanup().catch((error: unknown) =>
-				console.error(`map bench cleanup failed: ${error}`)
-			);
-		}
-	}
+	return withDemoServer({ ...options, name: 'map' }, ({ baseUrl }) => measureMapPage(baseUrl));
 }

@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --members N] [-- --only import|map] [-- --reuse-build]`: measures the map
+ * `npm run bench [-- --members N] [-- --only import|map|api] [-- --reuse-build]`: measures the map
  * page in a throttled browser, and the importer and the indicator refresh on real Postgres,
  * each against its target or a baseline measured in the same run, and prints the figures.
  *
  * - map (bench/map.ts): the map page's bytes and time to the first choropleth, and the
  *   drill-down time, in Chromium with 4× CPU slowdown on a 1.6 Mbit/s network (issue #5),
  *   served by the production build (`--reuse-build` skips `npm run build`);
+ * - api (bench/api.ts): the internal indicator API under 100 concurrent connections for 60 s,
+ *   signed in as a national user (issue #7): requests/s, p50/p95/p99 and errors;
  * - import: N `members` rows (default 1,000,000, with their households) through the real
  *   importer (validation, staging, reference checks, upsert), against a bare server-side
  *   `COPY` of the same file into an unindexed table (and, for scale, into a copy of the
@@ -33,6 +35,7 @@ import { NAME_KEY_SQL } from '../src/lib/server/ingest/feeds';
 import { refreshAfterImport, refreshAll } from '../src/lib/server/indicators/refresh';
 import { geoSourceDir } from '../src/lib/server/config';
 import { benchMap, printMapFigures } from './map';
+import { benchApi, printApiFigures } from './api';
 
 const { values } = parseArgs({
 	options: {
@@ -43,7 +46,7 @@ const { values } = parseArgs({
 		'reuse-build': { type: 'boolean', default: false }
 	}
 });
-const PARTS = ['import', 'map'];
+const PARTS = ['import', 'map', 'api'];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
 	throw new Error(`--only takes ${PARTS.join(' or ')}, not ${values.only}`);
 }
@@ -332,7 +335,12 @@ async function benchImportAndRefresh() {
 	}
 }
 
-if (values.only !== 'import') {
+if (values.only === undefined || values.only === 'map') {
 	printMapFigures(await benchMap({ adminUrl, reuseBuild: values['reuse-build'] }));
 }
-if (values.only !== 'map') await benchImportAndRefresh();
+if (values.only === undefined || values.only === 'api') {
+	// The map part has just built the app: reuse its build.
+	const reuseBuild = values['reuse-build'] || values.only === undefined;
+	printApiFigures(await benchApi({ adminUrl, reuseBuild }));
+}
+if (values.only === undefined || values.only === 'import') await benchImportAndRefresh();
