@@ -4,6 +4,7 @@ import { canSeeProvince, hasRole } from '$lib/server/auth/guard';
 import { indicatorById } from '$lib/indicators/catalogue';
 import { getAppDatabase } from '$lib/server/db';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '$lib/server/indicators/api';
+import { cachedAnswer } from '$lib/server/indicators/response-cache';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, params, url, getClientAddress }) => {
@@ -30,31 +31,35 @@ export const GET: RequestHandler = async ({ locals, params, url, getClientAddres
 	}
 	const { db } = await getAppDatabase();
 	try {
-		const rows = await getIndicatorRows(db, params.id, url.searchParams);
-		if (url.searchParams.get('format') === 'csv') {
-			// A CSV of internal figures (villages, or an internal indicator) is an export of
-			// internal data, and audited; public figures are not.
-			const internal =
-				url.searchParams.get('level') === 'village' || indicatorById(params.id)?.internal;
-			if (internal) {
-				await recordAudit(
-					db,
-					{ actor: locals.user?.username ?? null, address: getClientAddress() },
-					{
-						action: 'export',
-						target: `indicator ${params.id}`,
-						detail: { query: Object.fromEntries(url.searchParams), rows: rows.length }
+		const csv = url.searchParams.get('format') === 'csv';
+		const answer = await cachedAnswer(db, url, async () => {
+			const rows = await getIndicatorRows(db, params.id, url.searchParams);
+			return csv
+				? {
+						body: indicatorRowsCsv(rows),
+						contentType: 'text/csv; charset=utf-8',
+						rows: rows.length
 					}
-				);
-			}
-			return new Response(indicatorRowsCsv(rows), {
-				headers: {
-					'content-type': 'text/csv; charset=utf-8',
-					'content-disposition': `attachment; filename="${params.id}.csv"`
+				: { body: JSON.stringify(rows), contentType: 'application/json', rows: rows.length };
+		});
+		// A CSV of internal figures (villages, or an internal indicator) is an export of internal
+		// data, and audited; public figures are not.
+		const internal =
+			url.searchParams.get('level') === 'village' || indicatorById(params.id)?.internal;
+		if (csv && internal) {
+			await recordAudit(
+				db,
+				{ actor: locals.user?.username ?? null, address: getClientAddress() },
+				{
+					action: 'export',
+					target: `indicator ${params.id}`,
+					detail: { query: Object.fromEntries(url.searchParams), rows: answer.rows }
 				}
-			});
+			);
 		}
-		return json(rows);
+		const headers: Record<string, string> = { 'content-type': answer.contentType };
+		if (csv) headers['content-disposition'] = `attachment; filename="${params.id}.csv"`;
+		return new Response(answer.body, { headers });
 	} catch (e) {
 		if (e instanceof ApiError) return json({ error: e.message }, { status: e.status });
 		throw e;

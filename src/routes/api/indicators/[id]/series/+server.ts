@@ -3,6 +3,7 @@ import { hasRole, villageAccessProblem } from '$lib/server/auth/guard';
 import { indicatorById } from '$lib/indicators/catalogue';
 import { getAppDatabase } from '$lib/server/db';
 import { ApiError } from '$lib/server/indicators/api';
+import { cachedAnswer } from '$lib/server/indicators/response-cache';
 import { getIndicatorSeries } from '$lib/server/indicators/series';
 import type { RequestHandler } from './$types';
 
@@ -19,7 +20,11 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	if (problem) return json({ error: problem }, { status: 403 });
 	const { db } = await getAppDatabase();
 	try {
-		return json(await getIndicatorSeries(db, params.id, url.searchParams));
+		const answer = await cachedAnswer(db, url, async () => {
+			const points = await getIndicatorSeries(db, params.id, url.searchParams);
+			return { body: JSON.stringify(points), contentType: 'application/json', rows: points.length };
+		});
+		return new Response(answer.body, { headers: { 'content-type': answer.contentType } });
 	} catch (e) {
 		if (e instanceof ApiError) return json({ error: e.message }, { status: e.status });
 		throw e;
