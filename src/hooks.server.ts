@@ -11,8 +11,10 @@ import {
 	deleteSessionCookie,
 	SESSION_COOKIE,
 	setSessionCookie,
+	sessionIdFromToken,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+import { recentValidation, rememberValidation } from '$lib/server/auth/session-cache';
 
 /**
  * With RUN_JOBS=in-process the server also runs the scheduled jobs (drop folder, nightly
@@ -51,7 +53,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (token) {
 		const secure = event.url.protocol === 'https:';
 		const { db } = await getAppDatabase();
-		const validation = await validateSessionToken(db, token);
+		const cached = recentValidation(sessionIdFromToken(token));
+		const validation = cached ?? (await validateSessionToken(db, token));
+		if (validation && !cached) rememberValidation(validation);
 		if (!validation) {
 			deleteSessionCookie(event.cookies, secure);
 		} else {

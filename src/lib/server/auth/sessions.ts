@@ -4,6 +4,7 @@
  * Sessions last 30 days and slide forward when used with less than 15 days left, so an active
  * user stays signed in and an idle one is signed out.
  */
+import { forgetSession, forgetUserSessions } from './session-cache';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
@@ -122,11 +123,13 @@ export async function validateSessionToken(
 
 /** Ends one session (logout). */
 export async function invalidateSession(db: DbOrTransaction, sessionId: string): Promise<void> {
+	forgetSession(sessionId);
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
 /** Ends every session of a user (disabled account, password reset); returns how many. */
 export async function invalidateUserSessions(db: DbOrTransaction, userId: number): Promise<number> {
+	forgetUserSessions(userId);
 	const deleted = await db
 		.delete(sessions)
 		.where(eq(sessions.userId, userId))
