@@ -47,6 +47,10 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	['GET', '/', [200, 200, 200, 200, 200]],
 	['GET', '/?level=commune&code=1701', [200, 200, 200, 200, 200]],
 	['GET', '/indicators', [200, 200, 200, 200, 200]],
+	['GET', '/finder', [200, 200, 200, 200, 200]],
+	['GET', '/finder?province=17', [200, 200, 200, 200, 200]],
+	['GET', '/rollout', [200, 200, 200, 200, 200]],
+	['GET', '/geo/commune', [200, 200, 200, 200, 200]],
 	// Signed-in users are sent on from the login page.
 	['GET', '/login', [200, 303, 303, 303, 303]],
 	['GET', '/api/indicators', [200, 200, 200, 200, 200]],
