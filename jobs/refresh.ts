@@ -1,17 +1,22 @@
 /**
- * `npm run refresh [-- --all | --recent]`: a full refresh of the indicators (the recent periods
- * and the years not computed yet; `--all`: every period; `--recent`: only the last 12 months,
- * their quarters and the current year), printing each step and the duration.
+ * `npm run refresh [-- --all | --recent] [--no-publish]`: a full refresh of the indicators (the
+ * recent periods and the years not computed yet; `--all`: every period; `--recent`: only the
+ * last 12 months, their quarters and the current year), printing each step and the duration,
+ * then a release of the public indicators (as after every full refresh) unless `--no-publish`.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
 import { refreshAll } from '../src/lib/server/indicators/refresh';
+import { releasesDir } from '../src/lib/server/config';
+import { describePublish, publishRelease } from '../src/lib/server/releases/publish';
 
 const { values } = parseArgs({
 	options: {
 		all: { type: 'boolean', default: false },
-		recent: { type: 'boolean', default: false }
-	}
+		recent: { type: 'boolean', default: false },
+		publish: { type: 'boolean', default: true }
+	},
+	allowNegative: true
 });
 
 const database = await openDatabase();
@@ -26,6 +31,8 @@ try {
 	console.log(
 		`refresh finished: ${result.periods.length} periods in ${(result.durationMs / 1000).toFixed(1)} s`
 	);
+	if (values.publish)
+		console.log(describePublish(await publishRelease(database.db), releasesDir()));
 } finally {
 	await database.close();
 }

@@ -1,13 +1,20 @@
 /**
  * Scheduled jobs, run with `cron`: the drop-folder import (then a refresh when it imported
- * anything) and the nightly full refresh. `npm run jobs` runs them as their own process.
- * `waitForCompletion` keeps a slow run from overlapping the next tick.
+ * anything) and the nightly full refresh, then a release of the public indicators.
+ * `npm run jobs` runs them as their own process. `waitForCompletion` keeps a slow run from
+ * overlapping the next tick.
+ *
+ * Releases follow full refreshes only: an incremental refresh after an import changes the
+ * internal figures at once, and the public files the next night (publishing takes minutes at
+ * national scale, and imports may come every minute). `npm run publish` publishes at once.
  */
 import { CronJob } from 'cron';
 import { dropFolderDir, dropFolderSchedule, refreshSchedule } from '../config';
 import type { Db } from '../db';
 import { refreshAfterImport, refreshAll } from '../indicators/refresh';
 import { processDropFolder, type DropOutcome } from '../ingest/drop-folder';
+import { describePublish, publishRelease } from '../releases/publish';
+import { releasesDir } from '../config';
 
 /** Where scheduled jobs report what they did. */
 export type JobLog = (message: string) => void;
@@ -64,6 +71,7 @@ export function startScheduler(db: Db, log: JobLog): () => void {
 			onTick: async () => {
 				const result = await refreshAll(db);
 				log(`nightly refresh: ${result.periods.length} periods in ${result.durationMs} ms`);
+				log(describePublish(await publishRelease(db), releasesDir()));
 			},
 			waitForCompletion: true,
 			errorHandler: (error) => log(`nightly refresh: error: ${(error as Error).message}`),

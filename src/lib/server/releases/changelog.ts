@@ -62,7 +62,9 @@ function compareRecords(a: string[], b: string[]): number {
 /** A CSV's records after the header, one at a time (undefined at the end, or with no file). */
 function csvRecords(file: string | undefined): () => Promise<string[] | undefined> {
 	if (!file) return async () => undefined;
-	const records = createReadStream(file).pipe(parse({ from_line: 2 }))[Symbol.asyncIterator]();
+	const records = createReadStream(file)
+		.pipe(parse({ from_line: 2 }))
+		[Symbol.asyncIterator]();
 	return async () => {
 		const next = await records.next();
 		return next.done ? undefined : (next.value as string[]);
@@ -162,7 +164,8 @@ export async function buildChangelog(
 		definitions: {
 			fingerprint: current.definitionsFingerprint,
 			previousFingerprint: previous?.definitionsFingerprint ?? null,
-			changed: previous !== null && previous.definitionsFingerprint !== current.definitionsFingerprint,
+			changed:
+				previous !== null && previous.definitionsFingerprint !== current.definitionsFingerprint,
 			indicatorsChanged: previous
 				? Object.keys(now).filter((id) => id in before && before[id] !== now[id])
 				: [],

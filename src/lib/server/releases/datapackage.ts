@@ -127,7 +127,8 @@ export function tableSchema(): { fields: TableSchemaField[]; missingValues: stri
 	return {
 		fields: RELEASE_COLUMNS.map((column) => {
 			const field: TableSchemaField = { ...column };
-			if (column.name === 'level') field.constraints = { required: true, enum: [...RELEASE_LEVELS] };
+			if (column.name === 'level')
+				field.constraints = { required: true, enum: [...RELEASE_LEVELS] };
 			else if (column.name === 'period_kind')
 				field.constraints = { required: true, enum: ['month', 'quarter', 'year'] };
 			else if (REQUIRED.has(column.name)) field.constraints = { required: true };

@@ -3,6 +3,15 @@
  * together (a table), and the rows of a table as the public may see them.
  */
 import type { IndicatorDefinition } from '../../indicators/catalogue';
+import {
+	additivityOverTime,
+	disclosureKey,
+	disclosureRule,
+	periodSums,
+	publishRows,
+	suppressSmallCells,
+	type DisclosureCell
+} from '../../indicators/disclosure';
 import type { ReleaseRow } from '../../releases/schema';
 
 /** How a release applies disclosure control; the job takes it as a parameter (tests swap it). */
@@ -18,3 +27,65 @@ export interface ReleaseDisclosure {
 	 */
 	suppressForPublication(indicator: IndicatorDefinition, rows: readonly ReleaseRow[]): ReleaseRow[];
 }
+
+/** The nation's code in geo_units (the importer creates it), the parent of every province. */
+const NATION = 'KH';
+
+/** The unit one level up, from the codes a row carries. */
+function parentCode(row: ReleaseRow): string | null {
+	switch (row.level) {
+		case 'national':
+			return null;
+		case 'province':
+			return NATION;
+		case 'district':
+			return row.province_code;
+		case 'commune':
+			return row.district_code;
+	}
+}
+
+/**
+ * Disclosure control of `$lib/indicators/disclosure` (primary and complementary suppression),
+ * as every release applies it. Stocks are protected one period at a time; flows whose quarters
+ * and years are sums of their months (`additivityOverTime`) with all periods in one table, so
+ * no month can be recovered from its quarter either.
+ */
+export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
+	periodTables(indicator, periods) {
+		return additivityOverTime(indicator.id) ? [[...periods]] : periods.map((p) => [p]);
+	},
+	suppressForPublication(indicator, rows) {
+		const rule = disclosureRule(indicator);
+		const additivity = additivityOverTime(indicator.id);
+		const cells: DisclosureCell[] = rows.map((row) => ({
+			period: row.period,
+			unitCode: row.code,
+			parentCode: parentCode(row),
+			programme: row.programme,
+			groupBy: row.group_by,
+			groupValue: row.group_value,
+			// Zeros are spelled out by the reader; a null numerator never reaches here.
+			numerator: row.numerator ?? 0,
+			denominator: row.denominator
+		}));
+		const periods = [...new Set(rows.map((row) => row.period))];
+		const suppressed = suppressSmallCells(cells, {
+			rule,
+			time: additivity ? { sums: periodSums(periods), quantities: additivity } : undefined
+		});
+		return publishRows(
+			rows,
+			suppressed,
+			(row) =>
+				disclosureKey({
+					period: row.period,
+					unitCode: row.code,
+					programme: row.programme,
+					groupBy: row.group_by,
+					groupValue: row.group_value
+				}),
+			rule
+		);
+	}
+};

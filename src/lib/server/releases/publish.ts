@@ -29,7 +29,7 @@ import {
 	RELEASE_LICENSE,
 	type ReleaseDataPackage
 } from './datapackage';
-import type { ReleaseDisclosure } from './disclosure';
+import { PUBLIC_DISCLOSURE, type ReleaseDisclosure } from './disclosure';
 import { readReleaseFrame, readTableRows } from './read-values';
 import {
 	CHANGELOG_FILE,
@@ -55,8 +55,8 @@ export interface PublishProgress {
 }
 
 export interface PublishOptions {
-	/** How cells are suppressed; see `disclosure.ts`. */
-	disclosure: ReleaseDisclosure;
+	/** How cells are suppressed (default: the public rules of `disclosure.ts`; tests swap it). */
+	disclosure?: ReleaseDisclosure;
 	/** Where releases live (default `RELEASES_DIR`). */
 	dir?: string;
 	/** The date the figures are as of, `YYYY-MM-DD` (default today, UTC): the id's date. */
@@ -108,8 +108,9 @@ function inOneSnapshot<T>(db: Db, work: (reader: DbOrTx) => Promise<T>): Promise
 }
 
 /** Publishes a release of the stored indicators into the releases directory. */
-export async function publishRelease(db: Db, options: PublishOptions): Promise<PublishResult> {
+export async function publishRelease(db: Db, options: PublishOptions = {}): Promise<PublishResult> {
 	const started = Date.now();
+	const disclosure = options.disclosure ?? PUBLIC_DISCLOSURE;
 	const dir = options.dir ?? releasesDir();
 	const now = options.now ?? (() => new Date());
 	const created = now();
@@ -144,10 +145,10 @@ export async function publishRelease(db: Db, options: PublishOptions): Promise<P
 			const frame = await readReleaseFrame(reader);
 			let unexpected = 0;
 			for (const indicator of frame.indicators) {
-				for (const periods of options.disclosure.periodTables(indicator, frame.periods)) {
+				for (const periods of disclosure.periodTables(indicator, frame.periods)) {
 					const table = await readTableRows(reader, frame, indicator, periods);
 					unexpected += table.unexpected;
-					const published = options.disclosure.suppressForPublication(indicator, table.rows);
+					const published = disclosure.suppressForPublication(indicator, table.rows);
 					if (published.length !== table.rows.length)
 						throw new Error(`disclosure control changed the rows of ${indicator.id}`);
 					for (const [level, rows] of byLevel(published)) await datasets[level].write(rows);
@@ -190,11 +191,19 @@ export async function publishRelease(db: Db, options: PublishOptions): Promise<P
 		const result = { previous, rows, unexpected, changelog, pruned: [] as string[] };
 		if (previous && isUnchanged(changelog) && !options.force) {
 			await rm(temporary, { recursive: true, force: true });
-			return { ...result, release: null, unchangedFrom: previous, durationMs: Date.now() - started };
+			return {
+				...result,
+				release: null,
+				unchangedFrom: previous,
+				durationMs: Date.now() - started
+			};
 		}
 
 		report('writing datapackage.json');
-		await writeFile(path.join(temporary, CHANGELOG_FILE), `${JSON.stringify(changelog, null, 2)}\n`);
+		await writeFile(
+			path.join(temporary, CHANGELOG_FILE),
+			`${JSON.stringify(changelog, null, 2)}\n`
+		);
 		const descriptor = await buildDataPackage({
 			id,
 			asOf,
@@ -234,4 +243,17 @@ function* byLevel(rows: readonly ReleaseRow[]): Generator<[ReleaseLevel, Release
 
 function describePeriods(periods: readonly string[]): string {
 	return periods.length === 1 ? periods[0]! : `${periods.length} periods`;
+}
+
+/** One line about a publish, for logs: what was published (or why not) and how long it took. */
+export function describePublish(result: PublishResult, dir: string): string {
+	const rows = RELEASE_LEVELS.map((l) => `${l} ${result.rows[l].toLocaleString('en')}`).join(', ');
+	const seconds = (result.durationMs / 1000).toFixed(1);
+	if (!result.release)
+		return `publish: no new release, the figures equal ${result.unchangedFrom}'s (${rows} rows; ${seconds} s)`;
+	const pruned = result.pruned.length ? `; removed ${result.pruned.join(', ')}` : '';
+	const unexpected = result.unexpected
+		? `; WARNING ${result.unexpected} stored values outside the published grid were left out`
+		: '';
+	return `publish: release ${result.release} in ${path.join(dir, result.release)} (${rows} rows) in ${seconds} s${pruned}${unexpected}`;
 }
