@@ -89,3 +89,25 @@ export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
 		);
 	}
 };
+
+/**
+ * The rows a dataset file holds: every cell, except a suppressed cell whose unit above (same
+ * indicator, period, programme and group) is suppressed too. A missing row therefore always
+ * means "suppressed", and leaving it out tells nothing more: both suppressions are published.
+ *
+ * Why: every cell is spelled out for disclosure control, and most are zeros, all suppressed
+ * (nearly all of ~31 million commune cells for a registry of a few thousand households). Under
+ * a suppressed district its communes are small too, so this keeps the files to the figures
+ * that say something, whatever the size of the registry, without telling 0 from 1–4.
+ */
+export function rowsToWrite(rows: readonly ReleaseRow[]): ReleaseRow[] {
+	const key = (row: ReleaseRow, code: string) =>
+		`${row.period}|${code}|${row.programme}|${row.group_by}|${row.group_value}`;
+	const suppressed = new Set<string>();
+	for (const row of rows) if (row.suppressed) suppressed.add(key(row, row.code));
+	return rows.filter((row) => {
+		if (!row.suppressed) return true;
+		const parent = parentCode(row);
+		return parent === null || !suppressed.has(key(row, parent));
+	});
+}
