@@ -400,7 +400,9 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 			expect(resource.bytes, resource.path).toBe(bytes.length);
 			expect(resource.hash).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
 			expect(resource.schema.fields.map((f) => f.name)).toEqual(COLUMNS);
-			expect(resource.rows).toBe(EXPECTED_ROWS[resource.level]);
+			expect(resource.rows).toBe(
+				readCsv(path.join(release, datasetFileName(resource.level, 'csv'))).length
+			);
 		}
 		// Another definition, another fingerprint.
 		const changed = CATALOGUE.map((i) =>

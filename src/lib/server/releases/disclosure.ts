@@ -13,6 +13,7 @@ import {
 	type DisclosureCell
 } from '../../indicators/disclosure';
 import type { ReleaseRow } from '../../releases/schema';
+import { NATION_CODE } from './read-values';
 
 /** How a release applies disclosure control; the job takes it as a parameter (tests swap it). */
 export interface ReleaseDisclosure {
@@ -28,16 +29,13 @@ export interface ReleaseDisclosure {
 	suppressForPublication(indicator: IndicatorDefinition, rows: readonly ReleaseRow[]): ReleaseRow[];
 }
 
-/** The nation's code in geo_units (the importer creates it), the parent of every province. */
-const NATION = 'KH';
-
 /** The unit one level up, from the codes a row carries. */
 function parentCode(row: ReleaseRow): string | null {
 	switch (row.level) {
 		case 'national':
 			return null;
 		case 'province':
-			return NATION;
+			return NATION_CODE;
 		case 'district':
 			return row.province_code;
 		case 'commune':
@@ -100,14 +98,9 @@ export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
  * a suppressed district its communes are small too, so this keeps the files to the figures
  * that say something, whatever the size of the registry, without telling 0 from 1–4.
  */
-export function rowsToWrite(rows: readonly ReleaseRow[]): ReleaseRow[] {
-	const key = (row: ReleaseRow, code: string) =>
-		`${row.period}|${code}|${row.programme}|${row.group_by}|${row.group_value}`;
-	const suppressed = new Set<string>();
-	for (const row of rows) if (row.suppressed) suppressed.add(key(row, row.code));
-	return rows.filter((row) => {
-		if (!row.suppressed) return true;
-		const parent = parentCode(row);
-		return parent === null || !suppressed.has(key(row, parent));
+export function rowsToWrite(rows: readonly ReleaseRow[], parents: Int32Array): ReleaseRow[] {
+	return rows.filter((row, i) => {
+		const parent = parents[i]!;
+		return !row.suppressed || parent < 0 || !rows[parent]!.suppressed;
 	});
 }

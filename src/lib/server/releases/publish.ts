@@ -151,7 +151,7 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 					const published = disclosure.suppressForPublication(indicator, table.rows);
 					if (published.length !== table.rows.length)
 						throw new Error(`disclosure control changed the rows of ${indicator.id}`);
-					const kept = rowsToWrite(published);
+					const kept = rowsToWrite(published, table.parents);
 					for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
 					written += kept.length;
 					report(`${indicator.id} ${describePeriods(periods)}`);
