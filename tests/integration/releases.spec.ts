@@ -33,7 +33,8 @@ import {
 	datasetFileName,
 	RELEASE_COLUMNS,
 	RELEASE_LEVELS,
-	type ReleaseLevel
+	type ReleaseLevel,
+	type ReleaseRow
 } from '../../src/lib/releases/schema';
 import { getIndicatorRows } from '../../src/lib/server/indicators/api';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
@@ -43,7 +44,11 @@ import {
 	definitionsFingerprint,
 	type ReleaseDataPackage
 } from '../../src/lib/server/releases/datapackage';
-import type { ReleaseDisclosure } from '../../src/lib/server/releases/disclosure';
+import {
+	PUBLIC_DISCLOSURE,
+	type ReleaseDisclosure
+} from '../../src/lib/server/releases/disclosure';
+import { readReleaseFrame, readTableRows } from '../../src/lib/server/releases/read-values';
 import { publishRelease } from '../../src/lib/server/releases/publish';
 import { RELEASE_FILES } from '../../src/lib/server/releases/store';
 import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
@@ -362,6 +367,37 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 			}
 		}
 		expect(checked).toBe(190 * 10);
+	});
+
+	it('suppresses flows a calendar year at a time exactly as in one table of every period', async () => {
+		const frame = await readReleaseFrame(database.db);
+		for (const id of ['applications_received', 'approval_rate', 'appeals_resolved_rate']) {
+			const indicator = frame.indicators.find((i) => i.id === id)!;
+			const tables = PUBLIC_DISCLOSURE.periodTables(indicator, frame.periods);
+			expect(tables.map((t) => t[0]!.slice(0, 4))).toEqual([
+				'2021',
+				'2022',
+				'2023',
+				'2024',
+				'2025'
+			]);
+			const whole = await readTableRows(database.db, frame, indicator, frame.periods);
+			const hidden = (rows: ReleaseRow[]) =>
+				rows
+					.filter((r) => r.suppressed)
+					.map(
+						(r) => `${r.level}|${r.period}|${r.code}|${r.programme}|${r.group_by}|${r.group_value}`
+					)
+					.sort();
+			const byYear: ReleaseRow[] = [];
+			for (const periods of tables) {
+				const table = await readTableRows(database.db, frame, indicator, periods);
+				byYear.push(...PUBLIC_DISCLOSURE.suppressForPublication(indicator, table.rows));
+			}
+			const together = hidden(PUBLIC_DISCLOSURE.suppressForPublication(indicator, whole.rows));
+			expect(together.length).toBeGreaterThan(0);
+			expect(hidden(byYear)).toEqual(together);
+		}
 	});
 
 	it('describes the release in a datapackage.json the Frictionless validator accepts', async () => {

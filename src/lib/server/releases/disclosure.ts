@@ -46,12 +46,22 @@ function parentCode(row: ReleaseRow): string | null {
 /**
  * Disclosure control of `$lib/indicators/disclosure` (primary and complementary suppression),
  * as every release applies it. Stocks are protected one period at a time; flows whose quarters
- * and years are sums of their months (`additivityOverTime`) with all periods in one table, so
- * no month can be recovered from its quarter either.
+ * and years are sums of their months (`additivityOverTime`) a calendar year at a time, so no
+ * month can be recovered from its quarter or year either.
  */
 export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
 	periodTables(indicator, periods) {
-		return additivityOverTime(indicator.id) ? [[...periods]] : periods.map((p) => [p]);
+		if (!additivityOverTime(indicator.id)) return periods.map((period) => [period]);
+		// Period sums never cross a calendar year (a year and its quarters and months,
+		// `periodSums`), so each year is a table of its own: the same suppression as one table of
+		// every period, in less memory (at most 17 periods: 1.4 rather than 2.4 million cells
+		// for the demo's 29 periods).
+		const byYear = new Map<string, string[]>();
+		for (const period of periods) {
+			const year = period.slice(0, 4);
+			byYear.set(year, [...(byYear.get(year) ?? []), period]);
+		}
+		return [...byYear.values()];
 	},
 	suppressForPublication(indicator, rows) {
 		const rule = disclosureRule(indicator);
