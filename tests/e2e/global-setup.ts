@@ -34,6 +34,8 @@ declare module 'vitest' {
 		admin: { username: string; password: string };
 		/** One account per other role (the province account is scoped to Siem Reap, 17). */
 		accounts: Record<'partner' | 'province' | 'national', { username: string; password: string }>;
+		/** Where the server reads the release files (the published releases). */
+		releasesDir: string;
 		/**
 		 * The test database's Postgres URL, for tests that check the app against the raw registry;
 		 * null with the embedded PGlite database, which admits only the server's process.
@@ -97,7 +99,8 @@ export default async function setup(project: TestProject) {
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
 			GEO_LAYERS_DIR: path.join(workDir, 'geo'),
-			DEMO_DATA_DIR: path.join(workDir, 'demo')
+			DEMO_DATA_DIR: path.join(workDir, 'demo'),
+			RELEASES_DIR: path.join(workDir, 'releases')
 		};
 		// Never touch a developer's own database: both variables are set for the children.
 		delete env.DATABASE_URL;
@@ -123,6 +126,10 @@ export default async function setup(project: TestProject) {
 			{ households: DEMO_HOUSEHOLDS, seed: DEMO_SEED, dataDir: env.DEMO_DATA_DIR! },
 			step,
 			logs
+		);
+		// Apart from the refresh, so the log shows how long a release of this registry takes.
+		await step('npm run publish (release files)', () =>
+			runScript('publish', [], env, logs('publish'))
 		);
 		const admin = { username: 'e2e-admin', password: randomBytes(12).toString('hex') };
 		await step('npm run user:create-admin', () =>
@@ -157,6 +164,7 @@ export default async function setup(project: TestProject) {
 		project.provide('admin', admin);
 		project.provide('accounts', accounts);
 		project.provide('databaseUrl', env.DATABASE_URL ?? null);
+		project.provide('releasesDir', env.RELEASES_DIR!);
 		return teardown;
 	} catch (error) {
 		await teardown();

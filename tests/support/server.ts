@@ -204,5 +204,6 @@ export async function loadDemoRegistry(
 		)
 	);
 	await step('npm run import', () => npm('import', demo.dataDir));
-	await step('npm run refresh (indicators)', () => npm('refresh'));
+	// Publishing is the caller's step (a release directory of its own), not part of the refresh.
+	await step('npm run refresh (indicators)', () => npm('refresh', '--no-publish'));
 }

@@ -10,7 +10,8 @@ export const SITE = dictionary(
 		map: 'Map',
 		finder: 'Low-coverage finder',
 		rollout: 'Rollout',
-		definitions: 'Definitions'
+		definitions: 'Definitions',
+		downloads: 'Downloads'
 	},
 	{
 		skip: 'រំលងទៅខ្លឹមសារ',
@@ -20,6 +21,7 @@ export const SITE = dictionary(
 		map: 'ផែនទី',
 		finder: 'ស្វែងរកតំបន់គ្របដណ្តប់ទាប',
 		rollout: 'ការដាក់ឱ្យដំណើរការ',
-		definitions: 'និយមន័យ'
+		definitions: 'និយមន័យ',
+		downloads: 'ទាញយក'
 	}
 );

@@ -54,3 +54,17 @@ export function dropFolderSchedule(): string {
 export function refreshSchedule(): string {
 	return process.env.REFRESH_CRON ?? '0 2 * * *';
 }
+
+/** Where `npm run publish` writes the releases that `/releases/…` and `/downloads` serve. */
+export function releasesDir(): string {
+	return resolveFromRoot(process.env.RELEASES_DIR ?? 'data/releases');
+}
+
+/**
+ * How many releases to keep (the newest); unset or 0 keeps every release, so that a release
+ * URL cited in a report keeps working. Pruning is for servers short of disk.
+ */
+export function releasesKeep(): number {
+	const keep = Number(process.env.RELEASES_KEEP ?? 0);
+	return Number.isInteger(keep) && keep > 0 ? keep : 0;
+}

@@ -3,6 +3,8 @@ import { recordAudit } from '$lib/server/auth/audit';
 import { getAppDatabase } from '$lib/server/db';
 import { refreshAll } from '$lib/server/indicators/refresh';
 import { listRefreshRuns } from '$lib/server/indicators/refresh-history';
+import { releasesDir } from '$lib/server/config';
+import { describePublish, publishRelease } from '$lib/server/releases/publish';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -21,8 +23,11 @@ export const actions: Actions = {
 			{ actor: admin.username, address: getClientAddress() },
 			{ action: 'refresh_start', detail: { kind: 'full' } }
 		);
-		// A failure is recorded in refresh_runs and shown on this page.
-		refreshAll(db).catch(() => undefined);
+		// A failure is recorded in refresh_runs and shown on this page. A full refresh is
+		// followed by a release, as the nightly one is (see the scheduler).
+		refreshAll(db)
+			.then(async () => console.log(describePublish(await publishRelease(db), releasesDir())))
+			.catch((error: unknown) => console.error('refresh or publish failed:', error));
 		return { started: true };
 	}
 };

@@ -152,6 +152,15 @@ function enqueue<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Runs `work` in this process's refresh queue: after the refreshes queued before it, and
+ * before any queued after. Publishing a release reads through it, so on the embedded database
+ * (one process, no snapshot across queries) no refresh commits half-way through a release.
+ */
+export function afterRefreshes<T>(work: () => Promise<T>): Promise<T> {
+	return enqueue(work);
+}
+
+/**
  * Full refresh: the recent periods, and the older years not computed yet (with `all`: every
  * period, and every period computed before).
  */

@@ -1,17 +1,22 @@
 /**
  * Scheduled jobs, run with `cron`: the drop-folder import (then a refresh when it imported
- * anything) and the nightly full refresh. `npm run jobs` runs them as their own process.
- * `waitForCompletion` keeps a slow run from overlapping the next tick in one instance; a
- * database lock (`withJobLock`) keeps two instances from running the same job at once. Every
- * run and failure is in the audit log.
+ * anything) and the nightly full refresh, then a release of the public indicators.
+ * `npm run jobs` runs them as their own process. `waitForCompletion` keeps a slow run from
+ * overlapping the next tick in one instance; a database lock (`withJobLock`) keeps two
+ * instances from running the same job at once. Every run and failure is in the audit log.
+ *
+ * Releases follow full refreshes only: an incremental refresh after an import changes the
+ * internal figures at once, and the public files the next night (publishing takes minutes at
+ * national scale, and imports may come every minute). `npm run publish` publishes at once.
  */
 import { CronJob } from 'cron';
 import { auditedJob, systemContext } from '../auth/audit';
-import { dropFolderDir, dropFolderSchedule, refreshSchedule } from '../config';
+import { dropFolderDir, dropFolderSchedule, refreshSchedule, releasesDir } from '../config';
 import type { Database, Db } from '../db';
 import { withJobLock } from './job-lock';
 import { refreshAfterImport, refreshAll } from '../indicators/refresh';
 import { processDropFolder, type DropOutcome } from '../ingest/drop-folder';
+import { describePublish, publishRelease } from '../releases/publish';
 
 /** Where scheduled jobs report what they did. */
 export type JobLog = (message: string) => void;
@@ -105,6 +110,7 @@ export function startScheduler(database: Database, log: JobLog): () => void {
 					async () => {
 						const result = await refreshAll(db);
 						log(`nightly refresh: ${result.periods.length} periods in ${result.durationMs} ms`);
+						log(describePublish(await publishRelease(db), releasesDir()));
 						return result;
 					},
 					(result) => ({ periods: result.periods.length })

@@ -1,0 +1,102 @@
+/**
+ * The downloads page's strings. Level names come from `common.ts`. Khmer drafted by the team;
+ * to be reviewed by a native speaker.
+ */
+import { dictionary } from './index';
+
+export const DOWNLOADS = dictionary(
+	{
+		title: 'Downloads',
+		lead: 'Every public indicator for Cambodia, its provinces, districts and communes, for every computed month, quarter and year, per programme and population group: one dataset per level in CSV, JSON, Parquet and XLSX. A new release is published after each full refresh of the indicators; each release keeps its own address.',
+		access:
+			'Who may download: the latest release is open to everyone, without an account. Earlier releases are kept for partners and staff: sign in to download them.',
+		sign_in: 'Sign in to download earlier releases',
+		none: 'No release has been published yet. Run npm run publish on the server.',
+		latest: 'Latest release',
+		earlier: 'Earlier releases',
+		no_earlier: 'There is no earlier release.',
+		release: 'Release {id}',
+		as_of: 'Figures as of {date}',
+		published: 'Published {date}',
+		periods: '{count} periods, {first} to {last}',
+		fingerprint: 'Fingerprint of the indicator definitions',
+		latest_url: 'Always the newest',
+		level: 'Level',
+		rows: 'Rows',
+		files: 'Files',
+		descriptor: 'Data package (datapackage.json)',
+		changelog: 'Changelog (changelog.json)',
+		changes: 'Changes since {previous}',
+		first_release: 'The first release: every row is new.',
+		no_changes: 'No value changed.',
+		change_counts: '{added} rows added, {removed} removed, {changed} changed',
+		definitions_changed: 'Indicator definitions changed: {ids}',
+		definitions_same: 'Indicator definitions unchanged.',
+		periods_added: 'Periods added: {periods}',
+		periods_removed: 'Periods removed: {periods}',
+		login_needed: 'sign in',
+		dictionary: 'Data dictionary',
+		dictionary_lead:
+			'Every dataset has these columns, in this order. One row per unit, indicator, period, programme and group; rows are sorted by indicator, period, code, programme and group.',
+		column: 'Column',
+		type: 'Type',
+		description: 'Description',
+		suppression: 'Small numbers',
+		licence: 'Licence and attribution',
+		licence_text:
+			'The datasets are published under {licence}: you may share and adapt them, for any purpose, if you credit the source.',
+		cite: 'Credit them as:',
+		sources: 'Sources',
+		bytes: '{value} B',
+		kilobytes: '{value} KB',
+		megabytes: '{value} MB',
+		gigabytes: '{value} GB'
+	},
+	{
+		title: 'ទាញយកទិន្នន័យ',
+		lead: 'សូចនាករសាធារណៈទាំងអស់សម្រាប់កម្ពុជា ខេត្ត ស្រុក និងឃុំ សម្រាប់គ្រប់ខែ ត្រីមាស និងឆ្នាំដែលបានគណនា តាមកម្មវិធី និងក្រុមប្រជាជន៖ សំណុំទិន្នន័យមួយសម្រាប់កម្រិតនីមួយៗ ជា CSV, JSON, Parquet និង XLSX។ ការចេញផ្សាយថ្មីមួយត្រូវបានបោះពុម្ពបន្ទាប់ពីការធ្វើបច្ចុប្បន្នភាពសូចនាករពេញលេញនីមួយៗ ហើយការចេញផ្សាយនីមួយៗមានអាសយដ្ឋានផ្ទាល់ខ្លួន។',
+		access:
+			'អ្នកដែលអាចទាញយក៖ ការចេញផ្សាយចុងក្រោយបើកចំហសម្រាប់មនុស្សគ្រប់គ្នា ដោយមិនចាំបាច់មានគណនី។ ការចេញផ្សាយមុនៗត្រូវបានរក្សាទុកសម្រាប់ដៃគូ និងបុគ្គលិក៖ សូមចូលគណនីដើម្បីទាញយក។',
+		sign_in: 'ចូលគណនីដើម្បីទាញយកការចេញផ្សាយមុនៗ',
+		none: 'មិនទាន់មានការចេញផ្សាយនៅឡើយទេ។ សូមដំណើរការ npm run publish នៅលើម៉ាស៊ីនមេ។',
+		latest: 'ការចេញផ្សាយចុងក្រោយ',
+		earlier: 'ការចេញផ្សាយមុនៗ',
+		no_earlier: 'មិនមានការចេញផ្សាយមុនទេ។',
+		release: 'ការចេញផ្សាយ {id}',
+		as_of: 'តួលេខគិតត្រឹម {date}',
+		published: 'បោះពុម្ពនៅ {date}',
+		periods: '{count} រយៈពេល ពី {first} ដល់ {last}',
+		fingerprint: 'ស្នាមម្រាមដៃនៃនិយមន័យសូចនាករ',
+		latest_url: 'ថ្មីបំផុតជានិច្ច',
+		level: 'កម្រិត',
+		rows: 'ជួរ',
+		files: 'ឯកសារ',
+		descriptor: 'កញ្ចប់ទិន្នន័យ (datapackage.json)',
+		changelog: 'កំណត់ត្រាការផ្លាស់ប្តូរ (changelog.json)',
+		changes: 'ការផ្លាស់ប្តូរតាំងពី {previous}',
+		first_release: 'ការចេញផ្សាយដំបូង៖ ជួរទាំងអស់គឺថ្មី។',
+		no_changes: 'គ្មានតម្លៃណាមួយផ្លាស់ប្តូរទេ។',
+		change_counts: 'បន្ថែម {added} ជួរ លុប {removed} ផ្លាស់ប្តូរ {changed}',
+		definitions_changed: 'និយមន័យសូចនាករបានផ្លាស់ប្តូរ៖ {ids}',
+		definitions_same: 'និយមន័យសូចនាករមិនផ្លាស់ប្តូរ។',
+		periods_added: 'រយៈពេលដែលបានបន្ថែម៖ {periods}',
+		periods_removed: 'រយៈពេលដែលបានដកចេញ៖ {periods}',
+		login_needed: 'ចូលគណនី',
+		dictionary: 'វចនានុក្រមទិន្នន័យ',
+		dictionary_lead:
+			'សំណុំទិន្នន័យនីមួយៗមានជួរឈរទាំងនេះ តាមលំដាប់នេះ។ មួយជួរសម្រាប់អង្គភាព សូចនាករ រយៈពេល កម្មវិធី និងក្រុមនីមួយៗ ដែលតម្រៀបតាមសូចនាករ រយៈពេល លេខកូដ កម្មវិធី និងក្រុម។',
+		column: 'ជួរឈរ',
+		type: 'ប្រភេទ',
+		description: 'ការពិពណ៌នា',
+		suppression: 'ចំនួនតូចៗ',
+		licence: 'អាជ្ញាប័ណ្ណ និងការទទួលស្គាល់ប្រភព',
+		licence_text:
+			'សំណុំទិន្នន័យត្រូវបានបោះពុម្ពក្រោម {licence}៖ អ្នកអាចចែករំលែក និងកែសម្រួលវា សម្រាប់គោលបំណងណាមួយ ប្រសិនបើអ្នកបញ្ជាក់ប្រភព។',
+		cite: 'បញ្ជាក់ប្រភពដូចនេះ៖',
+		sources: 'ប្រភព',
+		bytes: '{value} B',
+		kilobytes: '{value} KB',
+		megabytes: '{value} MB',
+		gigabytes: '{value} GB'
+	}
+);
