@@ -3,17 +3,23 @@
  * page asks for it, and only pages that need it import this module (dynamically, so the
  * server never loads it). Browser only.
  *
+ * Version: @duckdb/duckdb-wasm 1.28.0 (DuckDB 0.9), pinned on purpose. From 1.29 on, Parquet
+ * support is an extension that DuckDB-WASM downloads at run time from extensions.duckdb.org
+ * (1.32.0 asks for `v1.4.3/wasm_eh/parquet.duckdb_extension.wasm`), which no npm package
+ * ships, the CSP forbids, and offline or firewalled ministry machines cannot reach. 1.28.0 has
+ * Parquet compiled in. Upgrade once the extension can be served from this origin.
+ *
  * Bundle: only the `eh` build (WebAssembly exception handling; Chrome 95+, Firefox 100+,
- * Safari 15.2+), served from this origin through Vite's `?url` imports, no CDN: the ministry's
- * machines may have no internet. Its wasm is 34 MB (about 5 MB with the build's brotli copy),
- * the `mvp` fallback for older browsers 39 MB: shipping both would only grow the build for
- * browsers the ministry does not use. `coi` needs cross-origin isolation headers we do not set.
+ * Safari 15.2+), served from this origin through Vite's `?url` imports, no CDN. Its wasm is
+ * 18.1 MB (2.7 MB as the build's brotli copy, 4.2 MB gzip), its worker 266 KB (58 KB brotli).
+ * The `mvp` fallback (22.1 MB) would only grow the build for browsers the ministry does not
+ * use; `coi` needs cross-origin isolation headers we do not set.
  *
  * Datasets are fetched whole into memory and registered as buffers, not read by HTTP range
  * requests: a page that has loaded a dataset then keeps answering queries when the connection
  * drops (issue #6), and every query after the first is free of network round trips.
  */
-import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
+import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
 import type { SqlStatement } from './sql';
 
 /** A value of a result cell (BIGINTs, DECIMALs and dates are converted, see `toCell`). */
@@ -102,23 +108,26 @@ export async function fetchBytes(
 	return bytes;
 }
 
-const registered = new Map<string, Promise<void>>();
+const registered = new Map<string, Promise<number>>();
 
 /**
  * Registers a Parquet file as a view named `table` (a name the caller controls): fetched once,
- * kept in DuckDB's memory, queried from there. Later calls share the first one's promise.
+ * kept in DuckDB's memory, queried from there. Resolves to the file's size in bytes; later
+ * calls share the first one's promise.
  */
 export function registerParquet(
 	table: string,
 	url: string,
 	onProgress?: (progress: DownloadProgress) => void
-): Promise<void> {
+): Promise<number> {
 	if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
 	let pending = registered.get(table);
 	if (!pending) {
 		pending = (async () => {
 			const [db, bytes] = await Promise.all([getDuckDB(), fetchBytes(url, onProgress)]);
 			const fileName = `${table}.parquet`;
+			// Read before registering: the buffer is transferred to the worker, leaving it empty.
+			const size = bytes.byteLength;
 			await db.registerFileBuffer(fileName, bytes);
 			await run({
 				// A view, not a table: copying millions of rows into DuckDB's own format would
@@ -127,6 +136,7 @@ export function registerParquet(
 				sql: `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet('${fileName}')`,
 				params: []
 			});
+			return size;
 		})().catch((error: unknown) => {
 			registered.delete(table);
 			throw error;
@@ -159,7 +169,7 @@ export async function run(statement: SqlStatement): Promise<QueryResult> {
 	const db = await getDuckDB();
 	const connection = await db.connect();
 	try {
-		let table;
+		let table: Awaited<ReturnType<AsyncDuckDBConnection['query']>>;
 		if (statement.params.length === 0) {
 			table = await connection.query(statement.sql);
 		} else {
@@ -170,7 +180,7 @@ export async function run(statement: SqlStatement): Promise<QueryResult> {
 				await prepared.close();
 			}
 		}
-		const columns = table.schema.fields.map((field) => field.name);
+		const columns: string[] = table.schema.fields.map((field: { name: string }) => field.name);
 		const vectors = columns.map((_, index) => table.getChildAt(index));
 		const rows: Cell[][] = [];
 		for (let row = 0; row < table.numRows; row++) {
