@@ -4,6 +4,7 @@ import {
 	measuresFor,
 	normaliseExploration,
 	pivotResult,
+	statementText,
 	wrapUserQuery,
 	type Exploration,
 	type ExplorationRow
@@ -248,5 +249,17 @@ describe('wrapUserQuery', () => {
 
 	it('refuses an empty query', () => {
 		expect(() => wrapUserQuery('  ;', 10)).toThrow(/empty/);
+	});
+});
+
+describe('statementText', () => {
+	it('writes the parameters as literals, quotes doubled', () => {
+		expect(
+			statementText({
+				sql: 'SELECT * FROM commune WHERE programme = ? AND name_en = ? LIMIT ?',
+				params: ['', "O'Chrov", 10],
+				dimensions: []
+			})
+		).toBe("SELECT * FROM commune WHERE programme = '' AND name_en = 'O''Chrov' LIMIT 10");
 	});
 });

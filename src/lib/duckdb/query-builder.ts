@@ -309,3 +309,17 @@ export function wrapUserQuery(text: string, limit: number): BuiltQuery {
 	if (!body) throw new Error('empty query');
 	return { sql: `SELECT * FROM (\n${body}\n) LIMIT ?`, params: [limit], dimensions: [] };
 }
+
+/** An SQL string literal (quotes doubled). */
+function literal(value: string | number): string {
+	return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * A built query as plain text, its parameters written as literals, for the SQL box ("use the
+ * query above"). Only for built queries: their text holds no `?` but the placeholders.
+ */
+export function statementText(built: BuiltQuery): string {
+	let index = 0;
+	return built.sql.replace(/\?/g, () => literal(built.params[index++]!));
+}
