@@ -189,7 +189,9 @@ export default async function setup(project: TestProject) {
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
 			GEO_LAYERS_DIR: path.join(workDir, 'geo'),
-			DEMO_DATA_DIR: path.join(workDir, 'demo')
+			DEMO_DATA_DIR: path.join(workDir, 'demo'),
+			// `npm run refresh` publishes a release here (the explore and downloads pages read it).
+			RELEASES_DIR: path.join(workDir, 'releases')
 		};
 		// Never touch a developer's own database: both variables are set for the children.
 		delete env.DATABASE_URL;
@@ -234,7 +236,7 @@ export default async function setup(project: TestProject) {
 			)
 		);
 		await step('npm run import', () => npm('import', env.DEMO_DATA_DIR!));
-		await step('npm run refresh (indicators)', () => npm('refresh'));
+		await step('npm run refresh (indicators, then a release)', () => npm('refresh'));
 		const admin = { username: 'e2e-admin', password: randomBytes(12).toString('hex') };
 		await step('npm run user:create-admin', () =>
 			run(
