@@ -74,6 +74,7 @@ export function exploreHeatTable(
 		y: { label: null, domain: shownRows },
 		// Five classes: a quantised ramp reads faster than a continuous one (and draws no canvas).
 		color: {
+			label: null,
 			type: 'quantize',
 			n: 5,
 			scheme: 'blues',

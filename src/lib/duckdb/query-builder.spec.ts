@@ -229,11 +229,11 @@ describe('pivotResult', () => {
 			[
 				['01'],
 				[
-					{ value: 0.5, suppressed: 0 },
-					{ value: 0.6, suppressed: 2 }
+					{ value: 0.5, cells: 1, suppressed: 0 },
+					{ value: 0.6, cells: 1, suppressed: 2 }
 				]
 			],
-			[['02'], [null, { value: 0.7, suppressed: 0 }]]
+			[['02'], [null, { value: 0.7, cells: 1, suppressed: 0 }]]
 		]);
 	});
 });

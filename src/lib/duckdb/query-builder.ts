@@ -257,9 +257,10 @@ export interface ExplorationRow {
 	suppressed: number;
 }
 
-/** One cell of a pivot table: the measure and whether suppressed cells are missing from it. */
+/** One cell of a pivot table: the measure, the cells summed and how many were suppressed. */
 export interface PivotCell {
 	value: number | null;
+	cells: number;
 	suppressed: number;
 }
 
@@ -293,6 +294,7 @@ export function pivotResult(
 		}
 		entry.cells[columnIndex.get(String(row[pivotColumn] ?? ''))!] = {
 			value: row.value,
+			cells: row.cells,
 			suppressed: row.suppressed
 		};
 	}

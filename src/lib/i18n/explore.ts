@@ -122,7 +122,7 @@ export const EXPLORE = dictionary(
 		retry: 'ព្យាយាមម្តងទៀត',
 		filters: 'តម្រង',
 		indicator: 'សូចនាករ',
-		period_kind: 'រយៈពេល',
+		period_kind: 'ប្រភេទរយៈពេល',
 		months: 'ខែ',
 		quarters: 'ត្រីមាស',
 		years: 'ឆ្នាំ',
