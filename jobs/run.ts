@@ -1,6 +1,6 @@
 /**
- * `npm run jobs`: runs the scheduled jobs (drop-folder import, nightly refresh) as their own
- * process until SIGINT/SIGTERM. With `--once`, runs the drop-folder job once and exits.
+ * `npm run jobs`: runs the scheduled jobs (drop-folder import, nightly refresh and release) as
+ * their own process until SIGINT/SIGTERM. With `--once`, runs the drop-folder job once and exits.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';

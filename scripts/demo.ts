@@ -16,6 +16,7 @@ import {
 	demoDataDir,
 	dropFolderDir,
 	geoLayersDir,
+	releasesDir,
 	pgliteDir
 } from '../src/lib/server/config';
 
@@ -96,10 +97,17 @@ await step('import demo data and compute indicators', imported, async () => {
 	// A file the importer refused entirely stops the demo; rejected rows alone do not.
 	await run('import', [dataDir]);
 	// The recent periods only: older years follow with the nightly refresh (jobs run in-process).
-	await run('refresh', ['--recent']);
+	await run('refresh', ['--recent', '--no-publish']);
 	mkdirSync(markerDir, { recursive: true });
 	writeFileSync(marker, markerContent);
 });
+
+// A release for the downloads page; again only after a new import (a release is a snapshot).
+await step(
+	'publish a release of the public indicators',
+	imported && existsSync(path.join(releasesDir(), 'latest.json')),
+	() => run('publish')
+);
 
 // A demo admin account, so the import, users and data-quality pages can be tried at once.
 // Its password is random, printed, and kept beside the database (git-ignored).

@@ -87,6 +87,10 @@ const MATRIX: [method: 'GET' | 'POST', path: string, expected: number[]][] = [
 	['POST', '/language', [400, 400, 400, 400, 400]],
 	['GET', '/geo/district?parent=17', [200, 200, 200, 200, 200]],
 	['GET', '/api/health', [200, 200, 200, 200, 200]],
+	// The latest release is public (earlier ones: downloads.e2e.ts); unknown files are 404.
+	['GET', '/downloads', [200, 200, 200, 200, 200]],
+	['GET', '/releases/latest/datapackage.json', [200, 200, 200, 200, 200]],
+	['GET', '/releases/latest/passwords.csv', [404, 404, 404, 404, 404]],
 	['GET', '/data-quality', [303, 403, 403, 200, 200]],
 	['GET', '/refresh', [303, 403, 403, 200, 200]],
 	['POST', '/refresh?/full', [303, 403, 403, 403, 200]],

@@ -42,7 +42,9 @@ export interface ReleaseColumn {
 /**
  * The columns of every dataset, in order. One row per unit, indicator, period, programme and
  * group. A suppressed cell has `suppressed` true and empty numerator, denominator and value:
- * never 0 (domain.md §6).
+ * never 0 (domain.md §6). A suppressed cell whose unit above (same indicator, period,
+ * programme and group) is suppressed too may be left out: a missing row is a suppressed cell.
+ * Rows are sorted by indicator, period, code, programme, group_by and group_value.
  */
 export const RELEASE_COLUMNS: readonly ReleaseColumn[] = [
 	{

@@ -57,7 +57,7 @@ export function attributionLine(release: string): string {
 
 /** How small cells are published (domain.md §6), for the descriptor's readers. */
 export const DISCLOSURE_NOTE =
-	'Small cells are suppressed (domain.md §6): a count below 5 or a rate whose denominator is below 20 is published with suppressed=true and empty numerator, denominator and value, never 0; further cells are suppressed so that none can be recovered by subtraction from a published total.';
+	'Small cells are suppressed (domain.md §6): a count below 5 or a rate whose denominator is below 20 is published with suppressed=true and empty numerator, denominator and value, never 0; further cells are suppressed so that none can be recovered by subtraction from a published total. A suppressed cell whose unit above is suppressed too is left out: a missing row is a suppressed cell.';
 
 /** JSON with object keys sorted at every depth: the same definitions always hash the same. */
 export function canonicalJson(value: unknown): string {

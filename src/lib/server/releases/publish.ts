@@ -29,7 +29,7 @@ import {
 	RELEASE_LICENSE,
 	type ReleaseDataPackage
 } from './datapackage';
-import { PUBLIC_DISCLOSURE, type ReleaseDisclosure } from './disclosure';
+import { PUBLIC_DISCLOSURE, rowsToWrite, type ReleaseDisclosure } from './disclosure';
 import { readReleaseFrame, readTableRows } from './read-values';
 import {
 	CHANGELOG_FILE,
@@ -151,8 +151,9 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 					const published = disclosure.suppressForPublication(indicator, table.rows);
 					if (published.length !== table.rows.length)
 						throw new Error(`disclosure control changed the rows of ${indicator.id}`);
-					for (const [level, rows] of byLevel(published)) await datasets[level].write(rows);
-					written += published.length;
+					const kept = rowsToWrite(published, table.parents);
+					for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
+					written += kept.length;
 					report(`${indicator.id} ${describePeriods(periods)}`);
 				}
 			}

@@ -148,6 +148,11 @@ export function indicatorLevels(indicator: IndicatorDefinition): ReleaseLevel[] 
 /** One table's unsuppressed rows, and stored values the grid had no cell for (should be 0). */
 export interface TableRows {
 	rows: ReleaseRow[];
+	/**
+	 * For each row, the index of the row of the unit above (same period, programme and group),
+	 * or -1 at the top: positions, so that no key strings are built for millions of cells.
+	 */
+	parents: Int32Array;
 	unexpected: number;
 }
 
@@ -190,12 +195,21 @@ export async function readTableRows(
 	const missingDenominator = indicator.denominator === null ? null : 0;
 	const missingValue = indicator.unit === 'count' ? 0 : null;
 	const rows: ReleaseRow[] = [];
+	const parents: number[] = [];
+	// Where each level's rows of each period start, to find a parent row by position.
+	const start = new Map<string, number>();
 	let found = 0;
-	for (const level of levels) {
+	for (const [depth, level] of levels.entries()) {
+		const above = depth > 0 ? levels[depth - 1] : undefined;
+		const aboveIndex = above ? unitIndex(frame, above) : undefined;
 		for (const period of periods) {
 			const kind = parsePeriod(period)!.kind;
+			start.set(`${level}|${period}`, rows.length);
+			const aboveStart = above ? start.get(`${above}|${period}`)! : -1;
 			for (const unit of frame.units[level]) {
-				for (const option of options) {
+				const parentUnit = aboveIndex?.get(parentCodeOf(unit)) ?? -1;
+				for (const [o, option] of options.entries()) {
+					parents.push(parentUnit < 0 ? -1 : aboveStart + parentUnit * options.length + o);
 					const value = byKey.get(
 						`${period}|${unit.code}|${option.programme}|${option.group_by}|${option.group_value}`
 					);
@@ -222,5 +236,27 @@ export async function readTableRows(
 			}
 		}
 	}
-	return { rows, unexpected: stored.length - found };
+	return { rows, parents: Int32Array.from(parents), unexpected: stored.length - found };
+}
+
+/** The nation's code in geo_units (the importer creates it), the unit above every province. */
+export const NATION_CODE = 'KH';
+
+/** The code of the unit above a published unit. */
+function parentCodeOf(unit: ReleaseUnit): string {
+	switch (unit.level) {
+		case 'national':
+			return '';
+		case 'province':
+			return NATION_CODE;
+		case 'district':
+			return unit.province_code;
+		case 'commune':
+			return unit.district_code;
+	}
+}
+
+/** Position of each unit of a level in the frame, by code. */
+function unitIndex(frame: ReleaseFrame, level: ReleaseLevel): Map<string, number> {
+	return new Map(frame.units[level].map((unit, i) => [unit.code, i]));
 }
