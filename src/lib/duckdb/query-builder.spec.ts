@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	buildExplorationQuery,
 	measuresFor,
+	missingCells,
 	normaliseExploration,
 	pivotResult,
 	statementText,
@@ -261,5 +262,43 @@ describe('statementText', () => {
 				dimensions: []
 			})
 		).toBe("SELECT * FROM commune WHERE programme = '' AND name_en = 'O''Chrov' LIMIT 10");
+	});
+});
+
+describe('missingCells', () => {
+	const units = [
+		{ code: '170101', province_code: '17', district_code: '1701' },
+		{ code: '170102', province_code: '17', district_code: '1701' },
+		{ code: '170201', province_code: '17', district_code: '1702' },
+		{ code: '010101', province_code: '01', district_code: '0101' }
+	];
+	const row = (columns: Record<string, string>, cells: number): ExplorationRow => ({
+		...columns,
+		value: null,
+		numerator: null,
+		denominator: null,
+		cells,
+		suppressed: 0
+	});
+
+	it('counts the units of the row’s province that have no cell (left out as suppressed)', () => {
+		expect(missingCells(row({ province_code: '17' }, 2), BY_PROVINCE, units)).toBe(1);
+		expect(missingCells(row({ province_code: '01' }, 1), BY_PROVINCE, units)).toBe(0);
+	});
+
+	it('narrows the units to the filters and to every geographic dimension', () => {
+		const byDistrict = { ...BY_PROVINCE, rows: ['district', 'period'], province: '17' } as const;
+		expect(
+			missingCells(
+				row({ district_code: '1701', period: '2026-10' }, 1),
+				{ ...byDistrict, rows: [...byDistrict.rows] },
+				units
+			)
+		).toBe(1);
+		const total = { ...BY_PROVINCE, rows: [], district: '1702' };
+		expect(missingCells(row({}, 1), total, units)).toBe(0);
+		expect(
+			missingCells(row({ code: '170102' }, 0), { ...BY_PROVINCE, rows: ['unit'] }, units)
+		).toBe(1);
 	});
 });

@@ -325,3 +325,34 @@ export function statementText(built: BuiltQuery): string {
 	let index = 0;
 	return built.sql.replace(/\?/g, () => literal(built.params[index++]!));
 }
+
+/** One unit of a dataset and its parents, as read from the dataset itself. */
+export interface DatasetUnit {
+	code: string;
+	province_code: string;
+	district_code: string;
+}
+
+/**
+ * Cells missing from a result row. A release leaves out a suppressed cell whose unit above is
+ * suppressed too (a missing row always means "suppressed", README "Releases"), and every unit
+ * otherwise has a cell for every indicator, period, programme and group. A result row pins one
+ * value of every column but the geography, so it should hold one cell per unit of its
+ * geographic group (within the province and district filters): the rest were suppressed.
+ */
+export function missingCells(
+	row: ExplorationRow,
+	exploration: Exploration,
+	units: readonly DatasetUnit[]
+): number {
+	const dimensions = [...exploration.rows, ...(exploration.pivot ? [exploration.pivot] : [])];
+	const expected = units.filter(
+		(unit) =>
+			(exploration.province === null || unit.province_code === exploration.province) &&
+			(exploration.district === null || unit.district_code === exploration.district) &&
+			(!dimensions.includes('province') || unit.province_code === row.province_code) &&
+			(!dimensions.includes('district') || unit.district_code === row.district_code) &&
+			(!dimensions.includes('unit') || unit.code === row.code)
+	).length;
+	return Math.max(0, expected - row.cells);
+}
