@@ -8,6 +8,8 @@ describe('security headers', () => {
 		'/?level=district&code=17',
 		'/finder',
 		'/rollout',
+		'/explore',
+		'/downloads',
 		'/indicators',
 		'/language',
 		'/login',
@@ -27,8 +29,10 @@ describe('security headers', () => {
 			expect(csp).toContain("default-src 'self'");
 			expect(csp).toContain("object-src 'none'");
 			expect(csp).toContain("frame-ancestors 'none'");
-			// Only this site's scripts, plus SvelteKit's own inline start-up script by nonce or hash.
-			expect(csp).toMatch(/script-src 'self'( '(sha256|nonce)-[^']+')*;/);
+			// Only this site's scripts, plus SvelteKit's own inline start-up script by nonce or hash,
+			// and WebAssembly compilation (DuckDB-WASM), which allows no JavaScript eval.
+			expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'( '(sha256|nonce)-[^']+')*;/);
+			expect(csp).not.toContain("'unsafe-eval'");
 		}
 	});
 

@@ -11,7 +11,8 @@ export const SITE = dictionary(
 		finder: 'Low-coverage finder',
 		rollout: 'Rollout',
 		definitions: 'Definitions',
-		downloads: 'Downloads'
+		downloads: 'Downloads',
+		explore: 'Explore'
 	},
 	{
 		skip: 'រំលងទៅខ្លឹមសារ',
@@ -22,6 +23,7 @@ export const SITE = dictionary(
 		finder: 'ស្វែងរកតំបន់គ្របដណ្តប់ទាប',
 		rollout: 'ការដាក់ឱ្យដំណើរការ',
 		definitions: 'និយមន័យ',
-		downloads: 'ទាញយក'
+		downloads: 'ទាញយក',
+		explore: 'រុករកទិន្នន័យ'
 	}
 );
