@@ -36,6 +36,16 @@ export class ApiError extends Error {
 	}
 }
 
+/** `period`: a month, quarter or year label. */
+export const PERIOD_PARAM = z
+	.string()
+	.refine((p) => parsePeriod(p) !== undefined, 'period must be YYYY-MM, YYYY-Qn or YYYY');
+
+/** `programme`: a programme code as the import contract allows it. */
+export const PROGRAMME_PARAM = z
+	.string()
+	.regex(/^[A-Za-z0-9_-]{1,40}$/, 'programme must be a programme code');
+
 const QUERY = z
 	.object({
 		level: z.enum(LEVELS).default('province'),
@@ -43,14 +53,8 @@ const QUERY = z
 			.string()
 			.regex(/^(KH|\d{2}|\d{4}|\d{6})$/, 'parent must be KH or a 2-, 4- or 6-digit NCDD code')
 			.optional(),
-		period: z
-			.string()
-			.refine((p) => parsePeriod(p) !== undefined, 'period must be YYYY-MM, YYYY-Qn or YYYY')
-			.optional(),
-		programme: z
-			.string()
-			.regex(/^[A-Za-z0-9_-]{1,40}$/, 'programme must be a programme code')
-			.optional(),
+		period: PERIOD_PARAM.optional(),
+		programme: PROGRAMME_PARAM.optional(),
 		by: z.enum(DISAGGREGATIONS).optional(),
 		format: z.enum(['json', 'csv']).optional()
 	})

@@ -20,7 +20,13 @@ import {
 } from '../../indicators/catalogue';
 import { latestCompleteMonth, parsePeriod, type Period } from '../../indicators/periods';
 import { queryRows, type Db } from '../db';
-import { ApiError, checkProgrammeAndGroup, parseQueryWith } from './api';
+import {
+	ApiError,
+	checkProgrammeAndGroup,
+	parseQueryWith,
+	PERIOD_PARAM,
+	PROGRAMME_PARAM
+} from './api';
 import { computedPeriods, describePeriods } from './query';
 
 /** At most this many units per series request: a chart compares a unit with a few others. */
@@ -43,10 +49,7 @@ const SERIES_QUERY = z
 				/^(KH|\d{2}|\d{4}|\d{6}|\d{8})(,(KH|\d{2}|\d{4}|\d{6}|\d{8}))*$/,
 				'units must be a comma-separated list of NCDD codes (or KH)'
 			),
-		programme: z
-			.string()
-			.regex(/^[A-Za-z0-9_-]{1,40}$/, 'programme must be a programme code')
-			.optional(),
+		programme: PROGRAMME_PARAM.optional(),
 		by: z.enum(DISAGGREGATIONS).optional(),
 		group: z.string().max(20).optional(),
 		kind: z.enum(['month', 'quarter', 'year']).default('month')
@@ -159,14 +162,8 @@ export interface UnitValue {
 
 const UNIT_QUERY = z
 	.object({
-		period: z
-			.string()
-			.refine((p) => parsePeriod(p) !== undefined, 'period must be YYYY-MM, YYYY-Qn or YYYY')
-			.optional(),
-		programme: z
-			.string()
-			.regex(/^[A-Za-z0-9_-]{1,40}$/, 'programme must be a programme code')
-			.optional()
+		period: PERIOD_PARAM.optional(),
+		programme: PROGRAMME_PARAM.optional()
 	})
 	.strict();
 
