@@ -3,15 +3,25 @@ import * as Plot from '@observablehq/plot';
 import { formatCount } from '../i18n/common';
 import { tickFormat, type ChartOptions } from './chart-options';
 
-/** A histogram of the values (nulls left out) and a dashed rule at the reference value. */
+/**
+ * A histogram of the values (nulls left out) and a dashed rule at the reference value. Bins are
+ * cut at `thresholds` when given, so a table beside the chart can list the very same bins.
+ */
 export function valueDistribution(
 	values: readonly (number | null)[],
-	options: ChartOptions & { reference?: number | null; colour?: string }
+	options: ChartOptions & {
+		reference?: number | null;
+		colour?: string;
+		thresholds?: readonly number[];
+	}
 ) {
 	const valued = values.filter((v): v is number => v !== null && Number.isFinite(v));
 	const marks: Plot.Markish[] = [
 		Plot.rectY(valued, {
-			...Plot.binX({ y: 'count' }, { x: (v: number) => v, thresholds: 10 }),
+			...Plot.binX(
+				{ y: 'count' },
+				{ x: (v: number) => v, thresholds: options.thresholds ? [...options.thresholds] : 10 }
+			),
 			fill: options.colour ?? '#1a5fb4'
 		}),
 		Plot.ruleY([0])

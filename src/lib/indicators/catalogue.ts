@@ -26,6 +26,19 @@ export interface IndicatorRow {
 	value: number | null;
 }
 
+/** The columns of indicator rows as CSV, in order (the API's `format=csv`, the map's export). */
+export const INDICATOR_ROW_COLUMNS = [
+	'code',
+	'name_en',
+	'name_km',
+	'period',
+	'programme',
+	'group',
+	'numerator',
+	'denominator',
+	'value'
+] as const satisfies readonly (keyof IndicatorRow)[];
+
 /** The groups a person-level indicator can be split by (§5). */
 export const DISAGGREGATIONS = ['sex', 'life_cycle', 'disability', 'idpoor'] as const;
 export type Disaggregation = (typeof DISAGGREGATIONS)[number];

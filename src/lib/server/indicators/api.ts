@@ -10,6 +10,7 @@ import {
 	DISAGGREGATIONS,
 	GROUP_VALUES,
 	indicatorById,
+	INDICATOR_ROW_COLUMNS,
 	LEVELS,
 	PERSON_ONLY_GROUPS,
 	type Disaggregation,
@@ -161,23 +162,11 @@ export async function getIndicatorRows(
 	});
 }
 
-const CSV_COLUMNS = [
-	'code',
-	'name_en',
-	'name_km',
-	'period',
-	'programme',
-	'group',
-	'numerator',
-	'denominator',
-	'value'
-] as const;
-
 /** The same rows as CSV (`?format=csv`); empty cells for nulls, never 0. */
 export function indicatorRowsCsv(rows: readonly IndicatorRow[]): string {
 	return stringify(
-		rows.map((r) => CSV_COLUMNS.map((c) => r[c] ?? '')),
-		{ header: true, columns: [...CSV_COLUMNS] }
+		rows.map((r) => INDICATOR_ROW_COLUMNS.map((c) => r[c] ?? '')),
+		{ header: true, columns: [...INDICATOR_ROW_COLUMNS] }
 	);
 }
 
