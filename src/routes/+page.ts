@@ -44,6 +44,8 @@ export interface UnitValue {
 	numerator: number | null;
 	denominator: number | null;
 	value: number | null;
+	/** Withheld by disclosure control (public figures): the numbers are null. */
+	suppressed: boolean;
 }
 
 /** One point of `/api/indicators/{id}/series`. */
@@ -53,6 +55,7 @@ export interface SeriesPoint {
 	numerator: number | null;
 	denominator: number | null;
 	value: number | null;
+	suppressed: boolean;
 }
 
 const NATION: UnitRef = { code: 'KH', level: 'national', name_en: 'Cambodia', name_km: 'កម្ពុជា' };

@@ -7,6 +7,7 @@
  * Periods: 2025-Q2 runs 2025-04-01 … 2025-06-30; stock indicators are measured on
  * 2025-06-30, flows during the quarter. 2025-06 has the same end, so its stocks equal Q2's.
  */
+import { storeSource } from '../../src/lib/server/indicators/source';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -852,7 +853,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 			const params = new URLSearchParams({ level, period: test.period });
 			if (test.programme) params.set('programme', test.programme);
 			if (test.by) params.set('by', test.by[0]);
-			const rows = await getIndicatorRows(database.db, test.id, params);
+			const rows = await getIndicatorRows(storeSource(database.db), test.id, params);
 			const actual = Object.fromEntries(
 				rows
 					.filter((r) => !test.by || r.group === test.by[1])
@@ -890,7 +891,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 		// Registration coverage, 2025-Q2 (the case above): province 17 5/27, the nation 7/49.
 		// Commune 170102 has nobody registered: 0/8. The fixture's quarters end with Q2 2025.
 		const points = await getIndicatorSeries(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams({ units: '17,KH,170102', kind: 'quarter' })
 		);
@@ -911,7 +912,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 
 	it('refuses a series it cannot give, saying why', async () => {
 		const refusal = (id: string, params: Record<string, string>) =>
-			getIndicatorSeries(database.db, id, new URLSearchParams(params)).then(
+			getIndicatorSeries(storeSource(database.db), id, new URLSearchParams(params)).then(
 				() => 'answered',
 				(e: ApiError) => `${e.status} ${e.message}`
 			);
@@ -934,7 +935,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 
 	it("lists a unit's indicators for a period, with its first office's opening", async () => {
 		const profile = await getUnitValues(
-			database.db,
+			storeSource(database.db),
 			'170101',
 			new URLSearchParams({ period: '2025-Q2', programme: 'HEF' }),
 			false,
@@ -949,7 +950,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 		// O1, the commune front office of 170101, opened on 2014-06-01.
 		expect(profile.first_office_opened).toBe('2014-06-01');
 		const nation = await getUnitValues(
-			database.db,
+			storeSource(database.db),
 			'KH',
 			new URLSearchParams({ period: '2025-Q2' }),
 			true,
@@ -959,7 +960,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 		expect(nation.first_office_opened).toBe('2014-06-01');
 		// Commune 170201's only office, O6, opens on 2025-07-01.
 		const later = await getUnitValues(
-			database.db,
+			storeSource(database.db),
 			'170201',
 			new URLSearchParams({ period: '2025-Q2' }),
 			false,
@@ -970,7 +971,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 
 	it('lists every group of a disaggregation for every unit, in order', async () => {
 		const rows = await getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'eligible',
 			new URLSearchParams({ level: 'province', period: '2025-Q2', programme: 'OAA', by: 'sex' })
 		);
@@ -1018,7 +1019,7 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 		]
 	])('rejects %o for %s with %i: %s', async (params, id, status, message) => {
 		const call = getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			id,
 			new URLSearchParams({ period: '2025-Q2', ...params })
 		);

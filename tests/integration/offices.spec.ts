@@ -3,6 +3,7 @@
  * hand-built list of offices; every expected value is worked out by hand beside it. They must
  * also agree with the indicator engine's stored `offices_open` and `commune_office_coverage`.
  */
+import { storeSource } from '../../src/lib/server/indicators/source';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { getIndicatorSeries } from '../../src/lib/server/indicators/series';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { getRolloutView } from '../../src/lib/server/indicators/rollout-view';
-import { firstFrontOfficeYears, officesOpenByMonth } from '../../src/lib/server/registry/offices';
+import { firstFrontOfficeYears, officesOpenByMonth } from '../../src/lib/indicators/rollout';
 import { FIXTURE_FILES } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -50,13 +51,20 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 		expect(outcomes.map((o) => (o.ok ? o.summary.rejected : o.error))).toEqual([0, 0]);
 	}, 60_000);
 
+	/** First front-office years of the store's communes. */
+	async function openingYears(through: string) {
+		const store = storeSource(database.db);
+		const communes = (await store.units('commune')).map((unit) => unit.code);
+		return firstFrontOfficeYears(communes, await store.offices(), through);
+	}
+
 	afterAll(async () => {
 		await database?.drop();
 		rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('counts the offices open at the end of every month from the first opening, by level', async () => {
-		const months = await officesOpenByMonth(database.db, THROUGH);
+		const months = officesOpenByMonth(await storeSource(database.db).offices(), THROUGH);
 		const row = (period: string, front: number, district: number, province: number) => ({
 			period,
 			commune_front: front,
@@ -78,21 +86,21 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 	});
 
 	it('is empty before the first opening', async () => {
-		expect(await officesOpenByMonth(database.db, '2014-05')).toEqual([]);
+		expect(officesOpenByMonth(await storeSource(database.db).offices(), '2014-05')).toEqual([]);
 	});
 
 	it("gives each commune its first front office's year, closed ones included", async () => {
-		expect(await firstFrontOfficeYears(database.db, '2015-03-31')).toEqual({
+		expect(await openingYears('2015-03-31')).toEqual({
 			'010201': 2015, // O5
 			'170101': 2014, // O1
 			'170102': 2014, // O2 (closed since), not O8
 			'170201': null // O6 opens on 2015-04-01
 		});
-		expect((await firstFrontOfficeYears(database.db, '2015-04-01'))['170201']).toBe(2015);
+		expect((await openingYears('2015-04-01'))['170201']).toBe(2015);
 	});
 
 	it('shows the offices before any refresh, up to the latest complete month', async () => {
-		const view = await getRolloutView(database.db, TODAY);
+		const view = await getRolloutView(storeSource(database.db), TODAY);
 		expect(view).toMatchObject({ month: '2015-03', computed: false, provinceCoverage: [] });
 		expect(view.officesByMonth.map((m) => m.period)).toHaveLength(10);
 		expect(view.openingYears['010201']).toBe(2015);
@@ -102,8 +110,8 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 	it("agrees with the indicator engine's offices_open and commune_office_coverage", async () => {
 		await refreshAll(database.db, { today: TODAY });
 		const params = new URLSearchParams({ units: 'KH', kind: 'month' });
-		const stored = await getIndicatorSeries(database.db, 'offices_open', params);
-		const months = await officesOpenByMonth(database.db, THROUGH);
+		const stored = await getIndicatorSeries(storeSource(database.db), 'offices_open', params);
+		const months = officesOpenByMonth(await storeSource(database.db).offices(), THROUGH);
 		// The refresh keeps the 12 months 2014-04 … 2015-03; offices opened from 2014-06.
 		expect(stored.map((p) => p.period)).toEqual([
 			'2014-04',
@@ -114,13 +122,17 @@ describe.each(DATABASE_KINDS)('rollout aggregates of the offices table (%s)', (k
 			months.map((m) => m.commune_front + m.district_back + m.province_back)
 		);
 		// End of March 2015: 010201, 170101 and 170102 have an open front office, of 4 communes.
-		const coverage = await getIndicatorSeries(database.db, 'commune_office_coverage', params);
+		const coverage = await getIndicatorSeries(
+			storeSource(database.db),
+			'commune_office_coverage',
+			params
+		);
 		expect(coverage.at(-1)).toMatchObject({ period: '2015-03', numerator: 3, denominator: 4 });
 	});
 
 	it('reads the view to the newest stored month once the indicators are computed', async () => {
 		// Still on a later day, the view ends with the refresh's last month.
-		const view = await getRolloutView(database.db, '2015-09-01');
+		const view = await getRolloutView(storeSource(database.db), '2015-09-01');
 		expect(view.month).toBe('2015-03');
 		expect(view.computed).toBe(true);
 		// The 12 stored months; 2014's December is one of them and 2015 has not ended.

@@ -2,6 +2,7 @@
  * registration_coverage on a hand-built registry, at every level, with every expected value
  * worked out by hand (see the comments), through the real importer, refresh and API.
  */
+import { storeSource } from '../../src/lib/server/indicators/source';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -116,7 +117,7 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 	])('matches the hand-computed values for %s at every level', async (period, expected) => {
 		for (const [level, units] of Object.entries(expected)) {
 			const rows = await getIndicatorRows(
-				database.db,
+				storeSource(database.db),
 				'registration_coverage',
 				new URLSearchParams({ level, period })
 			);
@@ -132,7 +133,7 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 
 	it('lists a parent’s children with names, and any descendants below it', async () => {
 		const districts = await getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams({ level: 'district', parent: '17', period: '2025' })
 		);
@@ -146,7 +147,8 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 				group: null,
 				numerator: 5,
 				denominator: 23,
-				value: 5 / 23
+				value: 5 / 23,
+				suppressed: false
 			},
 			{
 				code: '1702',
@@ -157,11 +159,12 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 				group: null,
 				numerator: 2,
 				denominator: 5,
-				value: 2 / 5
+				value: 2 / 5,
+				suppressed: false
 			}
 		]);
 		const villages = await getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams({ level: 'village', parent: '1701', period: '2025' })
 		);
@@ -170,7 +173,7 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 
 	it('defaults to the latest complete month', async () => {
 		const rows = await getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams({ level: 'national' }),
 			'2026-01-15'
@@ -185,21 +188,22 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 				group: null,
 				numerator: 8,
 				denominator: 48,
-				value: 8 / 48
+				value: 8 / 48,
+				suppressed: false
 			}
 		]);
 	});
 
 	it('serves the same rows as CSV, with empty cells for a zero denominator', async () => {
 		const rows = await getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams({ level: 'village', parent: '0102', period: '2025' })
 		);
 		expect(indicatorRowsCsv(rows)).toBe(
-			'code,name_en,name_km,period,programme,group,numerator,denominator,value\n' +
-				'01020101,Ou Thum,អូរធំ,2025,,,1,20,0.05\n' +
-				'01020102,Phnum,ភ្នំ,2025,,,0,0,\n'
+			'code,name_en,name_km,period,programme,group,numerator,denominator,value,suppressed\n' +
+				'01020101,Ou Thum,អូរធំ,2025,,,1,20,0.05,false\n' +
+				'01020102,Phnum,ភ្នំ,2025,,,0,0,,false\n'
 		);
 	});
 
@@ -235,7 +239,7 @@ describe.each(DATABASE_KINDS)('registration_coverage on %s', (kind) => {
 		[{ by: 'sex' }, 400, 'registration_coverage cannot be split by sex (it has no disaggregations)']
 	])('rejects %o with %i: %s', async (params, status, message) => {
 		const call = getIndicatorRows(
-			database.db,
+			storeSource(database.db),
 			'registration_coverage',
 			new URLSearchParams(params)
 		);

@@ -17,6 +17,7 @@
  * commune_office_coverage and the 4 appeal indicators 1 each (7). 190 rows per unit and period,
  * × 21 periods = 3,990 per unit: national 1 unit, provinces 2, districts 3, communes 4.
  */
+import { storeSource } from '../../src/lib/server/indicators/source';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,9 @@ import {
 	type ReleaseRow
 } from '../../src/lib/releases/schema';
 import { getIndicatorRows } from '../../src/lib/server/indicators/api';
+import { getIndicatorSeries, getUnitValues } from '../../src/lib/server/indicators/series';
+import { releaseSource } from '../../src/lib/server/indicators/source';
+import { PublishedRelease } from '../../src/lib/server/releases/published';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import type { ReleaseChangelog } from '../../src/lib/server/releases/changelog';
@@ -211,7 +215,11 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 						const params = new URLSearchParams({ level, period });
 						if (programme) params.set('programme', programme);
 						if (by) params.set('by', by);
-						for (const row of await getIndicatorRows(database.db, indicator.id, params)) {
+						for (const row of await getIndicatorRows(
+							storeSource(database.db),
+							indicator.id,
+							params
+						)) {
 							const key = [
 								indicator.id,
 								period,
@@ -345,7 +353,11 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 					const params = new URLSearchParams({ level, period: '2025-Q2' });
 					if (programme) params.set('programme', programme);
 					if (by) params.set('by', by);
-					for (const row of await getIndicatorRows(database.db, indicator.id, params)) {
+					for (const row of await getIndicatorRows(
+						storeSource(database.db),
+						indicator.id,
+						params
+					)) {
 						const key = [
 							indicator.id,
 							'2025-Q2',
@@ -367,6 +379,91 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 			}
 		}
 		expect(checked).toBe(190 * 10);
+
+		// The public API reads this release: every row is the published cell (a left-out one
+		// suppressed), for the same units as the store's answer, never a figure the files hide.
+		const source = releaseSource(await PublishedRelease.open(dir, result.release!));
+		let answered = 0;
+		for (const indicator of CATALOGUE.filter((i) => !i.internal)) {
+			for (const level of RELEASE_LEVELS) {
+				for (const { programme, by } of apiQueries(indicator)) {
+					const params = new URLSearchParams({ level, period: '2025-Q2' });
+					if (programme) params.set('programme', programme);
+					if (by) params.set('by', by);
+					const rows = await getIndicatorRows(source, indicator.id, params);
+					const store = await getIndicatorRows(storeSource(database.db), indicator.id, params);
+					expect(rows.map((r) => [r.code, r.group])).toEqual(store.map((r) => [r.code, r.group]));
+					for (const row of rows) {
+						const key = [
+							indicator.id,
+							'2025-Q2',
+							row.code,
+							programme ?? '',
+							by ?? '',
+							row.group ?? ''
+						];
+						const cells = published(key);
+						answered++;
+						expect(
+							[row.numerator, row.denominator, row.value].map(text).concat(String(row.suppressed)),
+							key.join('|')
+						).toEqual(['numerator', 'denominator', 'value', 'suppressed'].map((c) => cells[at(c)]));
+					}
+				}
+			}
+		}
+		expect(answered).toBe(190 * 10);
+		// 170102 (0 of 8 households registered) is suppressed, so is its parent 1701's
+		// complement; the series and unit profile say so instead of a 0.
+		const series = await getIndicatorSeries(
+			source,
+			'registration_coverage',
+			new URLSearchParams({ units: 'KH,170102', kind: 'quarter' })
+		);
+		expect(series.find((p) => p.code === 'KH' && p.period === '2025-Q2')).toEqual({
+			code: 'KH',
+			period: '2025-Q2',
+			numerator: 7,
+			denominator: 49,
+			value: 7 / 49,
+			suppressed: false
+		});
+		expect(series.find((p) => p.code === '170102' && p.period === '2025-Q2')).toMatchObject({
+			numerator: null,
+			denominator: null,
+			value: null,
+			suppressed: true
+		});
+		const profile = await getUnitValues(
+			source,
+			'170102',
+			new URLSearchParams({ period: '2025-Q2' }),
+			false
+		);
+		expect(profile.values.find((v) => v.indicator === 'registration_coverage')).toEqual({
+			indicator: 'registration_coverage',
+			programme: null,
+			numerator: null,
+			denominator: null,
+			value: null,
+			suppressed: true
+		});
+		expect(profile.first_office_opened).toBe('2015-01-01');
+		// Villages are never published, and the release knows only its own programmes.
+		await expect(
+			getIndicatorRows(
+				source,
+				'registration_coverage',
+				new URLSearchParams({ level: 'village', period: '2025-Q2' })
+			)
+		).rejects.toMatchObject({ status: 404 });
+		await expect(
+			getIndicatorRows(
+				source,
+				'take_up',
+				new URLSearchParams({ level: 'province', period: '2025-Q2', programme: 'NOPE' })
+			)
+		).rejects.toMatchObject({ status: 404, message: 'unknown programme NOPE' });
 	});
 
 	it('suppresses flows a calendar year at a time exactly as in one table of every period', async () => {
@@ -429,17 +526,61 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 		expect(descriptor.definitionsFingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
 		expect(descriptor.sources.map((s) => s.title).join('\n')).toMatch(/NCDD gazetteer.*MIT/);
 		expect(descriptor.sources.map((s) => s.title).join('\n')).toMatch(/geoBoundaries.*CC BY 4\.0/);
-		// The 16 datasets (4 levels × 4 formats); the descriptor and changelog are not resources.
-		expect(descriptor.resources.map((r) => r.path)).toEqual(RELEASE_FILES.slice(0, 16));
+		// The 16 datasets (4 levels × 4 formats), units.csv and offices.csv; the descriptor and
+		// changelog are not resources.
+		expect(descriptor.resources.map((r) => r.path)).toEqual(RELEASE_FILES.slice(0, 18));
+		expect(RELEASE_FILES.slice(16, 18)).toEqual(['units.csv', 'offices.csv']);
 		for (const resource of descriptor.resources) {
 			const bytes = readFileSync(path.join(release, resource.path));
 			expect(resource.bytes, resource.path).toBe(bytes.length);
 			expect(resource.hash).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-			expect(resource.schema.fields.map((f) => f.name)).toEqual(COLUMNS);
-			expect(resource.rows).toBe(
-				readCsv(path.join(release, datasetFileName(resource.level, 'csv'))).length
-			);
+			if ('level' in resource) {
+				expect(resource.schema.fields.map((f) => f.name)).toEqual(COLUMNS);
+				const csv = path.join(release, datasetFileName(resource.level, 'csv'));
+				expect(resource.rows).toBe(readCsv(csv).length);
+			} else {
+				const [header, ...rows] = parse(bytes) as string[][];
+				expect(resource.schema.fields.map((f) => f.name)).toEqual(header);
+				expect(resource.rows).toBe(rows.length);
+			}
 		}
+		// The fixture's units with the first office inside each (offices O1–O6 of the fixture),
+		// and its offices by opening date, then unit.
+		const reference = (file: string) =>
+			parse(readFileSync(path.join(release, file)), { columns: true }) as Record<string, string>[];
+		expect(
+			reference('units.csv').map((u) => [
+				u.level,
+				u.code,
+				u.province_code,
+				u.district_code,
+				u.first_office_opened
+			])
+		).toEqual([
+			['national', 'KH', '', '', '2014-06-01'],
+			['province', '01', '01', '', '2025-06-30'],
+			['province', '17', '17', '', '2014-06-01'],
+			['district', '0102', '01', '0102', '2025-06-30'],
+			['district', '1701', '17', '1701', '2014-06-01'],
+			['district', '1702', '17', '1702', '2025-07-01'],
+			['commune', '010201', '01', '0102', '2025-06-30'],
+			['commune', '170101', '17', '1701', '2014-06-01'],
+			['commune', '170102', '17', '1701', '2015-01-01'],
+			['commune', '170201', '17', '1702', '2025-07-01']
+		]);
+		expect(reference('offices.csv')).toEqual([
+			{ level: 'commune_front', geo_code: '170101', opened_on: '2014-06-01', closed_on: '' },
+			{
+				level: 'commune_front',
+				geo_code: '170102',
+				opened_on: '2015-01-01',
+				closed_on: '2025-05-31'
+			},
+			{ level: 'province_back', geo_code: '17', opened_on: '2015-03-01', closed_on: '' },
+			{ level: 'district_back', geo_code: '1701', opened_on: '2015-03-01', closed_on: '' },
+			{ level: 'commune_front', geo_code: '010201', opened_on: '2025-06-30', closed_on: '' },
+			{ level: 'commune_front', geo_code: '170201', opened_on: '2025-07-01', closed_on: '' }
+		]);
 		// Another definition, another fingerprint.
 		const changed = CATALOGUE.map((i) =>
 			i.id === 'take_up' ? { ...i, definition: `${i.definition} ` } : i

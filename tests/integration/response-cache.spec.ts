@@ -2,6 +2,7 @@
  * The indicator API's answer cache: one computation per URL while the stored values stay the
  * same, a new one once a refresh has finished (seen within a second, even from another process).
  */
+import { storeSource } from '../../src/lib/server/indicators/source';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cachedAnswer, clearAnswerCache } from '../../src/lib/server/indicators/response-cache';
@@ -25,7 +26,7 @@ describe('indicator answer cache', () => {
 		vi.setSystemTime(new Date('2026-11-25T10:00:00Z'));
 		let computed = 0;
 		const answer = (url: string) =>
-			cachedAnswer(database.db, new URL(url, 'http://portal.invalid'), async () => {
+			cachedAnswer(storeSource(database.db), new URL(url, 'http://portal.invalid'), async () => {
 				computed++;
 				return { body: `answer ${computed}`, contentType: 'text/plain', rows: 1 };
 			});
@@ -50,11 +51,11 @@ describe('indicator answer cache', () => {
 	it('does not keep a failed computation', async () => {
 		const url = new URL('/api/indicators/nothing', 'http://portal.invalid');
 		await expect(
-			cachedAnswer(database.db, url, async () => {
+			cachedAnswer(storeSource(database.db), url, async () => {
 				throw new Error('no such indicator');
 			})
 		).rejects.toThrow('no such indicator');
-		const answer = await cachedAnswer(database.db, url, async () => ({
+		const answer = await cachedAnswer(storeSource(database.db), url, async () => ({
 			body: 'now it works',
 			contentType: 'text/plain',
 			rows: 0

@@ -66,6 +66,17 @@ describe('unitFunnels', () => {
 		expect(funnels.applications.map((s) => s.count)).toEqual([30, 25, 18]);
 		expect(funnels.appeals.map((s) => s.count)).toEqual([6, 4, 3]);
 	});
+
+	it('gives a suppressed figure no count (null), never 0; a missing indicator counts 0', () => {
+		const hidden = { numerator: null, denominator: null, suppressed: true };
+		const funnels = unitFunnels([
+			{ indicator: 'registration_coverage', numerator: 40, denominator: 50, suppressed: false },
+			{ indicator: 'eligible', ...hidden },
+			{ indicator: 'approval_rate', ...hidden }
+		]);
+		expect(funnels.registration.map((s) => s.count)).toEqual([40, null, 0, 0]);
+		expect(funnels.applications.map((s) => s.count)).toEqual([0, null, null]);
+	});
 });
 
 describe('rankAmong', () => {

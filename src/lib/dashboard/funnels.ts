@@ -19,12 +19,14 @@ export interface IndicatorCounts {
 	indicator: string;
 	numerator: number | null;
 	denominator: number | null;
+	/** Withheld by disclosure control: the step's count is unknown (null), never 0. */
+	suppressed?: boolean;
 }
 
-/** A funnel's step: its name (a key of the page's strings) and count. */
+/** A funnel's step: its name (a key of the page's strings) and count (null: suppressed). */
 export interface FunnelStep<Key extends string = string> {
 	key: Key;
-	count: number;
+	count: number | null;
 }
 
 /** The three funnels of a unit. */
@@ -34,10 +36,13 @@ export interface UnitFunnels {
 	appeals: FunnelStep<'appeals_lodged' | 'appeals_closed' | 'appeals_resolved'>[];
 }
 
-/** Builds the funnels; a missing indicator counts 0. */
+/** Builds the funnels; a missing indicator counts 0, a suppressed one null. */
 export function unitFunnels(values: readonly IndicatorCounts[]): UnitFunnels {
-	const of = (id: string, part: 'numerator' | 'denominator') =>
-		values.find((v) => v.indicator === id)?.[part] ?? 0;
+	const of = (id: string, part: 'numerator' | 'denominator') => {
+		const figures = values.find((v) => v.indicator === id);
+		if (figures?.suppressed) return null;
+		return figures?.[part] ?? 0;
+	};
 	return {
 		registration: [
 			{ key: 'registered', count: of('registration_coverage', 'numerator') },

@@ -126,6 +126,17 @@ export function formatCount(language: Language, count: number | null): string {
  * days and counts whole. Null means there is no value (zero denominator, no records): the
  * caller says why, this returns an em dash.
  */
+export function formatFigure(
+	language: Language,
+	figure: { value: number | null; suppressed?: boolean },
+	unit: IndicatorDefinition['unit']
+): string {
+	return figure.suppressed
+		? common(language)('suppressed')
+		: formatValue(language, figure.value, unit);
+}
+
+/** A value in the indicator's unit; '—' for none. */
 export function formatValue(
 	language: Language,
 	value: number | null,

@@ -33,6 +33,10 @@ export const FINDER = dictionary(
 		context: '{indicator} · {programme} · {period} · {province}',
 		none_below: 'No commune of {province} is below {threshold}.',
 		none_above: 'No commune of {province} is above {threshold}.',
+		left_out_suppressed:
+			'{count} communes are not ranked because their figures are suppressed (too few households or persons to publish):',
+		left_out_suppressed_one:
+			'1 commune is not ranked because its figures are suppressed (too few households or persons to publish):',
 		left_out_zero:
 			'{count} communes are not ranked because their denominator is 0 (nobody to count):',
 		left_out_zero_one: '1 commune is not ranked because its denominator is 0 (nobody to count):',
@@ -88,6 +92,10 @@ export const FINDER = dictionary(
 		context: '{indicator} · {programme} · {period} · {province}',
 		none_below: 'គ្មានឃុំណាមួយនៃ{province} ទាបជាង {threshold} ទេ។',
 		none_above: 'គ្មានឃុំណាមួយនៃ{province} ខ្ពស់ជាង {threshold} ទេ។',
+		left_out_suppressed:
+			'ឃុំចំនួន {count} មិនត្រូវបានចាត់ថ្នាក់ទេ ដោយសារតួលេខត្រូវបានលាក់ (គ្រួសារ ឬមនុស្សតិចពេកដើម្បីផ្សព្វផ្សាយ)៖',
+		left_out_suppressed_one:
+			'ឃុំចំនួន ១ មិនត្រូវបានចាត់ថ្នាក់ទេ ដោយសារតួលេខត្រូវបានលាក់ (គ្រួសារ ឬមនុស្សតិចពេកដើម្បីផ្សព្វផ្សាយ)៖',
 		left_out_zero: 'ឃុំចំនួន {count} មិនត្រូវបានចាត់ថ្នាក់ទេ ដោយសារភាគបែងស្មើ ០ (គ្មានអ្វីត្រូវរាប់)៖',
 		left_out_zero_one: 'ឃុំចំនួន ១ មិនត្រូវបានចាត់ថ្នាក់ទេ ដោយសារភាគបែងស្មើ ០ (គ្មានអ្វីត្រូវរាប់)៖',
 		left_out_no_records: 'ឃុំចំនួន {count} មិនត្រូវបានចាត់ថ្នាក់ទេ ដោយសារគ្មានកំណត់ត្រាក្នុងរយៈពេលនេះ៖',

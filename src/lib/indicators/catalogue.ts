@@ -24,6 +24,11 @@ export interface IndicatorRow {
 	numerator: number | null;
 	denominator: number | null;
 	value: number | null;
+	/**
+	 * Withheld by disclosure control (public figures, domain.md §6): numerator, denominator
+	 * and value are null, never 0. Always false for unsuppressed figures.
+	 */
+	suppressed: boolean;
 }
 
 /** The columns of indicator rows as CSV, in order (the API's `format=csv`, the map's export). */
@@ -36,7 +41,8 @@ export const INDICATOR_ROW_COLUMNS = [
 	'group',
 	'numerator',
 	'denominator',
-	'value'
+	'value',
+	'suppressed'
 ] as const satisfies readonly (keyof IndicatorRow)[];
 
 /** The groups a person-level indicator can be split by (§5). */

@@ -128,6 +128,21 @@ describe('rankWorseThan', () => {
 		]);
 	});
 
+	it('leaves suppressed communes out of the ranking as suppressed, whatever their denominator', () => {
+		const hidden = { numerator: null, denominator: null, value: null, suppressed: true };
+		const rows: CommuneValue[] = [
+			{ code: '170101', name_en: 'A', name_km: 'ក', ...hidden },
+			commune('170102', 1, 10),
+			commune('170103', 0, 0)
+		];
+		const ranking = rankWorseThan(rows, coverage, 80);
+		expect(codesAndRanks(ranking)).toEqual([[1, '170102']]);
+		expect(ranking.withoutValue.map((w) => [w.commune.code, w.reason])).toEqual([
+			['170101', 'suppressed'],
+			['170103', 'zero_denominator']
+		]);
+	});
+
 	it('ranks the highest first when higher is worse', () => {
 		const rows = [
 			commune('170101', 1, 10), // 10 %: meets 20 %

@@ -72,7 +72,7 @@ export function isWorseThan(
 export type CommuneValue = Pick<
 	IndicatorRow,
 	'code' | 'name_en' | 'name_km' | 'numerator' | 'denominator' | 'value'
->;
+> & { suppressed?: boolean };
 
 /** A commune worse than the threshold, with its place in the list (1 = worst). */
 export interface RankedCommune<Row extends CommuneValue = CommuneValue> {
@@ -81,7 +81,7 @@ export interface RankedCommune<Row extends CommuneValue = CommuneValue> {
 }
 
 /** Why a commune has no value and so cannot be compared with the threshold. */
-export type MissingValueReason = 'zero_denominator' | 'no_records';
+export type MissingValueReason = 'suppressed' | 'zero_denominator' | 'no_records';
 
 /** The communes of an area sorted against a threshold. */
 export interface ThresholdRanking<Row extends CommuneValue = CommuneValue> {
@@ -89,7 +89,10 @@ export interface ThresholdRanking<Row extends CommuneValue = CommuneValue> {
 	ranked: RankedCommune<Row>[];
 	/** How many communes have a value (and so were compared with the threshold). */
 	compared: number;
-	/** Communes without a value (a rate over nobody, a median over no records), by code. */
+	/**
+	 * Communes without a value (suppressed in the public figures, a rate over nobody, a median
+	 * over no records), by code.
+	 */
 	withoutValue: { commune: Row; reason: MissingValueReason }[];
 }
 
@@ -110,7 +113,11 @@ export function rankWorseThan<Row extends CommuneValue>(
 		if (row.value === null || !Number.isFinite(row.value)) {
 			withoutValue.push({
 				commune: row,
-				reason: row.denominator === 0 ? 'zero_denominator' : 'no_records'
+				reason: row.suppressed
+					? 'suppressed'
+					: row.denominator === 0
+						? 'zero_denominator'
+						: 'no_records'
 			});
 		} else {
 			valued.push(row as Row & { value: number });

@@ -15,6 +15,85 @@ export type OfficeLevel = (typeof OFFICE_LEVELS)[number];
 /** Offices open at the end of one month (`period`, `YYYY-MM`), by level. */
 export type OfficesOpenMonth = { period: string } & Record<OfficeLevel, number>;
 
+/** An office as the rollout reads it (`offices` feed, §3): public facts, no staff figures. */
+export interface OfficeOpening {
+	level: OfficeLevel;
+	/** The unit the office serves (a commune for a front office). */
+	geo_code: string;
+	/** `YYYY-MM-DD`. */
+	opened_on: string;
+	/** `YYYY-MM-DD`, or null while open. A closure on day d closes the office that day. */
+	closed_on: string | null;
+}
+
+/** The last day of a month `YYYY-MM`, as `YYYY-MM-DD`. */
+function monthEnd(month: string): string {
+	const [year, m] = month.split('-').map(Number) as [number, number];
+	return new Date(Date.UTC(year, m, 0)).toISOString().slice(0, 10);
+}
+
+/** The month after `YYYY-MM`. */
+function nextMonth(month: string): string {
+	const [year, m] = month.split('-').map(Number) as [number, number];
+	return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Offices open at the end of every month from the month of the first opening through
+ * `throughMonth` (`YYYY-MM`), by level; none when no office has opened by then. Open at the
+ * end of a month: opened on or before its last day, and not closed by then (the definition of
+ * `offices_open` and `commune_office_coverage`).
+ */
+export function officesOpenByMonth(
+	offices: readonly OfficeOpening[],
+	throughMonth: string
+): OfficesOpenMonth[] {
+	if (parsePeriod(throughMonth)?.kind !== 'month') throw new Error(`not a month: ${throughMonth}`);
+	if (offices.length === 0) return [];
+	let month = offices
+		.reduce((first, o) => (o.opened_on < first ? o.opened_on : first), '9999')
+		.slice(0, 7);
+	const months: OfficesOpenMonth[] = [];
+	for (; month <= throughMonth; month = nextMonth(month)) {
+		const end = monthEnd(month);
+		const open: OfficesOpenMonth = {
+			period: month,
+			commune_front: 0,
+			district_back: 0,
+			province_back: 0
+		};
+		for (const o of offices) {
+			if (o.opened_on <= end && (o.closed_on === null || o.closed_on > end)) open[o.level]++;
+		}
+		months.push(open);
+	}
+	return months;
+}
+
+/**
+ * The year each commune got its first commune front office, counting offices opened on or
+ * before `through` (`YYYY-MM-DD`) and those closed since; null for a commune that had none by
+ * then. Keyed by commune code, in code order.
+ */
+export function firstFrontOfficeYears(
+	communes: readonly string[],
+	offices: readonly OfficeOpening[],
+	through: string
+): Record<string, number | null> {
+	const first = new Map<string, string>();
+	for (const o of offices) {
+		if (o.level !== 'commune_front' || o.opened_on > through) continue;
+		const known = first.get(o.geo_code);
+		if (!known || o.opened_on < known) first.set(o.geo_code, o.opened_on);
+	}
+	return Object.fromEntries(
+		[...communes].sort().map((code) => {
+			const opened = first.get(code);
+			return [code, opened ? Number(opened.slice(0, 4)) : null];
+		})
+	);
+}
+
 /** A stored value of an indicator for one unit and period. */
 export interface StockPoint {
 	period: string;

@@ -130,3 +130,76 @@ export interface ReleaseRow {
 	value: number | null;
 	suppressed: boolean;
 }
+
+/**
+ * The units of a release (`units.csv`): every published unit with its names and parents, so
+ * a reader can list the units a dataset left out (a missing row is a suppressed cell), and
+ * when the first SSDM office inside it opened. Sorted by level (nation first), then code.
+ */
+export const UNITS_FILE = 'units.csv';
+
+/** The columns of `units.csv`, in order. */
+export const UNIT_COLUMNS: readonly ReleaseColumn[] = [
+	{ name: 'level', type: 'string', description: 'national, province, district or commune' },
+	{ name: 'code', type: 'string', description: 'NCDD code of the unit (KH for the nation)' },
+	{ name: 'name_en', type: 'string', description: 'Name of the unit in English' },
+	{ name: 'name_km', type: 'string', description: 'Name of the unit in Khmer' },
+	{
+		name: 'province_code',
+		type: 'string',
+		description: 'Province of the unit (empty for the nation)'
+	},
+	{
+		name: 'district_code',
+		type: 'string',
+		description: 'District of the unit (communes and districts)'
+	},
+	{
+		name: 'first_office_opened',
+		type: 'string',
+		description:
+			'Date (YYYY-MM-DD) the first SSDM office inside the unit opened; empty when none has'
+	}
+];
+
+/** One row of `units.csv`. */
+export interface ReleaseUnitRow {
+	level: ReleaseLevel;
+	code: string;
+	name_en: string;
+	name_km: string;
+	province_code: string;
+	district_code: string;
+	first_office_opened: string;
+}
+
+/** A programme as a release describes it (`datapackage.json`'s `programmes`). */
+export interface ReleaseProgramme {
+	code: string;
+	name_en: string;
+	name_km: string;
+	/** Whether the programme enrols households or persons (person groups need persons). */
+	unit: 'household' | 'person';
+}
+
+/**
+ * The SSDM offices of a release (`offices.csv`): level, the unit served, and when each opened
+ * and closed, for the rollout view's whole history. Sorted by opening date, then unit.
+ */
+export const OFFICES_FILE = 'offices.csv';
+
+/** The columns of `offices.csv`, in order. */
+export const OFFICE_COLUMNS: readonly ReleaseColumn[] = [
+	{
+		name: 'level',
+		type: 'string',
+		description: 'commune_front, district_back or province_back'
+	},
+	{ name: 'geo_code', type: 'string', description: 'NCDD code of the unit the office serves' },
+	{ name: 'opened_on', type: 'string', description: 'Date the office opened (YYYY-MM-DD)' },
+	{
+		name: 'closed_on',
+		type: 'string',
+		description: 'Date the office closed (YYYY-MM-DD); empty while open'
+	}
+];

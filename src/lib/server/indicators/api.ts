@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
-import { sql } from 'drizzle-orm';
 import {
 	CATALOGUE,
 	DISAGGREGATIONS,
@@ -17,25 +16,11 @@ import {
 	type IndicatorDefinition
 } from '../../indicators/catalogue';
 import { latestCompleteMonth, parsePeriod } from '../../indicators/periods';
-import { queryRows, type Db } from '../db';
-import { findUnit } from '../registry/geo-units';
-import {
-	computedPeriods,
-	describePeriods,
-	isAbove,
-	listIndicatorValues,
-	type IndicatorRow
-} from './query';
+import { ApiError } from './errors';
+import { describePeriods, isAbove, type IndicatorRow } from './query';
+import type { IndicatorSource } from './source';
 
-/** An answer the route turns into an HTTP error. */
-export class ApiError extends Error {
-	constructor(
-		readonly status: 400 | 404,
-		message: string
-	) {
-		super(message);
-	}
-}
+export { ApiError };
 
 /** `period`: a month, quarter or year label. */
 export const PERIOD_PARAM = z
@@ -80,7 +65,7 @@ export function parseQueryWith<Shape extends z.ZodRawShape>(
 
 /** Checks `programme` and `by` against the indicator and the programmes table. */
 export async function checkProgrammeAndGroup(
-	db: Db,
+	source: IndicatorSource,
 	indicator: IndicatorDefinition,
 	programmeCode: string | undefined,
 	by: Disaggregation | undefined
@@ -90,10 +75,7 @@ export async function checkProgrammeAndGroup(
 		if (!indicator.perProgramme) {
 			throw new ApiError(400, `${indicator.id} is not computed per programme: omit programme`);
 		}
-		const [programme] = await queryRows<{ unit: string }>(
-			db,
-			sql`SELECT unit FROM programmes WHERE programme_code = ${programmeCode}`
-		);
+		const programme = (await source.programmes()).find((p) => p.code === programmeCode);
 		if (!programme) throw new ApiError(404, `unknown programme ${programmeCode}`);
 		unit = programme.unit;
 	}
@@ -118,7 +100,7 @@ export async function checkProgrammeAndGroup(
 
 /** Answers `GET /api/indicators/{id}?level=&parent=&period=&programme=&by=`. */
 export async function getIndicatorRows(
-	db: Db,
+	source: IndicatorSource,
 	indicatorId: string,
 	params: URLSearchParams,
 	today = new Date().toISOString().slice(0, 10)
@@ -131,7 +113,7 @@ export async function getIndicatorRows(
 	if (isAbove(lowest, level)) {
 		throw new ApiError(400, `${indicator.id} has no values below ${lowest} level`);
 	}
-	const parent = parentCode ? await findUnit(db, parentCode) : undefined;
+	const parent = parentCode ? await source.findUnit(parentCode) : undefined;
 	if (parentCode && !parent) throw new ApiError(404, `unknown geographic unit ${parentCode}`);
 	if (parent && !isAbove(parent.level, level)) {
 		throw new ApiError(
@@ -139,11 +121,14 @@ export async function getIndicatorRows(
 			`parent ${parent.code} is a ${parent.level}: it has no ${level} below it`
 		);
 	}
-	await checkProgrammeAndGroup(db, indicator, query.programme, query.by);
+	await checkProgrammeAndGroup(source, indicator, query.programme, query.by);
 	if (query.by && level === 'village') {
 		throw new ApiError(400, `by=${query.by} is available from commune level up, not for villages`);
 	}
-	const periods = await computedPeriods(db);
+	if (isAbove(source.lowestLevel, level)) {
+		throw new ApiError(404, `${level} figures are not published: public figures stop at communes`);
+	}
+	const periods = await source.periods();
 	if (!periods.includes(period)) {
 		throw new ApiError(
 			404,
@@ -152,7 +137,7 @@ export async function getIndicatorRows(
 				: `no values for period ${period}: run npm run refresh`
 		);
 	}
-	return listIndicatorValues(db, {
+	return source.values({
 		indicator,
 		level,
 		parent,
@@ -162,10 +147,13 @@ export async function getIndicatorRows(
 	});
 }
 
-/** The same rows as CSV (`?format=csv`); empty cells for nulls, never 0. */
+/**
+ * The same rows as CSV (`?format=csv`); empty cells for nulls, never 0; `true`/`false` for the
+ * suppression flag, as in the release files.
+ */
 export function indicatorRowsCsv(rows: readonly IndicatorRow[]): string {
 	return stringify(
-		rows.map((r) => INDICATOR_ROW_COLUMNS.map((c) => r[c] ?? '')),
+		rows.map((r) => INDICATOR_ROW_COLUMNS.map((c) => String(r[c] ?? ''))),
 		{ header: true, columns: [...INDICATOR_ROW_COLUMNS] }
 	);
 }

@@ -19,11 +19,11 @@ import {
 } from '../../indicators/low-coverage';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
-import { listUnits, type GeoUnitSummary } from '../registry/geo-units';
-import { listProgrammes, type ProgrammeSummary } from '../registry/programmes';
+import type { GeoUnitSummary } from '../registry/geo-units';
+import type { ProgrammeSummary } from '../registry/programmes';
 import { ApiError, getIndicatorRows, parseQueryWith } from './api';
-import { computedPeriods } from './query';
 import { getIndicatorSeries, MAX_SERIES_UNITS, type SeriesPoint } from './series';
+import { sourceFor, type IndicatorSource } from './source';
 
 /** Months in a line's trend: a year, so a seasonal dip is seen against the same month. */
 const TREND_MONTHS = 12;
@@ -102,7 +102,7 @@ function nonEmpty(params: URLSearchParams): URLSearchParams {
 
 /** The points of every unit, fetched in requests the series API accepts (200 units each). */
 async function monthlySeries(
-	db: Db,
+	source: IndicatorSource,
 	indicatorId: string,
 	codes: readonly string[],
 	programme: string | null
@@ -114,7 +114,7 @@ async function monthlySeries(
 			kind: 'month'
 		});
 		if (programme) params.set('programme', programme);
-		points.push(...(await getIndicatorSeries(db, indicatorId, params)));
+		points.push(...(await getIndicatorSeries(source, indicatorId, params)));
 	}
 	return points;
 }
@@ -123,15 +123,20 @@ async function monthlySeries(
  * Answers `/finder?province=&indicator=&programme=&period=&threshold=`. A province user's
  * default province is their first; everyone else's is the first by code. Throws an ApiError
  * (400/404) for a parameter that names nothing.
+ *
+ * Figures come from the source `sourceFor` picks for the user and the province: unsuppressed
+ * for staff who may see the province, the latest release's (suppressed) for everyone else.
  */
 export async function findLowCoverage(
-	db: Db,
+	db: () => Promise<Db>,
 	params: URLSearchParams,
 	user: AuthUser | null
 ): Promise<FinderView> {
 	const asked = parseQueryWith(FINDER_QUERY, nonEmpty(params));
 	const ownProvinces = user?.role === 'province' ? user.provinces : [];
-	const provinces = (await listUnits(db, 'province')).map((unit): ProvinceChoice => ({
+	const asking = asked.province ?? ownProvinces[0];
+	const source = await sourceFor(db, user, asking ? [asking] : []);
+	const provinces = (await source.units('province')).map((unit): ProvinceChoice => ({
 		...unit,
 		own: ownProvinces.includes(unit.code)
 	}));
@@ -148,7 +153,7 @@ export async function findLowCoverage(
 	}
 	// A programme left in the form from a per-programme indicator means nothing for the others.
 	const programme = indicator.perProgramme ? (asked.programme ?? null) : null;
-	const periods = await computedPeriods(db);
+	const periods = await source.periods();
 	const period = asked.period ?? periods.find((p) => parsePeriod(p)?.kind === 'month') ?? null;
 	const query: FinderQuery = {
 		province,
@@ -157,16 +162,16 @@ export async function findLowCoverage(
 		period,
 		threshold: asked.threshold ?? defaultThreshold(indicator)
 	};
-	const programmes = await listProgrammes(db);
+	const programmes = await source.programmes();
 	if (period === null) return { query, provinces, programmes, periods, result: null };
 
 	const rowParams = new URLSearchParams({ level: 'commune', parent: province, period });
 	if (programme) rowParams.set('programme', programme);
-	const rows = await getIndicatorRows(db, indicator.id, rowParams);
+	const rows = await getIndicatorRows(source, indicator.id, rowParams);
 	const ranking = rankWorseThan(rows, indicator, query.threshold);
 
 	const districts = new Map(
-		(await listUnits(db, 'district', province)).map((district) => [district.code, district])
+		(await source.units('district', province)).map((district) => [district.code, district])
 	);
 	const months = trendMonths(
 		periods.filter((p) => parsePeriod(p)?.kind === 'month'),
@@ -176,7 +181,7 @@ export async function findLowCoverage(
 	const window = new Set(months);
 	const trends = new Map<string, TrendPoint[]>();
 	const codes = ranking.ranked.map(({ commune }) => commune.code);
-	for (const point of await monthlySeries(db, indicator.id, codes, programme)) {
+	for (const point of await monthlySeries(source, indicator.id, codes, programme)) {
 		if (!window.has(point.period)) continue;
 		const trend = trends.get(point.code) ?? [];
 		trend.push({ period: point.period, value: point.value });

@@ -77,7 +77,8 @@ export async function listIndicatorValues(db: Db, query: IndicatorQuery): Promis
 		group: by ? r.grp : null,
 		numerator: r.stored ? r.numerator : 0,
 		denominator: r.stored ? r.denominator : missingDenominator,
-		value: r.stored ? r.value : missingValue
+		value: r.stored ? r.value : missingValue,
+		suppressed: false
 	}));
 }
 

@@ -1,15 +1,18 @@
 /**
  * A cache of the indicator API's answers. Stored values change only when a refresh finishes
  * (domain.md §5: computed by `refresh`, never on request), so an answer can be reused until the
- * next refresh; the cache is keyed by the request's URL and the newest finished refresh. That
- * refresh is looked up at most once per GENERATION_CHECK_MS, so a refresh run by another
- * process (`npm run refresh`, `npm run jobs`) shows within a second.
+ * next refresh; the cache is keyed by the request's URL and the source's generation: for the
+ * store the newest finished refresh, for public figures the release. That refresh is looked
+ * up at most once per GENERATION_CHECK_MS, so a refresh run by another process
+ * (`npm run refresh`, `npm run jobs`) shows within a second.
  *
- * Answers do not depend on who asks: each route checks access before it reads the cache.
+ * Answers depend on who asks only through the source (store or release, part of the key):
+ * each route checks access before it reads the cache.
  * The cache is per process and bounded by MAX_CACHED_BYTES (least recently used out first).
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db';
+import type { IndicatorSource } from './source';
 
 /** How stale the refresh generation may be: a second. */
 const GENERATION_CHECK_MS = 1000;
@@ -20,7 +23,7 @@ export const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 let generation: { value: string; checkedAt: number; pending?: Promise<string> } | undefined;
 
 /** Identifies the stored values: the newest finished refresh (its id and end). */
-async function currentGeneration(db: Db): Promise<string> {
+export async function currentGeneration(db: Db): Promise<string> {
 	const now = Date.now();
 	if (generation && now - generation.checkedAt < GENERATION_CHECK_MS) return generation.value;
 	if (generation?.pending) return generation.pending;
@@ -66,13 +69,13 @@ function remember(key: string, answer: CachedAnswer) {
  * the same stored values. Errors are not cached.
  */
 export async function cachedAnswer(
-	db: Db,
+	source: IndicatorSource,
 	url: URL,
 	compute: () => Promise<CachedAnswer>
 ): Promise<CachedAnswer> {
 	// The date is in the key: without `period` the API answers for the latest complete month.
 	const today = new Date().toISOString().slice(0, 10);
-	const key = `${await currentGeneration(db)}|${today}|${url.pathname}?${url.searchParams}`;
+	const key = `${await source.generation()}|${today}|${url.pathname}?${url.searchParams}`;
 	const hit = answers.get(key);
 	if (hit) {
 		// Most recently used last, so eviction takes the oldest.

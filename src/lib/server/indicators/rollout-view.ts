@@ -1,20 +1,22 @@
 /**
- * What the rollout view (`/rollout`, issue #5) shows the national board, read in one go:
- * offices and first openings from the offices table (the whole history), and the national
- * commune-coverage and registration series from the stored indicators.
+ * What the rollout view (`/rollout`, issue #5) shows the national board, read in one go from
+ * one source (`source.ts`: the store, or the latest release for the public): offices and first
+ * openings over the whole history, and the national commune-coverage and registration series
+ * and the provinces' commune coverage from the indicators.
  */
 import type { IndicatorRow } from '../../indicators/catalogue';
 import { latestCompleteMonth, parsePeriod } from '../../indicators/periods';
 import {
 	endOfPeriodSeries,
+	firstFrontOfficeYears,
+	officesOpenByMonth,
 	type OfficesOpenMonth,
 	type StockPoint
 } from '../../indicators/rollout';
-import type { Db } from '../db';
-import { listUnits, type GeoUnitSummary } from '../registry/geo-units';
-import { firstFrontOfficeYears, officesOpenByMonth } from '../registry/offices';
+import type { GeoUnitSummary } from '../registry/geo-units';
 import { getIndicatorRows } from './api';
 import { getIndicatorSeries } from './series';
+import type { IndicatorSource } from './source';
 
 /** The data of the rollout view. */
 export interface RolloutView {
@@ -36,9 +38,12 @@ export interface RolloutView {
 }
 
 /** A stock indicator for Cambodia over every stored year end and month. */
-async function nationalStockSeries(db: Db, indicatorId: string): Promise<StockPoint[]> {
+async function nationalStockSeries(
+	source: IndicatorSource,
+	indicatorId: string
+): Promise<StockPoint[]> {
 	const series = (kind: 'year' | 'month') =>
-		getIndicatorSeries(db, indicatorId, new URLSearchParams({ units: 'KH', kind }));
+		getIndicatorSeries(source, indicatorId, new URLSearchParams({ units: 'KH', kind }));
 	const [years, months] = await Promise.all([series('year'), series('month')]);
 	return endOfPeriodSeries(years, months);
 }
@@ -49,28 +54,30 @@ async function nationalStockSeries(db: Db, indicatorId: string): Promise<StockPo
  * complete month before `today`.
  */
 export async function getRolloutView(
-	db: Db,
+	source: IndicatorSource,
 	today = new Date().toISOString().slice(0, 10)
 ): Promise<RolloutView> {
-	const [communeCoverage, registration] = await Promise.all([
-		nationalStockSeries(db, 'commune_office_coverage'),
-		nationalStockSeries(db, 'registration_coverage')
+	const [communeCoverage, registration, offices] = await Promise.all([
+		nationalStockSeries(source, 'commune_office_coverage'),
+		nationalStockSeries(source, 'registration_coverage'),
+		source.offices()
 	]);
 	const lastStored = communeCoverage.at(-1)?.period;
 	const computed = lastStored !== undefined && parsePeriod(lastStored)?.kind === 'month';
 	const month = computed ? lastStored : latestCompleteMonth(today);
-	const [officesByMonth, openingYears, provinces, provinceCoverage] = await Promise.all([
-		officesOpenByMonth(db, month),
-		firstFrontOfficeYears(db, parsePeriod(month)!.end),
-		listUnits(db, 'province'),
+	const communes = (await source.units('commune')).map((unit) => unit.code);
+	const [provinces, provinceCoverage] = await Promise.all([
+		source.units('province'),
 		computed
 			? getIndicatorRows(
-					db,
+					source,
 					'commune_office_coverage',
 					new URLSearchParams({ level: 'province', period: month })
 				)
 			: Promise.resolve([])
 	]);
+	const officesByMonth = officesOpenByMonth(offices, month);
+	const openingYears = firstFrontOfficeYears(communes, offices, parsePeriod(month)!.end);
 	return {
 		month,
 		computed,

@@ -8,18 +8,16 @@
  *
  * Missing rows read as in `query.ts`: a count of 0, a rate with a zero denominator (null value).
  */
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
 	CATALOGUE,
 	DISAGGREGATIONS,
 	GROUP_VALUES,
 	indicatorById,
-	type IndicatorDefinition,
-	type Level
+	type IndicatorDefinition
 } from '../../indicators/catalogue';
 import { latestCompleteMonth, parsePeriod, type Period } from '../../indicators/periods';
-import { queryRows, type Db } from '../db';
+import type { GeoUnitSummary } from '../registry/geo-units';
 import {
 	ApiError,
 	checkProgrammeAndGroup,
@@ -27,19 +25,13 @@ import {
 	PERIOD_PARAM,
 	PROGRAMME_PARAM
 } from './api';
-import { computedPeriods, describePeriods } from './query';
+import { describePeriods, isAbove } from './query';
+import type { IndicatorSource, SeriesPoint } from './source';
 
 /** At most this many units per series request: a chart compares a unit with a few others. */
 export const MAX_SERIES_UNITS = 200;
 
-/** One point of a series. */
-export interface SeriesPoint {
-	code: string;
-	period: string;
-	numerator: number | null;
-	denominator: number | null;
-	value: number | null;
-}
+export type { SeriesPoint };
 
 const SERIES_QUERY = z
 	.object({
@@ -56,58 +48,27 @@ const SERIES_QUERY = z
 	})
 	.strict();
 
-/** Values of stored rows for a unit list and period list, keyed `code|period`. */
-async function storedValues(
-	db: Db,
+/** The units, checked to exist and to be at or above the indicator's lowest level. */
+async function checkUnits(
+	source: IndicatorSource,
 	indicator: IndicatorDefinition,
-	codes: readonly string[],
-	periods: readonly string[],
-	programme: string,
-	groupBy: string,
-	groupValue: string
-) {
-	const rows = await queryRows<SeriesPoint>(
-		db,
-		sql`SELECT geo_code AS code, period, numerator, denominator, value FROM indicator_values
-			WHERE indicator_id = ${indicator.id}
-				AND period = ANY(${`{${periods.join(',')}}`}::text[])
-				AND geo_code = ANY(${`{${codes.join(',')}}`}::text[])
-				AND programme = ${programme} AND group_by = ${groupBy} AND group_value = ${groupValue}`
-	);
-	return new Map(rows.map((row) => [`${row.code}|${row.period}`, row]));
-}
-
-/** The value a unit has when nothing was stored for it (see the module comment). */
-function missingPoint(indicator: IndicatorDefinition, code: string, period: string): SeriesPoint {
-	return {
-		code,
-		period,
-		numerator: 0,
-		denominator: indicator.denominator === null ? null : 0,
-		value: indicator.unit === 'count' ? 0 : null
-	};
-}
-
-/** The units' levels, checked to exist and to be at or above the indicator's lowest level. */
-async function checkUnits(db: Db, indicator: IndicatorDefinition, codes: readonly string[]) {
-	const rows = await queryRows<{ code: string; level: Level }>(
-		db,
-		sql`SELECT code, level FROM geo_units WHERE code = ANY(${`{${codes.join(',')}}`}::text[])`
-	);
-	const found = new Map(rows.map((row) => [row.code, row.level]));
-	const unknown = codes.find((code) => !found.has(code));
-	if (unknown) throw new ApiError(404, `unknown geographic unit ${unknown}`);
-	if (indicator.lowestLevel) {
-		const tooLow = rows.find((row) => row.level === 'village');
-		if (tooLow && indicator.lowestLevel !== 'village') {
+	codes: readonly string[]
+): Promise<GeoUnitSummary[]> {
+	const units: GeoUnitSummary[] = [];
+	for (const code of codes) {
+		const unit = await source.findUnit(code);
+		if (!unit) throw new ApiError(404, `unknown geographic unit ${code}`);
+		if (isAbove(indicator.lowestLevel ?? 'village', unit.level)) {
 			throw new ApiError(400, `${indicator.id} has no values below ${indicator.lowestLevel} level`);
 		}
+		units.push(unit);
 	}
+	return units;
 }
 
 /** Answers `GET /api/indicators/{id}/series`: points ordered by unit (as asked), then period. */
 export async function getIndicatorSeries(
-	db: Db,
+	source: IndicatorSource,
 	indicatorId: string,
 	params: URLSearchParams
 ): Promise<SeriesPoint[]> {
@@ -118,7 +79,7 @@ export async function getIndicatorSeries(
 	if (codes.length > MAX_SERIES_UNITS) {
 		throw new ApiError(400, `units lists ${codes.length} codes: at most ${MAX_SERIES_UNITS}`);
 	}
-	await checkProgrammeAndGroup(db, indicator, query.programme, query.by);
+	await checkProgrammeAndGroup(source, indicator, query.programme, query.by);
 	let groupValue = '';
 	if (query.by) {
 		const allowed = GROUP_VALUES[query.by];
@@ -129,25 +90,15 @@ export async function getIndicatorSeries(
 	} else if (query.group !== undefined) {
 		throw new ApiError(400, 'group needs by= (the disaggregation it belongs to)');
 	}
-	await checkUnits(db, indicator, codes);
-	const periods = (await computedPeriods(db))
+	const units = await checkUnits(source, indicator, codes);
+	const periods = (await source.periods())
 		.filter((label) => parsePeriod(label)?.kind === query.kind)
 		.sort();
-	if (periods.length === 0) return [];
-	const stored = await storedValues(
-		db,
-		indicator,
-		codes,
-		periods,
-		query.programme ?? '',
-		query.by ?? '',
+	return source.series(indicator, units, periods, {
+		programme: query.programme ?? '',
+		groupBy: query.by ?? '',
 		groupValue
-	);
-	return codes.flatMap((code) =>
-		periods.map(
-			(period) => stored.get(`${code}|${period}`) ?? missingPoint(indicator, code, period)
-		)
-	);
+	});
 }
 
 /** One indicator's value for a unit, as the unit profile lists it. */
@@ -158,6 +109,8 @@ export interface UnitValue {
 	numerator: number | null;
 	denominator: number | null;
 	value: number | null;
+	/** Withheld by disclosure control (public figures): numerator, denominator, value null. */
+	suppressed: boolean;
 }
 
 const UNIT_QUERY = z
@@ -173,7 +126,7 @@ const UNIT_QUERY = z
  * for all programmes together. Indicators without values at the unit's level are left out.
  */
 export async function getUnitValues(
-	db: Db,
+	source: IndicatorSource,
 	code: string,
 	params: URLSearchParams,
 	withInternal: boolean,
@@ -186,13 +139,10 @@ export async function getUnitValues(
 	first_office_opened: string | null;
 }> {
 	const query = parseQueryWith(UNIT_QUERY, params);
-	const [unit] = await queryRows<{ level: Level }>(
-		db,
-		sql`SELECT level FROM geo_units WHERE code = ${code}`
-	);
+	const unit = await source.findUnit(code);
 	if (!unit) throw new ApiError(404, `unknown geographic unit ${code}`);
 	const period = query.period ?? latestCompleteMonth(today);
-	const computed = await computedPeriods(db);
+	const computed = await source.periods();
 	if (!computed.includes(period)) {
 		throw new ApiError(
 			404,
@@ -201,54 +151,37 @@ export async function getUnitValues(
 				: `no values for period ${period}: run npm run refresh`
 		);
 	}
-	if (query.programme) {
-		const [programme] = await queryRows<{ code: string }>(
-			db,
-			sql`SELECT programme_code AS code FROM programmes WHERE programme_code = ${query.programme}`
-		);
-		if (!programme) throw new ApiError(404, `unknown programme ${query.programme}`);
+	if (query.programme && !(await source.programmes()).some((p) => p.code === query.programme)) {
+		throw new ApiError(404, `unknown programme ${query.programme}`);
 	}
 	const indicators = CATALOGUE.filter(
 		(indicator) =>
 			(withInternal || !indicator.internal) &&
-			!(indicator.lowestLevel && unit.level === 'village' && indicator.lowestLevel !== 'village')
+			!isAbove(indicator.lowestLevel ?? 'village', unit.level)
 	);
-	const rows = await queryRows<UnitValue & { indicator: string }>(
-		db,
-		sql`SELECT indicator_id AS indicator, programme, numerator, denominator, value
-			FROM indicator_values
-			WHERE indicator_id = ANY(${`{${indicators.map((i) => i.id).join(',')}}`}::text[])
-				AND period = ${period} AND geo_code = ${code}
-				AND programme IN ('', ${query.programme ?? ''}) AND group_by = ''`
-	);
-	const programmeOf = (indicator: IndicatorDefinition) =>
-		indicator.perProgramme && query.programme ? query.programme : '';
-	const values = indicators.map((indicator): UnitValue => {
-		const row = rows.find(
-			(r) => r.indicator === indicator.id && r.programme === programmeOf(indicator)
-		);
-		const missing = missingPoint(indicator, code, period);
-		return {
+	const values: UnitValue[] = [];
+	for (const indicator of indicators) {
+		const programme = indicator.perProgramme && query.programme ? query.programme : '';
+		const [point] = await source.series(indicator, [unit], [period], {
+			programme,
+			groupBy: '',
+			groupValue: ''
+		});
+		values.push({
 			indicator: indicator.id,
-			programme: programmeOf(indicator) || null,
-			numerator: row ? row.numerator : missing.numerator,
-			denominator: row ? row.denominator : missing.denominator,
-			value: row ? row.value : missing.value
-		};
-	});
-	// geo_units carries each unit's province, district and commune codes (not a village's).
-	const inside =
-		unit.level === 'national'
-			? sql`TRUE`
-			: unit.level === 'village'
-				? sql`g.code = ${code}`
-				: sql`g.${sql.identifier(`${unit.level}_code`)} = ${code}`;
-	const [office] = await queryRows<{ opened: string | null }>(
-		db,
-		sql`SELECT min(o.opened_on)::text AS opened FROM offices o
-			JOIN geo_units g ON g.code = o.geo_code WHERE ${inside}`
-	);
-	return { code, period, values, first_office_opened: office?.opened ?? null };
+			programme: programme || null,
+			numerator: point!.numerator,
+			denominator: point!.denominator,
+			value: point!.value,
+			suppressed: point!.suppressed
+		});
+	}
+	return {
+		code,
+		period,
+		values,
+		first_office_opened: await source.firstOfficeOpened(unit)
+	};
 }
 
 export type { Period };

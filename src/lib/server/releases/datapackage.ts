@@ -14,9 +14,14 @@ import {
 	RELEASE_COLUMNS,
 	RELEASE_FORMATS,
 	RELEASE_LEVELS,
+	OFFICE_COLUMNS,
+	OFFICES_FILE,
+	UNIT_COLUMNS,
+	UNITS_FILE,
 	type ReleaseColumn,
 	type ReleaseFormat,
-	type ReleaseLevel
+	type ReleaseLevel,
+	type ReleaseProgramme
 } from '../../releases/schema';
 import { CHANGELOG_FILE } from './store';
 
@@ -174,10 +179,27 @@ export interface ReleaseDataPackage {
 	indicatorFingerprints: Record<string, string>;
 	indicators: string[];
 	periods: string[];
+	/** The programmes the rows name, with the unit they enrol (persons or households). */
+	programmes: ReleaseProgramme[];
 	/** The release this one is compared with in the changelog. */
 	previous: string | null;
 	changelog: string;
-	resources: ReleaseResource[];
+	resources: (ReleaseResource | ReferenceResource)[];
+}
+
+/** A reference file (`units.csv`, `offices.csv`) as a Data Resource. */
+export interface ReferenceResource {
+	name: 'units' | 'offices';
+	path: string;
+	profile: 'tabular-data-resource';
+	title: string;
+	format: 'csv';
+	mediatype: string;
+	encoding: 'utf-8';
+	bytes: number;
+	hash: string;
+	rows: number;
+	schema: { fields: TableSchemaField[]; missingValues: string[]; primaryKey?: string[] };
 }
 
 /** What the descriptor is built from. */
@@ -187,16 +209,20 @@ export interface DataPackageInput {
 	created: Date;
 	periods: string[];
 	indicators: string[];
+	programmes: ReleaseProgramme[];
 	previous: string | null;
 	/** Data rows per level. */
 	rows: Record<ReleaseLevel, number>;
+	/** Rows of `units.csv` and `offices.csv`. */
+	units: number;
+	offices: number;
 	/** The release's temporary directory, where the files are read back. */
 	dir: string;
 }
 
 /** Builds `datapackage.json` for files written in `input.dir`. */
 export async function buildDataPackage(input: DataPackageInput): Promise<ReleaseDataPackage> {
-	const resources: ReleaseResource[] = [];
+	const resources: (ReleaseResource | ReferenceResource)[] = [];
 	const schema = tableSchema();
 	for (const level of RELEASE_LEVELS) {
 		for (const format of RELEASE_FORMATS) {
@@ -218,6 +244,53 @@ export async function buildDataPackage(input: DataPackageInput): Promise<Release
 			});
 		}
 	}
+	const reference = async (
+		name: ReferenceResource['name'],
+		file: string,
+		title: string,
+		columns: readonly ReleaseColumn[],
+		rows: number,
+		required: readonly string[],
+		primaryKey?: string[]
+	): Promise<ReferenceResource> => ({
+		name,
+		path: file,
+		profile: 'tabular-data-resource',
+		title,
+		format: 'csv',
+		mediatype: MEDIA_TYPES.csv,
+		encoding: 'utf-8',
+		...(await describeFile(path.join(input.dir, file))),
+		rows,
+		schema: {
+			fields: columns.map((column) =>
+				required.includes(column.name)
+					? { ...column, constraints: { required: true } }
+					: { ...column }
+			),
+			missingValues: [''],
+			...(primaryKey ? { primaryKey } : {})
+		}
+	});
+	resources.push(
+		await reference(
+			'units',
+			UNITS_FILE,
+			'Units: codes, names, parents and first SSDM office of every published unit',
+			UNIT_COLUMNS,
+			input.units,
+			['level', 'code', 'name_en', 'name_km'],
+			['code']
+		),
+		await reference(
+			'offices',
+			OFFICES_FILE,
+			'SSDM offices: level, unit served, opening and closing dates',
+			OFFICE_COLUMNS,
+			input.offices,
+			['level', 'geo_code', 'opened_on']
+		)
+	);
 	return {
 		profile: 'tabular-data-package',
 		name: 'ssdm-public-indicators',
@@ -236,6 +309,7 @@ export async function buildDataPackage(input: DataPackageInput): Promise<Release
 		indicatorFingerprints: indicatorFingerprints(),
 		indicators: input.indicators,
 		periods: input.periods,
+		programmes: input.programmes,
 		previous: input.previous,
 		changelog: CHANGELOG_FILE,
 		resources

@@ -7,11 +7,12 @@ import {
 	RELEASE_FORMATS,
 	RELEASE_LEVELS,
 	releaseFileUrl,
+	UNITS_FILE,
 	type ReleaseFormat,
 	type ReleaseLevel
 } from '../../releases/schema';
 import type { ReleaseChangelog } from './changelog';
-import type { ReleaseDataPackage } from './datapackage';
+import type { ReleaseDataPackage, ReleaseResource } from './datapackage';
 import {
 	CHANGELOG_FILE,
 	DATAPACKAGE_FILE,
@@ -40,6 +41,8 @@ export interface ReleaseListing {
 	periods: { count: number; first: string; last: string };
 	datasets: { level: ReleaseLevel; rows: number; files: DownloadFile[] }[];
 	datapackageUrl: string;
+	/** `units.csv` (releases before it existed have none). */
+	unitsUrl: string | null;
 	changelogUrl: string;
 	changes: {
 		previous: string | null;
@@ -67,7 +70,9 @@ async function readListing(dir: string, id: string): Promise<Omit<ReleaseListing
 		definitionsFingerprint: descriptor.definitionsFingerprint,
 		periods: { count: sorted.length, first: sorted[0] ?? '', last: sorted.at(-1) ?? '' },
 		datasets: RELEASE_LEVELS.map((level) => {
-			const resources = descriptor.resources.filter((r) => r.level === level);
+			const resources = descriptor.resources.filter(
+				(r): r is ReleaseResource => 'level' in r && r.level === level
+			);
 			return {
 				level,
 				rows: resources[0]?.rows ?? 0,
@@ -88,6 +93,9 @@ async function readListing(dir: string, id: string): Promise<Omit<ReleaseListing
 			};
 		}),
 		datapackageUrl: releaseFileUrl(id, DATAPACKAGE_FILE),
+		unitsUrl: descriptor.resources.some((r) => r.name === 'units')
+			? releaseFileUrl(id, UNITS_FILE)
+			: null,
 		changelogUrl: releaseFileUrl(id, CHANGELOG_FILE),
 		changes: {
 			previous: changelog.previous,

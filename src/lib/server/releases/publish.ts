@@ -45,6 +45,12 @@ import {
 	removeAbandonedTemporaries,
 	temporaryReleaseDir
 } from './store';
+import {
+	readOffices,
+	readReleaseProgrammes,
+	readUnitRows,
+	writeReferenceFiles
+} from './reference-files';
 import { LevelDataset, type AboutRows } from './writers';
 
 /** Progress of a publish, for the job's output. */
@@ -141,24 +147,31 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 		for (const level of RELEASE_LEVELS)
 			datasets[level] = await LevelDataset.open(temporary, level, id, about);
 
-		const { frame, unexpected } = await inOneSnapshot(db, async (reader) => {
-			const frame = await readReleaseFrame(reader);
-			let unexpected = 0;
-			for (const indicator of frame.indicators) {
-				for (const periods of disclosure.periodTables(indicator, frame.periods)) {
-					const table = await readTableRows(reader, frame, indicator, periods);
-					unexpected += table.unexpected;
-					const published = disclosure.suppressForPublication(indicator, table.rows);
-					if (published.length !== table.rows.length)
-						throw new Error(`disclosure control changed the rows of ${indicator.id}`);
-					const kept = rowsToWrite(published, table.parents);
-					for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
-					written += kept.length;
-					report(`${indicator.id} ${describePeriods(periods)}`);
+		const { frame, unexpected, units, offices, programmes } = await inOneSnapshot(
+			db,
+			async (reader) => {
+				const frame = await readReleaseFrame(reader);
+				const units = await readUnitRows(reader, frame);
+				const offices = await readOffices(reader);
+				const programmes = await readReleaseProgrammes(reader);
+				let unexpected = 0;
+				for (const indicator of frame.indicators) {
+					for (const periods of disclosure.periodTables(indicator, frame.periods)) {
+						const table = await readTableRows(reader, frame, indicator, periods);
+						unexpected += table.unexpected;
+						const published = disclosure.suppressForPublication(indicator, table.rows);
+						if (published.length !== table.rows.length)
+							throw new Error(`disclosure control changed the rows of ${indicator.id}`);
+						const kept = rowsToWrite(published, table.parents);
+						for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
+						written += kept.length;
+						report(`${indicator.id} ${describePeriods(periods)}`);
+					}
 				}
+				return { frame, unexpected, units, offices, programmes };
 			}
-			return { frame, unexpected };
-		});
+		);
+		await writeReferenceFiles(temporary, units, offices);
 		for (const level of RELEASE_LEVELS) await datasets[level].close();
 		const rows = Object.fromEntries(
 			RELEASE_LEVELS.map((level) => [level, datasets[level].rows])
@@ -211,8 +224,11 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 			created,
 			periods: frame.periods,
 			indicators,
+			programmes,
 			previous,
 			rows,
+			units: units.length,
+			offices: offices.length,
 			dir: temporary
 		});
 		await writeFile(

@@ -16,7 +16,9 @@ import {
 	LATEST,
 	RELEASE_FORMATS,
 	RELEASE_ID,
-	RELEASE_LEVELS
+	OFFICES_FILE,
+	RELEASE_LEVELS,
+	UNITS_FILE
 } from '../../releases/schema';
 
 /** The Frictionless Data Package descriptor of a release. */
@@ -26,9 +28,11 @@ export const CHANGELOG_FILE = 'changelog.json';
 /** The pointer to the newest release, in the releases directory. */
 export const LATEST_POINTER_FILE = `${LATEST}.json`;
 
-/** Every file a release holds: the datasets, then the descriptor and the changelog. */
+/** Every file a release holds: the datasets, units and offices, then the descriptor and the changelog. */
 export const RELEASE_FILES: readonly string[] = [
 	...RELEASE_LEVELS.flatMap((level) => RELEASE_FORMATS.map((f) => datasetFileName(level, f))),
+	UNITS_FILE,
+	OFFICES_FILE,
 	DATAPACKAGE_FILE,
 	CHANGELOG_FILE
 ];

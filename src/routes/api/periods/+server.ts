@@ -1,10 +1,17 @@
 import { json } from '@sveltejs/kit';
-import { getAppDatabase } from '$lib/server/db';
-import { computedPeriods } from '$lib/server/indicators/query';
+import { ApiError } from '$lib/server/indicators/api';
+import { appDb, sourceFor } from '$lib/server/indicators/source';
 import type { RequestHandler } from './$types';
 
-/** The periods with computed indicator values, newest first (months, quarters, years). */
-export const GET: RequestHandler = async () => {
-	const { db } = await getAppDatabase();
-	return json(await computedPeriods(db));
+/**
+ * The periods with figures, newest first (months, quarters, years): the computed ones for
+ * national users, the latest release's for everyone else.
+ */
+export const GET: RequestHandler = async ({ locals }) => {
+	try {
+		return json(await (await sourceFor(appDb, locals.user, [])).periods());
+	} catch (e) {
+		if (e instanceof ApiError) return json({ error: e.message }, { status: e.status });
+		throw e;
+	}
 };

@@ -1,10 +1,17 @@
 import { json } from '@sveltejs/kit';
-import { getAppDatabase } from '$lib/server/db';
-import { listProgrammes } from '$lib/server/registry/programmes';
+import { ApiError } from '$lib/server/indicators/api';
+import { appDb, sourceFor } from '$lib/server/indicators/source';
 import type { RequestHandler } from './$types';
 
-/** The programmes (code, names, unit), for the dashboard's programme choice. */
-export const GET: RequestHandler = async () => {
-	const { db } = await getAppDatabase();
-	return json(await listProgrammes(db));
+/**
+ * The programmes (code, names, unit), for the dashboard's programme choice: the registry's for
+ * national users, the latest release's for everyone else.
+ */
+export const GET: RequestHandler = async ({ locals }) => {
+	try {
+		return json(await (await sourceFor(appDb, locals.user, [])).programmes());
+	} catch (e) {
+		if (e instanceof ApiError) return json({ error: e.message }, { status: e.status });
+		throw e;
+	}
 };

@@ -2,9 +2,9 @@ import { json } from '@sveltejs/kit';
 import { recordAudit } from '$lib/server/auth/audit';
 import { canSeeProvince, hasRole } from '$lib/server/auth/guard';
 import { indicatorById } from '$lib/indicators/catalogue';
-import { getAppDatabase } from '$lib/server/db';
 import { ApiError, getIndicatorRows, indicatorRowsCsv } from '$lib/server/indicators/api';
 import { cachedAnswer } from '$lib/server/indicators/response-cache';
+import { appDb, sourceFor } from '$lib/server/indicators/source';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, params, url, getClientAddress }) => {
@@ -29,11 +29,12 @@ export const GET: RequestHandler = async ({ locals, params, url, getClientAddres
 			);
 		}
 	}
-	const { db } = await getAppDatabase();
 	try {
 		const csv = url.searchParams.get('format') === 'csv';
-		const answer = await cachedAnswer(db, url, async () => {
-			const rows = await getIndicatorRows(db, params.id, url.searchParams);
+		// Unsuppressed figures for staff inside their geography; the release for everyone else.
+		const source = await sourceFor(appDb, locals.user, [url.searchParams.get('parent') ?? 'KH']);
+		const answer = await cachedAnswer(source, url, async () => {
+			const rows = await getIndicatorRows(source, params.id, url.searchParams);
 			return csv
 				? {
 						body: indicatorRowsCsv(rows),
@@ -48,7 +49,7 @@ export const GET: RequestHandler = async ({ locals, params, url, getClientAddres
 			url.searchParams.get('level') === 'village' || indicatorById(params.id)?.internal;
 		if (csv && internal) {
 			await recordAudit(
-				db,
+				await appDb(),
 				{ actor: locals.user?.username ?? null, address: getClientAddress() },
 				{
 					action: 'export',

@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { hasRole, villageAccessProblem } from '$lib/server/auth/guard';
 import { indicatorById } from '$lib/indicators/catalogue';
-import { getAppDatabase } from '$lib/server/db';
 import { ApiError } from '$lib/server/indicators/api';
 import { cachedAnswer } from '$lib/server/indicators/response-cache';
 import { getIndicatorSeries } from '$lib/server/indicators/series';
+import { appDb, sourceFor } from '$lib/server/indicators/source';
 import type { RequestHandler } from './$types';
 
 /** One indicator over time for a few units (`units=17,1701`), every computed period of a kind. */
@@ -18,10 +18,10 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const codes = (url.searchParams.get('units') ?? '').split(',');
 	const problem = villageAccessProblem(locals.user, codes);
 	if (problem) return json({ error: problem }, { status: 403 });
-	const { db } = await getAppDatabase();
 	try {
-		const answer = await cachedAnswer(db, url, async () => {
-			const points = await getIndicatorSeries(db, params.id, url.searchParams);
+		const source = await sourceFor(appDb, locals.user, codes);
+		const answer = await cachedAnswer(source, url, async () => {
+			const points = await getIndicatorSeries(source, params.id, url.searchParams);
 			return { body: JSON.stringify(points), contentType: 'application/json', rows: points.length };
 		});
 		return new Response(answer.body, { headers: { 'content-type': answer.contentType } });
