@@ -1,0 +1,158 @@
+/**
+ * Public traffic never touches the registry database (issue #6, domain.md §6, §8): with the
+ * database refusing every connection, a visitor without an account still gets the map, the
+ * finder, the rollout, the downloads and the whole public API, from the latest release's
+ * files; a signed-in national user (whose figures come from the database) does not, which
+ * shows that the database really was out of reach. The figures served are the release's:
+ * suppressed cells are flagged, with no numbers.
+ *
+ * Postgres only: the embedded PGlite database lives inside the server process.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, openPage } from './browser';
+
+const baseUrl = inject('baseUrl');
+const databaseUrl = inject('databaseUrl');
+const accounts = inject('accounts');
+const ARTIFACTS = path.resolve('tests/artifacts');
+
+/** Runs statements on the server's maintenance database (not the test database itself). */
+async function onServer(url: string, ...statements: string[]) {
+	const admin = new URL(url);
+	const database = admin.pathname.slice(1);
+	admin.pathname = '/postgres';
+	const client = new pg.Client({ connectionString: admin.toString() });
+	await client.connect();
+	try {
+		for (const statement of statements) await client.query(statement.replaceAll('$db', database));
+	} finally {
+		await client.end();
+	}
+}
+
+/** Refuses every new connection to the test database and ends the open ones. */
+function closeDatabase(url: string) {
+	return onServer(
+		url,
+		'ALTER DATABASE "$db" ALLOW_CONNECTIONS false',
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db'`
+	);
+}
+
+function reopenDatabase(url: string) {
+	return onServer(url, 'ALTER DATABASE "$db" ALLOW_CONNECTIONS true');
+}
+
+interface Row {
+	code: string;
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
+	suppressed: boolean;
+}
+
+describe.skipIf(!databaseUrl)('public pages and API with the database out of reach', () => {
+	let browser: Browser;
+	let periods: string[];
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		periods = (await (await fetch(`${baseUrl}/api/periods`)).json()) as string[];
+		await closeDatabase(databaseUrl!);
+	});
+
+	afterAll(async () => {
+		await reopenDatabase(databaseUrl!);
+		await browser?.close();
+	});
+
+	it('answers the public API from the release, suppressed cells flagged and empty', async () => {
+		// URLs no test asked before, so no answer comes from a cache filled while the database
+		// was up.
+		const month = periods.find((p) => /^\d{4}-\d{2}$/.test(p))!;
+		const older = periods.filter((p) => /^\d{4}-\d{2}$/.test(p))[3]!;
+		const get = async (url: string) => {
+			const response = await fetch(`${baseUrl}${url}`);
+			expect(response.status, `${url}: ${await response.clone().text()}`).toBe(200);
+			return response;
+		};
+		const communes = (await (
+			await get(`/api/indicators/enrolment_coverage?level=commune&parent=1701&period=${older}`)
+		).json()) as Row[];
+		expect(communes.length).toBeGreaterThan(0);
+		for (const row of communes) {
+			if (row.suppressed)
+				expect([row.numerator, row.denominator, row.value]).toEqual([null, null, null]);
+			else expect(row.denominator).toBeGreaterThanOrEqual(20);
+		}
+		const csv = await (
+			await get(`/api/indicators/take_up?level=district&parent=17&period=${older}&format=csv`)
+		).text();
+		expect(csv.split('\n')[0]).toBe(
+			'code,name_en,name_km,period,programme,group,numerator,denominator,value,suppressed'
+		);
+		const series = (await (
+			await get(`/api/indicators/appeals_rate/series?units=KH,12&kind=quarter`)
+		).json()) as Row[];
+		expect(series.length).toBeGreaterThan(0);
+		const profile = (await (await get(`/api/units/1702/values?period=${month}`)).json()) as {
+			values: Row[];
+		};
+		expect(profile.values.length).toBeGreaterThan(5);
+		expect(((await (await get('/api/geo/units/170201')).json()) as { code: string }).code).toBe(
+			'170201'
+		);
+		expect(((await (await get('/api/programmes')).json()) as unknown[]).length).toBeGreaterThan(0);
+		expect(await (await get('/api/periods')).json()).toEqual(periods);
+		// Villages are never public.
+		expect(
+			(await fetch(`${baseUrl}/api/indicators/registration_coverage?level=village&parent=170101`))
+				.status
+		).toBe(403);
+	});
+
+	it('serves the map with its drill-down, the finder, the rollout and the downloads', async () => {
+		const watched = await openPage(browser, baseUrl);
+		const { page, errors } = watched;
+		try {
+			await page.goto('/?indicator=enrolment_coverage&level=district&code=12');
+			await page
+				.locator('[data-testid="choropleth"][data-ready="true"][data-level="district"]')
+				.waitFor({ state: 'attached', timeout: 60_000 });
+			const rows = page.locator('[data-testid="unit-table"] [data-testid="unit-row"]');
+			expect(await rows.count()).toBeGreaterThan(0);
+			await mkdir(ARTIFACTS, { recursive: true });
+			await page.screenshot({ path: path.join(ARTIFACTS, 'public-without-database.png') });
+			await rows.first().getByRole('link').click();
+			await page
+				.locator('[data-testid="choropleth"][data-ready="true"][data-level="commune"]')
+				.waitFor({ state: 'attached', timeout: 60_000 });
+			for (const url of ['/finder?province=12', '/rollout', '/downloads', '/explore']) {
+				const response = await page.goto(url);
+				expect(response?.status(), url).toBe(200);
+			}
+			expect(errors).toEqual([]);
+		} finally {
+			await watched.context.close();
+		}
+	});
+
+	it('does not serve a national user, whose figures come from the database', async () => {
+		const response = await fetch(`${baseUrl}/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+			body: new URLSearchParams({
+				username: accounts.national.username,
+				password: accounts.national.password
+			}),
+			redirect: 'manual'
+		});
+		// The login needs the accounts table: it cannot succeed while the database is closed.
+		expect(response.headers.get('set-cookie') ?? '').not.toMatch(/ssdm_session=/);
+		expect(response.status).not.toBe(303);
+	});
+});
