@@ -1,7 +1,8 @@
 /**
  * A production server over the e2e demo registry on a throwaway Postgres database, for the
- * benchmarks that drive the built app (the map page, the internal API): `npm run geo`, the
- * demo registry generated, imported and refreshed, `npm run build`, `node build/index.js`.
+ * benchmarks that drive the built app (the map page, the internal and public API, the explore
+ * page): `npm run geo`, the demo registry generated, imported and refreshed, a release
+ * published, `npm run build`, `node build/index.js`.
  * Everything it made is removed after `use` returns.
  */
 import { randomBytes } from 'node:crypto';
@@ -54,7 +55,8 @@ export async function withDemoServer<T>(
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
 			GEO_LAYERS_DIR: path.join(workDir, 'geo'),
-			DEMO_DATA_DIR: path.join(workDir, 'demo')
+			DEMO_DATA_DIR: path.join(workDir, 'demo'),
+			RELEASES_DIR: path.join(workDir, 'releases')
 		};
 		delete env.PGLITE_DIR;
 		const database = `ssdm_bench_${options.name}_${randomBytes(4).toString('hex')}`;
@@ -70,6 +72,8 @@ export async function withDemoServer<T>(
 			step,
 			logs
 		);
+		// Public pages and the public API read the latest release.
+		await step('npm run publish (release)', () => runScript('publish', [], env, logs('publish')));
 		if (options.reuseBuild && existsSync(path.join(PROJECT_ROOT, 'build/index.js'))) {
 			console.log('  npm run build: skipped, build/ reused');
 		} else {

@@ -1,13 +1,17 @@
 /**
- * `npm run bench [-- --members N] [-- --only import|map|api] [-- --reuse-build]`: measures the map
- * page in a throttled browser, and the importer and the indicator refresh on real Postgres,
- * each against its target or a baseline measured in the same run, and prints the figures.
+ * `npm run bench [-- --members N] [-- --only import|map|api|public] [-- --reuse-build]`:
+ * measures the map page in a throttled browser, the internal and public APIs under load, the
+ * explore page, and the importer and the indicator refresh on real Postgres, each against its
+ * target or a baseline measured in the same run, and prints the figures.
  *
  * - map (bench/map.ts): the map page's bytes and time to the first choropleth, and the
  *   drill-down time, in Chromium with 4× CPU slowdown on a 1.6 Mbit/s network (issue #5),
  *   served by the production build (`--reuse-build` skips `npm run build`);
  * - api (bench/api.ts): the internal indicator API under 100 concurrent connections for 60 s,
  *   signed in as a national user (issue #7): requests/s, p50/p95/p99 and errors;
+ * - public (bench/api.ts, bench/explore-page.ts): public data (API from the release, release
+ *   files, map layers) under the same load without an account, and the explore page's time to
+ *   first result on the commune dataset (issue #6); on the same demo server as `api`;
  * - import: N `members` rows (default 1,000,000, with their households) through the real
  *   importer (validation, staging, reference checks, upsert), against a bare server-side
  *   `COPY` of the same file into an unindexed table (and, for scale, into a copy of the
@@ -35,7 +39,9 @@ import { NAME_KEY_SQL } from '../src/lib/server/ingest/feeds';
 import { refreshAfterImport, refreshAll } from '../src/lib/server/indicators/refresh';
 import { geoSourceDir } from '../src/lib/server/config';
 import { benchMap, printMapFigures } from './map';
-import { benchApi, printApiFigures } from './api';
+import { loadInternalApi, loadPublic, printApiFigures, printPublicFigures } from './api';
+import { withDemoServer } from './demo-server';
+import { measureExplore, printExploreFigures } from './explore-page';
 
 const { values } = parseArgs({
 	options: {
@@ -46,7 +52,7 @@ const { values } = parseArgs({
 		'reuse-build': { type: 'boolean', default: false }
 	}
 });
-const PARTS = ['import', 'map', 'api'];
+const PARTS = ['import', 'map', 'api', 'public'];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
 	throw new Error(`--only takes ${PARTS.join(' or ')}, not ${values.only}`);
 }
@@ -338,9 +344,16 @@ async function benchImportAndRefresh() {
 if (values.only === undefined || values.only === 'map') {
 	printMapFigures(await benchMap({ adminUrl, reuseBuild: values['reuse-build'] }));
 }
-if (values.only === undefined || values.only === 'api') {
+const only = (part: string) => values.only === undefined || values.only === part;
+if (only('api') || only('public')) {
 	// The map part has just built the app: reuse its build.
 	const reuseBuild = values['reuse-build'] || values.only === undefined;
-	printApiFigures(await benchApi({ adminUrl, reuseBuild }));
+	await withDemoServer({ adminUrl, reuseBuild, name: 'api' }, async (server) => {
+		if (only('api')) printApiFigures(await loadInternalApi(server));
+		if (only('public')) {
+			printPublicFigures(await loadPublic(server));
+			printExploreFigures(await measureExplore(server.baseUrl, 'commune', 3));
+		}
+	});
 }
 if (values.only === undefined || values.only === 'import') await benchImportAndRefresh();
