@@ -5,7 +5,7 @@
  */
 import { browser } from '$app/environment';
 import { error } from '@sveltejs/kit';
-import type { IndicatorRow } from '$lib/indicators/catalogue';
+import type { IndicatorRow, SeriesPoint } from '$lib/indicators/catalogue';
 import { describeFailedResponse } from '$lib/api-errors';
 import { PARENT_LEVEL, parseView, ViewError, type DashboardView } from '$lib/dashboard/view';
 import { parsePeriod } from '$lib/indicators/periods';
@@ -48,15 +48,7 @@ export interface UnitValue {
 	suppressed: boolean;
 }
 
-/** One point of `/api/indicators/{id}/series`. */
-export interface SeriesPoint {
-	code: string;
-	period: string;
-	numerator: number | null;
-	denominator: number | null;
-	value: number | null;
-	suppressed: boolean;
-}
+export type { SeriesPoint };
 
 const NATION: UnitRef = { code: 'KH', level: 'national', name_en: 'Cambodia', name_km: 'កម្ពុជា' };
 

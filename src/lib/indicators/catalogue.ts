@@ -31,6 +31,17 @@ export interface IndicatorRow {
 	suppressed: boolean;
 }
 
+/** One point of an indicator's series for a unit (`/api/indicators/{id}/series`). */
+export interface SeriesPoint {
+	code: string;
+	period: string;
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
+	/** Withheld by disclosure control (public figures): numerator, denominator, value null. */
+	suppressed: boolean;
+}
+
 /** The columns of indicator rows as CSV, in order (the API's `format=csv`, the map's export). */
 export const INDICATOR_ROW_COLUMNS = [
 	'code',

@@ -138,22 +138,11 @@ export interface ReleaseRow {
  */
 export const UNITS_FILE = 'units.csv';
 
-/** The columns of `units.csv`, in order. */
+/** The columns of `units.csv`, in order: the unit's columns of the datasets, then its office. */
 export const UNIT_COLUMNS: readonly ReleaseColumn[] = [
-	{ name: 'level', type: 'string', description: 'national, province, district or commune' },
-	{ name: 'code', type: 'string', description: 'NCDD code of the unit (KH for the nation)' },
-	{ name: 'name_en', type: 'string', description: 'Name of the unit in English' },
-	{ name: 'name_km', type: 'string', description: 'Name of the unit in Khmer' },
-	{
-		name: 'province_code',
-		type: 'string',
-		description: 'Province of the unit (empty for the nation)'
-	},
-	{
-		name: 'district_code',
-		type: 'string',
-		description: 'District of the unit (communes and districts)'
-	},
+	...RELEASE_COLUMNS.filter((column) =>
+		['level', 'code', 'name_en', 'name_km', 'province_code', 'district_code'].includes(column.name)
+	),
 	{
 		name: 'first_office_opened',
 		type: 'string',

@@ -11,7 +11,12 @@
  * `IndicatorSource`; the two sources differ only in how they read.
  */
 import { sql } from 'drizzle-orm';
-import type { IndicatorDefinition, IndicatorRow, Level } from '../../indicators/catalogue';
+import type {
+	IndicatorDefinition,
+	IndicatorRow,
+	Level,
+	SeriesPoint
+} from '../../indicators/catalogue';
 import { RELEASE_LEVELS, type ReleaseLevel } from '../../releases/schema';
 import { canSeeProvince, hasRole } from '../auth/guard';
 import type { AuthUser } from '../auth/sessions';
@@ -30,16 +35,7 @@ import { ApiError } from './errors';
 import { computedPeriods, listIndicatorValues, type IndicatorQuery } from './query';
 import { currentGeneration } from './response-cache';
 
-/** One point of a series. */
-export interface SeriesPoint {
-	code: string;
-	period: string;
-	numerator: number | null;
-	denominator: number | null;
-	value: number | null;
-	/** Withheld by disclosure control (public figures): numerator, denominator, value null. */
-	suppressed: boolean;
-}
+export type { SeriesPoint };
 
 /** One programme option and group of an indicator. */
 export interface CellChoice {
