@@ -654,6 +654,41 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 		}
 	});
 
+	it('publishes a new release when only an office changed: the public rollout reads offices.csv', async () => {
+		const dir = path.join(work, 'offices');
+		const options = { dir, asOf: FIXTURE_TODAY, disclosure: NO_SUPPRESSION };
+		expect((await publishRelease(database.db, options)).release).toBe('2025-07-10.1');
+		const change = mkdtempSync(path.join(work, 'office-'));
+		const offices = (closed: string) =>
+			writeFileSync(
+				path.join(change, 'offices.csv'),
+				`office_code,level,geo_code,opened_on,closed_on\nO6,commune_front,170201,2025-07-01,${closed}\n`
+			);
+		try {
+			// O6 closes: no stored figure changes (no refresh), the offices file does.
+			offices('2025-08-01');
+			await importPath(database.db, change);
+			const second = await publishRelease(database.db, options);
+			expect(second.release).toBe('2025-07-10.2');
+			for (const level of RELEASE_LEVELS) expect(second.changelog.levels[level].changed).toBe(0);
+			const o6 = (
+				parse(readFileSync(path.join(dir, '2025-07-10.2', 'offices.csv')), {
+					columns: true
+				}) as Record<string, string>[]
+			).find((o) => o.geo_code === '170201');
+			expect(o6).toEqual({
+				level: 'commune_front',
+				geo_code: '170201',
+				opened_on: '2025-07-01',
+				closed_on: '2025-08-01'
+			});
+			expect((await publishRelease(database.db, options)).release).toBeNull();
+		} finally {
+			offices('');
+			await importPath(database.db, change);
+		}
+	});
+
 	it('never shows a partial release: latest names a whole one while the next is written, a failure leaves nothing', async () => {
 		const dir = path.join(work, 'atomic');
 		await publishRelease(database.db, { dir, asOf: FIXTURE_TODAY, disclosure: NO_SUPPRESSION });

@@ -13,7 +13,10 @@ import {
 	datasetFileName,
 	RELEASE_COLUMNS,
 	RELEASE_LEVELS,
+	OFFICES_FILE,
+	UNITS_FILE,
 	type ReleaseLevel,
+	type ReleaseProgramme,
 	type ReleaseRow
 } from '../../releases/schema';
 import { releasesDir, releasesKeep } from '../config';
@@ -24,6 +27,7 @@ import {
 	attributionLine,
 	buildDataPackage,
 	definitionsFingerprint,
+	describeFile,
 	DISCLOSURE_NOTE,
 	indicatorFingerprints,
 	RELEASE_LICENSE,
@@ -203,7 +207,10 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 				)
 		);
 		const result = { previous, rows, unexpected, changelog, pruned: [] as string[] };
-		if (previous && isUnchanged(changelog) && !options.force) {
+		const sameReference =
+			previousPackage !== null &&
+			(await sameReferenceFiles(previousPackage, temporary, programmes));
+		if (previous && isUnchanged(changelog) && sameReference && !options.force) {
 			await rm(temporary, { recursive: true, force: true });
 			return {
 				...result,
@@ -245,6 +252,24 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 		await rm(temporary, { recursive: true, force: true });
 		throw error;
 	}
+}
+
+/**
+ * Whether the new release's units, offices and programmes equal the previous release's: a
+ * renamed unit or a new office changes what the public pages show even when no figure
+ * changed (and a release from before these files existed lacks them).
+ */
+async function sameReferenceFiles(
+	previous: ReleaseDataPackage,
+	dir: string,
+	programmes: readonly ReleaseProgramme[]
+): Promise<boolean> {
+	if (JSON.stringify(previous.programmes) !== JSON.stringify(programmes)) return false;
+	for (const file of [UNITS_FILE, OFFICES_FILE]) {
+		const before = previous.resources.find((r) => r.path === file)?.hash;
+		if (before !== (await describeFile(path.join(dir, file))).hash) return false;
+	}
+	return true;
 }
 
 /** Runs of rows of one level (a table's rows come level by level). */
