@@ -19,6 +19,7 @@ import {
 	releasesDir,
 	pgliteDir
 } from '../src/lib/server/config';
+import { latestReleaseId, RELEASE_FILES } from '../src/lib/server/releases/store';
 
 const { values } = parseArgs({
 	options: {
@@ -102,10 +103,14 @@ await step('import demo data and compute indicators', imported, async () => {
 	writeFileSync(marker, markerContent);
 });
 
-// A release for the downloads page; again only after a new import (a release is a snapshot).
+// A release for the public pages and downloads; again only after a new import (a release is a
+// snapshot), or when the latest one lacks a file this version serves from (an older format).
+const latestRelease = await latestReleaseId(releasesDir());
 await step(
 	'publish a release of the public indicators',
-	imported && existsSync(path.join(releasesDir(), 'latest.json')),
+	imported &&
+		latestRelease !== undefined &&
+		RELEASE_FILES.every((file) => existsSync(path.join(releasesDir(), latestRelease, file))),
 	() => run('publish')
 );
 
