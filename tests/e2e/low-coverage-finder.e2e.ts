@@ -1,10 +1,12 @@
 /**
  * The low-coverage finder (issue #5): a province, an indicator and a threshold give the
- * communes below it, ranked, and the exported CSV holds exactly those communes. The expected
- * list is computed here, from the raw registry (households registered by each month's end
- * over the latest population not after it, shared/domain.md §5) when the tests run on Postgres,
- * or from the indicator and series APIs when they run on the embedded PGlite database (which
- * only the server's process may open). The ranking rules are restated here, not imported.
+ * communes below it, ranked, and the exported CSV holds exactly those communes. Signed in as a
+ * national user (unsuppressed figures), the expected list is computed here, from the raw
+ * registry (households registered by each month's end over the latest population not after
+ * it, shared/domain.md §5) when the tests run on Postgres, or from the indicator and series
+ * APIs when they run on the embedded PGlite database (which only the server's process may
+ * open). A visitor without an account gets the release's figures: suppressed communes are
+ * listed apart, never ranked (issue #6). The ranking rules are restated here, not imported.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -104,8 +106,11 @@ async function figuresFromRegistry(url: string, province: string): Promise<Commu
 	}
 }
 
-async function getJson<T>(url: string): Promise<T> {
-	const response = await fetch(new URL(url, baseUrl));
+/** The national account's session cookie, for API calls made as that user. */
+let nationalCookie = '';
+
+async function getJson<T>(url: string, cookie = nationalCookie): Promise<T> {
+	const response = await fetch(new URL(url, baseUrl), { headers: { cookie } });
 	expect(response.status, url).toBe(200);
 	return (await response.json()) as T;
 }
@@ -176,6 +181,15 @@ function expectedList(communes: readonly CommuneFigures[]) {
 	};
 }
 
+/** Signs a page in through the login form. */
+async function logIn(page: Page, account: { username: string; password: string }) {
+	await page.goto('/login');
+	await page.getByLabel('Username').fill(account.username);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: /log in/i }).click();
+	await page.waitForURL((url) => url.pathname === '/');
+}
+
 /** Waits until the page is interactive: the sparklines are drawn by the browser only. */
 async function waitForHydration(page: Page) {
 	await page.getByTestId('finder-results').locator('svg').first().waitFor();
@@ -188,6 +202,9 @@ describe('low-coverage finder', () => {
 	beforeAll(async () => {
 		browser = await launchBrowser();
 		watched = await openPage(browser, baseUrl);
+		await logIn(watched.page, inject('accounts').national);
+		const cookie = (await watched.context.cookies()).find((c) => c.name === 'ssdm_session')!;
+		nationalCookie = `${cookie.name}=${cookie.value}`;
 		await mkdir(path.resolve('tests/artifacts'), { recursive: true });
 	});
 	afterAll(async () => {
@@ -317,6 +334,7 @@ describe('low-coverage finder', () => {
 		const fresh = await openPage(browser, baseUrl);
 		try {
 			const { page, errors } = fresh;
+			await logIn(page, inject('accounts').national);
 			await page.goto(copied);
 			await waitForHydration(page);
 			await expect(page.getByTestId('finder-summary').textContent()).resolves.toBe(
@@ -353,6 +371,49 @@ describe('low-coverage finder', () => {
 				'ទាញយក CSV'
 			);
 			await page.screenshot({ path: 'tests/artifacts/finder-km.png', fullPage: true });
+			expect(errors).toEqual([]);
+		} finally {
+			await fresh.context.close();
+		}
+	});
+
+	it("gives a visitor without an account the release's figures: suppressed communes apart, never ranked", async () => {
+		const fresh = await openPage(browser, baseUrl);
+		try {
+			const { page, errors } = fresh;
+			type Row = {
+				code: string;
+				value: number | null;
+				suppressed: boolean;
+				denominator: number | null;
+			};
+			const rows = await getJson<Row[]>(
+				`/api/indicators/registration_coverage?level=commune&parent=${PURSAT}&period=${PERIOD}`,
+				''
+			);
+			const suppressed = rows.filter((r) => r.suppressed);
+			const valued = rows.filter((r) => r.value !== null);
+			// The demo's Pursat has small communes: the public view must hide some.
+			expect(suppressed.length).toBeGreaterThan(0);
+			for (const row of suppressed) expect(row.value).toBeNull();
+			const below = valued.filter((r) => 100 * r.value! < THRESHOLD_PERCENT);
+			await page.goto(
+				`/finder?province=${PURSAT}&indicator=registration_coverage&period=${PERIOD}&threshold=${THRESHOLD_PERCENT}`
+			);
+			await expect(page.getByTestId('finder-summary').textContent()).resolves.toBe(
+				`${below.length} of ${valued.length} communes below 80.0%`
+			);
+			const hidden = await page
+				.getByTestId('finder-left-out-suppressed')
+				.locator('li .code')
+				.allTextContents();
+			expect(hidden).toEqual(suppressed.map((r) => r.code));
+			const ranked = await page
+				.getByTestId('finder-results')
+				.locator('tbody tr')
+				.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
+			expect(ranked.sort()).toEqual(below.map((r) => r.code).sort());
+			await page.screenshot({ path: 'tests/artifacts/finder-public.png', fullPage: true });
 			expect(errors).toEqual([]);
 		} finally {
 			await fresh.context.close();

@@ -165,13 +165,29 @@ describe('coverage map drill-down', () => {
 		await watched?.context.close();
 	});
 
-	it('draws the 25 provinces, every one with a value, and a table row for each', async () => {
+	it('draws the 25 provinces, each with its published value or as suppressed, and a table row for each', async () => {
 		const { page, errors } = watched;
 		await page.goto('/');
 		const drawn = await waitForMap(page, 'province');
+		const period = await page.getByTestId('period-select').inputValue();
+		// A visitor sees the latest release: small cells are suppressed (domain.md §6).
+		const rows = (await (
+			await fetch(`${baseUrl}/api/indicators/registration_coverage?level=province&period=${period}`)
+		).json()) as { code: string; value: number | null; suppressed: boolean }[];
+		expect(rows).toHaveLength(PROVINCES);
+		const suppressed = rows.filter((r) => r.suppressed).map((r) => r.code);
+		expect(rows.filter((r) => !r.suppressed).every((r) => r.value !== null)).toBe(true);
 
 		expect(drawn.featureCount).toBe(PROVINCES);
-		expect(drawn.valuedCount).toBe(PROVINCES);
+		expect(drawn.valuedCount).toBe(PROVINCES - suppressed.length);
+		const shownSuppressed = await page
+			.locator('[data-testid="unit-row"]')
+			.evaluateAll((trs) =>
+				trs
+					.filter((tr) => /suppressed/i.test(tr.textContent ?? ''))
+					.map((tr) => (tr as HTMLElement).dataset.code)
+			);
+		expect(shownSuppressed.sort()).toEqual(suppressed.sort());
 		await expect(page.locator('[data-testid="unit-row"]').count()).resolves.toBe(PROVINCES);
 		// Without a period in the URL the latest computed month is shown and selected.
 		await expect(page.getByTestId('period-select').inputValue()).resolves.toMatch(/^\d{4}-\d{2}$/);
