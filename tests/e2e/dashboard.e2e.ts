@@ -136,6 +136,16 @@ describe('dashboard', () => {
 		const expectedQuantiles = Array.from({ length: breaks.length + 1 }, () => 0);
 		for (const v of sorted) expectedQuantiles[breaks.filter((b) => v >= b).length]!++;
 		await expect.poll(() => legendCounts(page)).toEqual(expectedQuantiles);
+		// The suppressed provinces are their own legend entry (dots), never a class.
+		const suppressed = rows.filter((r) => r.suppressed).length;
+		await expect(
+			page.locator('[data-testid="legend-state"][data-pattern="dots"]').count()
+		).resolves.toBe(suppressed > 0 ? 1 : 0);
+		if (suppressed > 0) {
+			await expect(
+				page.locator('[data-testid="legend-state"][data-pattern="dots"]').getAttribute('data-count')
+			).resolves.toBe(String(suppressed));
+		}
 
 		// Fixed threshold at 50 %: the counts below and at-or-above, counted here from the API.
 		await page.getByTestId('classes-select').selectOption('fixed');
