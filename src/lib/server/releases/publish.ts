@@ -13,8 +13,7 @@ import {
 	datasetFileName,
 	RELEASE_COLUMNS,
 	RELEASE_LEVELS,
-	type ReleaseLevel,
-	type ReleaseRow
+	type ReleaseLevel
 } from '../../releases/schema';
 import { releasesDir, releasesKeep } from '../config';
 import type { Db, DbOrTx } from '../db';
@@ -30,7 +29,7 @@ import {
 	type ReleaseDataPackage
 } from './datapackage';
 import { PUBLIC_DISCLOSURE, rowsToWrite, type ReleaseDisclosure } from './disclosure';
-import { readReleaseFrame, readTableRows } from './read-values';
+import { readReleaseFrame, readTable } from './read-values';
 import {
 	CHANGELOG_FILE,
 	commitRelease,
@@ -146,14 +145,13 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 			let unexpected = 0;
 			for (const indicator of frame.indicators) {
 				for (const periods of disclosure.periodTables(indicator, frame.periods)) {
-					const table = await readTableRows(reader, frame, indicator, periods);
+					const table = await readTable(reader, frame, indicator, periods);
 					unexpected += table.unexpected;
-					const published = disclosure.suppressForPublication(indicator, table.rows);
-					if (published.length !== table.rows.length)
-						throw new Error(`disclosure control changed the rows of ${indicator.id}`);
-					const kept = rowsToWrite(published, table.parents);
-					for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
-					written += kept.length;
+					const suppressed = disclosure.suppressTable(indicator, table);
+					for (const [level, rows] of rowsToWrite(table, suppressed)) {
+						await datasets[level].write(rows);
+						written += rows.length;
+					}
 					report(`${indicator.id} ${describePeriods(periods)}`);
 				}
 			}
@@ -228,17 +226,6 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 	} catch (error) {
 		await rm(temporary, { recursive: true, force: true });
 		throw error;
-	}
-}
-
-/** Runs of rows of one level (a table's rows come level by level). */
-function* byLevel(rows: readonly ReleaseRow[]): Generator<[ReleaseLevel, ReleaseRow[]]> {
-	let start = 0;
-	for (let i = 1; i <= rows.length; i++) {
-		if (i === rows.length || rows[i]!.level !== rows[start]!.level) {
-			yield [rows[start]!.level, rows.slice(start, i)];
-			start = i;
-		}
 	}
 }
 
