@@ -93,9 +93,5 @@ export function rowsToWrite(
 	if (suppressed.length !== table.size)
 		throw new Error(`disclosure control changed the cells of ${table.indicator.id}`);
 	const rule = disclosureRule(table.indicator);
-	return tableRows(
-		table,
-		(cell, parent) => suppressed[cell] === 0 || parent < 0 || suppressed[parent] === 0,
-		(row, cell) => publishRow(row, suppressed[cell] !== 0, rule)
-	);
+	return tableRows(table, suppressed, (row, cell) => publishRow(row, suppressed[cell] !== 0, rule));
 }

@@ -215,24 +215,6 @@ export async function readTable(
 	const optionAt = new Map(
 		options.map((o, i) => [`${o.programme}|${o.group_by}|${o.group_value}`, i])
 	);
-	const periodAt = new Map(periods.map((period, i) => [period, i]));
-	const stored = await queryRows<{
-		period: string;
-		geo_code: string;
-		programme: string;
-		group_by: string;
-		group_value: string;
-		numerator: number | null;
-		denominator: number | null;
-		value: number | null;
-	}>(
-		db,
-		sql`SELECT period, geo_code, programme, group_by, group_value, numerator, denominator, value
-			FROM indicator_values
-			WHERE indicator_id = ${indicator.id}
-				AND period IN (SELECT json_array_elements_text(${JSON.stringify(periods)}::json))
-				AND level IN (SELECT json_array_elements_text(${JSON.stringify(levels)}::json))`
-	);
 	const table: ReleaseTable = {
 		indicator,
 		levels,
@@ -245,31 +227,63 @@ export async function readTable(
 		size: periods.length * units.length * options.length,
 		unexpected: 0
 	};
-	for (const row of stored) {
-		const p = periodAt.get(row.period);
-		const u = unitAt.get(row.geo_code);
-		const o = optionAt.get(`${row.programme}|${row.group_by}|${row.group_value}`);
-		if (p === undefined || u === undefined || o === undefined) table.unexpected++;
-		else
-			table.values.set(cellIndex(table, p, u, o), {
-				numerator: row.numerator,
-				denominator: row.denominator,
-				value: row.value
-			});
+	// The database numbers the cells and sends them as one text (cell, numerator, denominator,
+	// value, …): millions of rows of five strings each cost more to transfer and parse than
+	// anything else in a release. Figures are float8 printed as Postgres prints them in a row
+	// (shortest exact), read back as the driver reads them (`+text`), so they are the same.
+	const [packed] = await queryRows<{ unexpected: number; cells: string | null }>(
+		db,
+		sql`WITH periods AS (
+				SELECT label, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify(periods)}::json) WITH ORDINALITY AS t(label, i)
+			), units AS (
+				SELECT code, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify(units.map((u) => u.code))}::json)
+					WITH ORDINALITY AS t(code, i)
+			), options AS (
+				SELECT key, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify([...optionAt.keys()])}::json)
+					WITH ORDINALITY AS t(key, i)
+			), cells AS (
+				SELECT (periods.i * ${units.length}::int + units.i) * ${options.length}::int + options.i AS cell,
+					v.numerator, v.denominator, v.value
+				FROM indicator_values v
+				LEFT JOIN periods ON periods.label = v.period
+				LEFT JOIN units ON units.code = v.geo_code
+				LEFT JOIN options ON options.key = v.programme || '|' || v.group_by || '|' || v.group_value
+				WHERE v.indicator_id = ${indicator.id}
+					AND v.period IN (SELECT label FROM periods)
+					AND v.level IN (SELECT json_array_elements_text(${JSON.stringify(levels)}::json))
+			)
+			SELECT count(*) FILTER (WHERE cell IS NULL)::int AS unexpected,
+				string_agg(cell::text || ',' || coalesce(numerator::text, '') || ','
+					|| coalesce(denominator::text, '') || ',' || coalesce(value::text, ''), ',')
+					FILTER (WHERE cell IS NOT NULL) AS cells
+			FROM cells`
+	);
+	table.unexpected = packed?.unexpected ?? 0;
+	const fields = packed?.cells ? packed.cells.split(',') : [];
+	const figure = (text: string) => (text === '' ? null : +text);
+	for (let i = 0; i < fields.length; i += 4) {
+		table.values.set(+fields[i]!, {
+			numerator: figure(fields[i + 1]!),
+			denominator: figure(fields[i + 2]!),
+			value: figure(fields[i + 3]!)
+		});
 	}
 	return table;
 }
 
 /**
  * A table's rows in the files' order (level by level, then by period, code, programme and
- * group), `keep(cell, parentCell)` choosing which (`parentCell` is -1 at the top), and
- * `figures` making each row's published figures. Yields runs of at most `batch` rows of one
- * level. A cell without a stored value reads as the API reads it: a count of 0, a rate of
- * 0/0 (value null), a median over no records (value null).
+ * group): every cell except a suppressed cell (`suppressed[cell]` not 0) whose unit above is
+ * suppressed too, `figures` making each row's published figures. Yields runs of at most
+ * `batch` rows of one level. A cell without a stored value reads as the API reads it: a
+ * count of 0, a rate of 0/0 (value null), a median over no records (value null).
  */
 export function* tableRows(
 	table: ReleaseTable,
-	keep: (cell: number, parentCell: number) => boolean,
+	suppressed: Uint8Array,
 	figures: (row: ReleaseRow, cell: number) => ReleaseRow,
 	batch = 10_000
 ): Generator<[ReleaseLevel, ReleaseRow[]]> {
@@ -288,7 +302,7 @@ export function* tableRows(
 				const parentFirst = parent < 0 ? -1 : cellIndex(table, p, parent, 0);
 				for (let o = 0; o < O; o++) {
 					const cell = first + o;
-					if (!keep(cell, parent < 0 ? -1 : parentFirst + o)) continue;
+					if (suppressed[cell] !== 0 && parent >= 0 && suppressed[parentFirst + o] !== 0) continue;
 					const option = options[o]!;
 					const value = table.values.get(cell);
 					rows.push(
