@@ -5,9 +5,11 @@ import {
 	disclosureEquations,
 	disclosureKey,
 	disclosureRule,
+	gridCell,
 	isBelowThreshold,
 	periodSums,
 	publishRows,
+	suppressGrid,
 	suppressSmallCells,
 	type DisclosureCell,
 	type DisclosureRule
@@ -741,6 +743,120 @@ describe('the attacker', () => {
 				expect(determinedByLinearAlgebra(table.directSums, new Set(suppressed.keys()))).toEqual([]);
 			}),
 			{ numRuns: 30, seed: 20260611 }
+		);
+	});
+});
+
+describe('suppressGrid', () => {
+	const PERIODS = ['2025', '2025-Q1', '2025-01', '2025-02', '2025-03', '2025-Q2', '2025-04'];
+	const GROUPS: Record<string, string[]> = { sex: ['F', 'M'], idpoor: ['1', '2', 'none'] };
+
+	/** A random grid: a tree of units with codes like the gazetteer's, programmes, groups. */
+	const grids = fc
+		.record({
+			provinces: fc.uniqueArray(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 3 }),
+			fanout: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 12, maxLength: 12 }),
+			periods: fc.subarray(PERIODS, { minLength: 1 }),
+			programmes: fc.subarray(['CT', 'HEF', 'OAA']),
+			dimensions: fc.array(fc.subarray(Object.keys(GROUPS)), { minLength: 4, maxLength: 4 }),
+			density: fc.double({ min: 0.05, max: 1, noNaN: true }),
+			seed: fc.integer(),
+			rule: fc.constantFrom<DisclosureRule>('count', 'rate', 'median'),
+			additive: fc.boolean(),
+			withTime: fc.boolean(),
+			quantities: fc.constantFrom('both' as const, 'numerator' as const)
+		})
+		.map((g) => {
+			const units: { code: string; parent: number }[] = [{ code: 'KH', parent: -1 }];
+			let f = 0;
+			for (const province of g.provinces) {
+				const p = units.push({ code: String(province).padStart(2, '0'), parent: 0 }) - 1;
+				for (let d = 1; d <= g.fanout[f++ % 12]!; d++) {
+					const code = `${units[p]!.code}${String(d * 7).padStart(2, '0')}`;
+					const di = units.push({ code, parent: p }) - 1;
+					for (let c = 1; c <= g.fanout[f++ % 12]!; c++)
+						units.push({ code: `${code}${String(c * 3).padStart(2, '0')}`, parent: di });
+				}
+			}
+			const options: { programme: string; groupBy: string; groupValue: string }[] = [];
+			['', ...g.programmes].forEach((programme, i) => {
+				options.push({ programme, groupBy: '', groupValue: '' });
+				for (const by of g.dimensions[i]!)
+					for (const value of GROUPS[by]!)
+						options.push({ programme, groupBy: by, groupValue: value });
+			});
+			return { ...g, units, options };
+		});
+
+	it('suppresses exactly the cells suppressSmallCells does, from the values alone', () => {
+		fc.assert(
+			fc.property(grids, (g) => {
+				let state = g.seed;
+				const random = () => {
+					state = (Math.imul(state, 1103515245) + 12345) | 0;
+					return ((state >>> 8) & 0xffff) / 0x10000;
+				};
+				const grid = { periods: g.periods, units: g.units, options: g.options };
+				const rate = g.rule === 'rate';
+				const values: { cell: number; numerator: number; denominator: number | null }[] = [];
+				const all: DisclosureCell[] = [];
+				// Leaves (communes, programmes' groups, months) drawn; totals their sums or drawn too.
+				const figure = new Map<number, [number, number]>();
+				const draw = (): [number, number] => {
+					if (random() > g.density) return [0, 0];
+					const den = Math.floor(random() * (random() < 0.5 ? 8 : 45));
+					return [rate ? Math.floor(random() * (den + 1)) : den, den];
+				};
+				const childrenOf = (u: number) => g.units.flatMap((x, i) => (x.parent === u ? [i] : []));
+				const valueOf = (p: number, u: number, o: number): [number, number] => {
+					const cell = gridCell(grid, p, u, o);
+					const known = figure.get(cell);
+					if (known) return known;
+					let result: [number, number] = draw();
+					const children = childrenOf(u);
+					if (g.additive && children.length > 0) {
+						result = [0, 0];
+						for (const c of children) {
+							const [a, b] = valueOf(p, c, o);
+							result = [result[0] + a, result[1] + b];
+						}
+					}
+					figure.set(cell, result);
+					return result;
+				};
+				g.periods.forEach((period, p) =>
+					g.units.forEach((unit, u) =>
+						g.options.forEach((option, o) => {
+							const [num, den] = valueOf(p, u, o);
+							const cell = gridCell(grid, p, u, o);
+							if (num !== 0 || den !== 0 || random() < 0.1)
+								values.push({ cell, numerator: num, denominator: rate ? den : null });
+							all.push({
+								period,
+								unitCode: unit.code,
+								parentCode: unit.parent < 0 ? null : g.units[unit.parent]!.code,
+								...option,
+								numerator: num,
+								denominator: rate ? den : null
+							});
+						})
+					)
+				);
+				const options = {
+					rule: g.rule,
+					time: g.withTime ? { sums: periodSums(g.periods), quantities: g.quantities } : undefined
+				};
+				const expected = suppressSmallCells(all, options);
+				const states = suppressGrid({ ...grid, values: values.reverse() }, options);
+				const actual = new Map<string, string>();
+				let c = 0;
+				for (const cell of all) {
+					const s = states[c++]!;
+					if (s !== 0) actual.set(disclosureKey(cell), s === 1 ? 'primary' : 'complementary');
+				}
+				expect(actual).toEqual(expected);
+			}),
+			{ numRuns: 300 }
 		);
 	});
 });

@@ -488,3 +488,425 @@ export function publishRows<R extends PublishedFigures>(
 ): (R & { suppressed: boolean })[] {
 	return rows.map((row) => publishRow(row, suppressed.has(keyOf(row)), rule));
 }
+
+/** A table given as a grid: every period × unit × option is a cell; values are sparse. */
+export interface DisclosureGrid {
+	periods: readonly string[];
+	/** The units of every level, each with the index of the unit one level up (-1 at the top). */
+	units: readonly { code: string; parent: number }[];
+	/** The programme options and groups every unit has for every period. */
+	options: readonly Pick<DisclosureCell, 'programme' | 'groupBy' | 'groupValue'>[];
+	/**
+	 * The cells with a value, by index (`gridCell`); every other cell is a count of 0 or a rate
+	 * of 0/0, below the threshold.
+	 */
+	values: readonly { cell: number; numerator: number; denominator: number | null }[];
+}
+
+/** A cell's index in a grid: by period, then unit, then option. */
+export function gridCell(
+	grid: Pick<DisclosureGrid, 'units' | 'options'>,
+	period: number,
+	unit: number,
+	option: number
+): number {
+	return (period * grid.units.length + unit) * grid.options.length + option;
+}
+
+/** Positions of labels in the order of `disclosureKey`s (`|` follows a label in the key). */
+function keyRanks(labels: readonly string[], separated: boolean): Int32Array {
+	const keys = labels.map((label) => (separated ? `${label}|` : label));
+	const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+	const rank = new Int32Array(labels.length);
+	order.forEach((i, r) => {
+		if (r > 0 && keys[order[r - 1]!] === keys[i])
+			throw new Error(`disclosure control: ${labels[i]} given twice`);
+		rank[i] = r;
+	});
+	return rank;
+}
+
+/**
+ * `suppressSmallCells` of a grid, with exactly its result (`disclosure.spec.ts` compares the
+ * two), in time and memory that grow with the cells at or above the threshold rather than with
+ * the whole grid. Returns each cell's state by index: 0 published, 1 primary, 2 complementary.
+ *
+ * Why it is the same: a cell below the threshold is suppressed from the start and stays so;
+ * all the fixed point needs of it is its share of the running counts of its sums and its
+ * place in the queue's first order, both known before the first repair. Only the published
+ * cells change, and only a sum with a published cell in it can ever need a repair: a sum
+ * whose cells are all suppressed is safe and stays untouched. So the fixed point runs over the
+ * published cells and their sums, numbered and queued in the order `suppressSmallCells` gives
+ * them (by key), and takes the same steps. Most cells of a small registry are zeros below
+ * every published figure, and are never looked at one by one.
+ *
+ * Zeros must be suppressed (`publishZeros` is not supported: every zero would be published).
+ */
+export function suppressGrid(grid: DisclosureGrid, options: DisclosureOptions): Uint8Array {
+	if (options.publishZeros) throw new Error('suppressGrid: zeros are always suppressed here');
+	const { periods, units, options: cellOptions } = grid;
+	const P = periods.length;
+	const U = units.length;
+	const O = cellOptions.length;
+	const n = P * U * O;
+	const result = new Uint8Array(n);
+	if (options.rule === 'none') return result;
+	const rule = options.rule;
+
+	// The order of disclosureKey: period, unit, then programme, group and value.
+	const periodRank = keyRanks(periods, true);
+	const unitRank = keyRanks(
+		units.map((u) => u.code),
+		true
+	);
+	const optionRank = keyRanks(
+		cellOptions.map((o) => `${o.programme}|${o.groupBy}|${o.groupValue}`),
+		false
+	);
+	const rankOf = (cell: number) => {
+		const o = cell % O;
+		const t = (cell - o) / O;
+		const u = t % U;
+		return (periodRank[(t - u) / U]! * U + unitRank[u]!) * O + optionRank[o]!;
+	};
+
+	// The cells with a value, by key; which are published (the rest is suppressed, `primary`).
+	const seen = new Uint8Array(n);
+	const stored = grid.values.map((v) => {
+		if (v.cell < 0 || v.cell >= n || !Number.isInteger(v.cell))
+			throw new Error(`disclosure control: no cell ${v.cell} in the grid`);
+		if (seen[v.cell]) throw new Error(`disclosure control: cell ${v.cell} given twice`);
+		seen[v.cell] = 1;
+		return {
+			cell: v.cell,
+			rank: rankOf(v.cell),
+			numerator: v.numerator,
+			denominator: v.denominator ?? 0,
+			below: isBelowThreshold(v, rule)
+		};
+	});
+	stored.sort((a, b) => a.rank - b.rank);
+	result.fill(PRIMARY);
+	const explicit = stored.filter((s) => !s.below);
+	for (const s of explicit) result[s.cell] = PUBLISHED;
+	// Medians are not sums.
+	if (rule === 'median' || explicit.length === 0) return result;
+
+	// Units: the descendants of each unit at each distance, by key.
+	const descendants: number[][][] = [];
+	units.forEach((_, v) => {
+		let ancestor = units[v]!.parent;
+		for (let d = 1; ancestor >= 0; d++) {
+			if (d > U) throw new Error('disclosure control: the units form a cycle');
+			(descendants[d - 1] ??= Array.from({ length: U }, () => []))[ancestor]!.push(v);
+			ancestor = units[ancestor]!.parent;
+		}
+	});
+	for (const level of descendants)
+		for (const list of level) list.sort((a, b) => unitRank[a]! - unitRank[b]!);
+	const D = descendants.length;
+
+	// Options: each one's total over its disaggregation and over the programmes.
+	const optionIndex = new Map(
+		cellOptions.map((o, i) => [`${o.programme}|${o.groupBy}|${o.groupValue}`, i])
+	);
+	const dimensions = [...new Set(cellOptions.map((o) => o.groupBy).filter((by) => by !== ''))];
+	const G = dimensions.length;
+	const groupTotal = new Int32Array(O).fill(-1);
+	const groupDimension = new Int32Array(O).fill(-1);
+	const programmeTotal = new Int32Array(O).fill(-1);
+	const groupParts: number[][][] = Array.from({ length: O }, () => dimensions.map(() => []));
+	const programmeParts: number[][] = Array.from({ length: O }, () => []);
+	cellOptions.forEach((option, o) => {
+		if (option.groupBy !== '') {
+			const total = optionIndex.get(`${option.programme}||`);
+			if (total !== undefined) {
+				groupTotal[o] = total;
+				groupDimension[o] = dimensions.indexOf(option.groupBy);
+				groupParts[total]![groupDimension[o]]!.push(o);
+			}
+		}
+		if (option.programme !== '') {
+			const total = optionIndex.get(`|${option.groupBy}|${option.groupValue}`);
+			if (total !== undefined) {
+				programmeTotal[o] = total;
+				programmeParts[total]!.push(o);
+			}
+		}
+	});
+	const byOptionRank = (a: number, b: number) => optionRank[a]! - optionRank[b]!;
+	for (const lists of groupParts) for (const list of lists) list.sort(byOptionRank);
+	for (const list of programmeParts) list.sort(byOptionRank);
+
+	// Periods: the sums whose whole and parts are all in the grid (else no equation).
+	const periodIndex = new Map(periods.map((p, i) => [p, i]));
+	const sumWhole: number[] = [];
+	const sumParts: number[][] = [];
+	const sumsOfPart: number[][] = periods.map(() => []);
+	const sumsOfWhole: number[][] = periods.map(() => []);
+	for (const { whole, parts } of options.time?.sums ?? []) {
+		const w = periodIndex.get(whole);
+		const ps = parts.map((part) => periodIndex.get(part));
+		const s = sumWhole.length;
+		sumWhole.push(w ?? -1);
+		sumParts.push(ps.every((p) => p !== undefined) && w !== undefined ? (ps as number[]) : []);
+		for (const p of sumParts[s]!) sumsOfPart[p]!.push(s);
+		if (sumParts[s]!.length > 0) sumsOfWhole[w!]!.push(s);
+		sumParts[s]!.sort((a, b) => periodRank[a]! - periodRank[b]!);
+	}
+	const S = sumWhole.length;
+
+	// Kinds of sums, numbered in the order a cell lists the sums it is a part of (levels up,
+	// its disaggregation, the programmes, the period sums): an equation is created by its
+	// first part, so equations are numbered by (first part's key, kind).
+	const GROUP = D;
+	const PROGRAMMES = D + G;
+	const TIME = D + G + 1;
+	const NK = TIME + S;
+	const rate = rule === 'rate';
+	const timeBoth = options.time?.quantities === 'both';
+
+	/** The parts of the sum of `kind` whose total is `total`, by key (a cell function of j). */
+	const partsOf = (total: number, kind: number): { count: number; at: (j: number) => number } => {
+		const o = total % O;
+		const t = (total - o) / O;
+		const u = t % U;
+		const p = (t - u) / U;
+		if (kind < GROUP) {
+			const list = descendants[kind]![u]!;
+			return { count: list.length, at: (j) => (p * U + list[j]!) * O + o };
+		}
+		if (kind < PROGRAMMES) {
+			const list = groupParts[o]![kind - GROUP]!;
+			return { count: list.length, at: (j) => t * O + list[j]! };
+		}
+		if (kind === PROGRAMMES) {
+			const list = programmeParts[o]!;
+			return { count: list.length, at: (j) => t * O + list[j]! };
+		}
+		const list = sumParts[kind - TIME]!;
+		return { count: list.length, at: (j) => (list[j]! * U + u) * O + o };
+	};
+	/** Calls `visit(total, kind)` for every sum `cell` is a part of. */
+	const sumsWithPart = (cell: number, visit: (total: number, kind: number) => void) => {
+		const o = cell % O;
+		const t = (cell - o) / O;
+		const u = t % U;
+		const p = (t - u) / U;
+		let ancestor = units[u]!.parent;
+		for (let d = 1; ancestor >= 0; d++) {
+			visit((p * U + ancestor) * O + o, d - 1);
+			ancestor = units[ancestor]!.parent;
+		}
+		if (groupTotal[o]! >= 0) visit(t * O + groupTotal[o]!, GROUP + groupDimension[o]!);
+		if (programmeTotal[o]! >= 0) visit(t * O + programmeTotal[o]!, PROGRAMMES);
+		for (const s of sumsOfPart[p]!) visit((sumWhole[s]! * U + u) * O + o, TIME + s);
+	};
+	/** Calls `visit(kind)` for every sum `cell` is the total of. */
+	const sumsWithTotal = (cell: number, visit: (kind: number) => void) => {
+		const o = cell % O;
+		const t = (cell - o) / O;
+		const u = t % U;
+		const p = (t - u) / U;
+		for (let d = 0; d < D; d++) if (descendants[d]![u]!.length > 0) visit(d);
+		for (let g = 0; g < G; g++) if (groupParts[o]![g]!.length > 0) visit(GROUP + g);
+		if (programmeParts[o]!.length > 0) visit(PROGRAMMES);
+		for (const s of sumsOfWhole[p]!) visit(TIME + s);
+	};
+
+	// The sums with a published cell in them (the others never need a repair), with their
+	// published parts by key.
+	const m = explicit.length;
+	const localOf = new Int32Array(n).fill(-1);
+	explicit.forEach((s, i) => (localOf[s.cell] = i));
+	const found = new Map<number, number>();
+	const sumTotal: number[] = [];
+	const sumKind: number[] = [];
+	const sumPublishedParts: number[][] = [];
+	const sumOf = (total: number, kind: number) => {
+		const id = total * NK + kind;
+		let e = found.get(id);
+		if (e === undefined) {
+			e = sumTotal.length;
+			found.set(id, e);
+			sumTotal.push(total);
+			sumKind.push(kind);
+			sumPublishedParts.push([]);
+		}
+		return e;
+	};
+	explicit.forEach((s, i) => {
+		sumsWithPart(s.cell, (total, kind) => sumPublishedParts[sumOf(total, kind)]!.push(i));
+		sumsWithTotal(s.cell, (kind) => sumOf(s.cell, kind));
+	});
+
+	// Numbered as suppressSmallCells numbers them.
+	const count = sumTotal.length;
+	const created = new Float64Array(count);
+	const partsCount = new Int32Array(count);
+	for (let f = 0; f < count; f++) {
+		const parts = partsOf(sumTotal[f]!, sumKind[f]!);
+		partsCount[f] = parts.count;
+		created[f] = rankOf(parts.at(0)) * NK + sumKind[f]!;
+	}
+	const order = Array.from({ length: count }, (_, f) => f).sort(
+		(a, b) => created[a]! - created[b]!
+	);
+	const eOf = new Int32Array(count);
+	order.forEach((f, e) => (eOf[f] = e));
+
+	const totals = new Int32Array(count);
+	const partStart = new Int32Array(count + 1);
+	for (let e = 0; e < count; e++)
+		partStart[e + 1] = partStart[e]! + sumPublishedParts[order[e]!]!.length;
+	const parts = new Int32Array(partStart[count]!);
+	const bindsDenominator = new Uint8Array(count);
+	const hiddenParts = new Int32Array(count);
+	const hiddenNumerator = new Float64Array(count);
+	const hiddenDenominator = new Float64Array(count);
+	for (let e = 0; e < count; e++) {
+		const f = order[e]!;
+		totals[e] = localOf[sumTotal[f]!]!;
+		parts.set(sumPublishedParts[f]!, partStart[e]!);
+		const kind = sumKind[f]!;
+		bindsDenominator[e] = rate && (kind < TIME || timeBoth) ? 1 : 0;
+		hiddenParts[e] = partsCount[f]! - sumPublishedParts[f]!.length;
+	}
+	// The suppressed cells' share, added in the order of keys as suppressSmallCells adds it.
+	for (const s of stored) {
+		if (!s.below) continue;
+		sumsWithPart(s.cell, (total, kind) => {
+			const f = found.get(total * NK + kind);
+			if (f === undefined) return;
+			hiddenNumerator[eOf[f]!]! += s.numerator;
+			hiddenDenominator[eOf[f]!]! += s.denominator;
+		});
+	}
+
+	// Each published cell's sums, as a part and as the total, by number.
+	const asPartStart = new Int32Array(m + 1);
+	const asTotalStart = new Int32Array(m + 1);
+	for (let e = 0; e < count; e++) {
+		for (let j = partStart[e]!; j < partStart[e + 1]!; j++) asPartStart[parts[j]! + 1]!++;
+		if (totals[e]! >= 0) asTotalStart[totals[e]! + 1]!++;
+	}
+	for (let i = 0; i < m; i++) {
+		asPartStart[i + 1]! += asPartStart[i]!;
+		asTotalStart[i + 1]! += asTotalStart[i]!;
+	}
+	const asPart = new Int32Array(asPartStart[m]!);
+	const asTotal = new Int32Array(asTotalStart[m]!);
+	{
+		const partFill = asPartStart.slice(0, m);
+		const totalFill = asTotalStart.slice(0, m);
+		for (let e = 0; e < count; e++) {
+			for (let j = partStart[e]!; j < partStart[e + 1]!; j++) asPart[partFill[parts[j]!]!++] = e;
+			if (totals[e]! >= 0) asTotal[totalFill[totals[e]!]!++] = e;
+		}
+	}
+
+	// The first queue: suppressSmallCells hides the cells below the threshold by key, queueing
+	// the sums of each (those it is a part of, then the one it totals), then queues the rest.
+	const firstHidden = new Float64Array(count);
+	for (let e = 0; e < count; e++) {
+		const f = order[e]!;
+		const sum = partsOf(sumTotal[f]!, sumKind[f]!);
+		let first = Infinity;
+		for (let j = 0; j < sum.count; j++) {
+			const cell = sum.at(j);
+			if (localOf[cell]! < 0) {
+				first = rankOf(cell) * 2;
+				break;
+			}
+		}
+		if (totals[e]! < 0) first = Math.min(first, rankOf(sumTotal[f]!) * 2 + 1);
+		firstHidden[e] = first;
+	}
+	const queue = Array.from({ length: count }, (_, e) => e).sort(
+		(a, b) => firstHidden[a]! - firstHidden[b]! || a - b
+	);
+
+	// The fixed point of suppressSmallCells, on the published cells.
+	const numerator = Float64Array.from(explicit, (s) => s.numerator);
+	const denominator = Float64Array.from(explicit, (s) => s.denominator);
+	const state = new Uint8Array(m);
+	const queued = new Uint8Array(count).fill(1);
+	const enqueue = (e: number) => {
+		if (queued[e]) return;
+		queued[e] = 1;
+		queue.push(e);
+	};
+	const hide = (i: number) => {
+		state[i] = COMPLEMENTARY;
+		for (let k = asPartStart[i]!; k < asPartStart[i + 1]!; k++) {
+			const e = asPart[k]!;
+			hiddenParts[e]!++;
+			hiddenNumerator[e]! += numerator[i]!;
+			hiddenDenominator[e]! += denominator[i]!;
+			enqueue(e);
+		}
+		for (let k = asTotalStart[i]!; k < asTotalStart[i + 1]!; k++) enqueue(asTotal[k]!);
+	};
+	const totalPublished = (e: number) => totals[e]! >= 0 && state[totals[e]!] === PUBLISHED;
+	const loneCellsMade = (cell: number, except: number) => {
+		let lone = 0;
+		for (let k = asPartStart[cell]!; k < asPartStart[cell + 1]!; k++) {
+			const e = asPart[k]!;
+			if (e !== except && hiddenParts[e] === 0 && totalPublished(e)) lone++;
+		}
+		for (let k = asTotalStart[cell]!; k < asTotalStart[cell + 1]!; k++) {
+			const e = asTotal[k]!;
+			if (e !== except && hiddenParts[e] === 0) lone++;
+		}
+		return lone;
+	};
+	const complementOf = (e: number, needNumerator: boolean, needDenominator: boolean) => {
+		const withDenominator = bindsDenominator[e] === 1;
+		let best = -1;
+		let best0 = 0;
+		let best1 = 0;
+		let best2 = 0;
+		for (let k = partStart[e]!; k < partStart[e + 1]!; k++) {
+			const part = parts[k]!;
+			if (state[part] !== PUBLISHED) continue;
+			const num = numerator[part]!;
+			const den = denominator[part]!;
+			if ((needNumerator && num <= 0) || (needDenominator && den <= 0)) continue;
+			const r0 = num > 0 && (!withDenominator || den > 0) ? 0 : 1;
+			const r1 = loneCellsMade(part, e);
+			const r2 = withDenominator ? den : num;
+			const better =
+				best < 0 ||
+				(r0 !== best0 ? r0 < best0 : r1 !== best1 ? r1 < best1 : r2 !== best2 && r2 < best2);
+			if (better) {
+				best = part;
+				best0 = r0;
+				best1 = r1;
+				best2 = r2;
+			}
+		}
+		return best;
+	};
+	const repair = (e: number): number => {
+		const total = totals[e]!;
+		const hidden = hiddenParts[e]!;
+		if (!totalPublished(e)) return hidden === 0 ? complementOf(e, false, false) : -1;
+		if (hidden === 0) return -1;
+		const zeroNumerator = hiddenNumerator[e] === 0;
+		const zeroDenominator = bindsDenominator[e] === 1 && hiddenDenominator[e] === 0;
+		if (hidden >= 2 && !zeroNumerator && !zeroDenominator) return -1;
+		const part = complementOf(e, zeroNumerator, zeroDenominator);
+		return part >= 0 ? part : total;
+	};
+	for (let head = 0; head < queue.length; head++) {
+		const e = queue[head]!;
+		queued[e] = 0;
+		const cell = repair(e);
+		if (cell >= 0) {
+			hide(cell);
+			enqueue(e);
+		}
+	}
+	explicit.forEach((s, i) => (result[s.cell] = state[i]!));
+	return result;
+}

@@ -5,15 +5,13 @@
 import type { IndicatorDefinition } from '../../indicators/catalogue';
 import {
 	additivityOverTime,
-	disclosureKey,
 	disclosureRule,
 	periodSums,
-	publishRows,
-	suppressSmallCells,
-	type DisclosureCell
+	publishRow,
+	suppressGrid
 } from '../../indicators/disclosure';
-import type { ReleaseRow } from '../../releases/schema';
-import { NATION_CODE } from './read-values';
+import type { ReleaseLevel, ReleaseRow } from '../../releases/schema';
+import { tableRows, type ReleaseTable } from './read-values';
 
 /** How a release applies disclosure control; the job takes it as a parameter (tests swap it). */
 export interface ReleaseDisclosure {
@@ -23,24 +21,10 @@ export interface ReleaseDisclosure {
 	 */
 	periodTables(indicator: IndicatorDefinition, periods: readonly string[]): string[][];
 	/**
-	 * One table's rows as published: the same rows in the same order, suppressed ones flagged
-	 * with null numerator, denominator and value (never 0).
+	 * Which cells of one table are suppressed: one entry per cell, by cell index
+	 * (`cellIndex`), not 0 when the cell is suppressed.
 	 */
-	suppressForPublication(indicator: IndicatorDefinition, rows: readonly ReleaseRow[]): ReleaseRow[];
-}
-
-/** The unit one level up, from the codes a row carries. */
-function parentCode(row: ReleaseRow): string | null {
-	switch (row.level) {
-		case 'national':
-			return null;
-		case 'province':
-			return NATION_CODE;
-		case 'district':
-			return row.province_code;
-		case 'commune':
-			return row.district_code;
-	}
+	suppressTable(indicator: IndicatorDefinition, table: ReleaseTable): Uint8Array;
 }
 
 /**
@@ -54,8 +38,7 @@ export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
 		if (!additivityOverTime(indicator.id)) return periods.map((period) => [period]);
 		// Period sums never cross a calendar year (a year and its quarters and months,
 		// `periodSums`), so each year is a table of its own: the same suppression as one table of
-		// every period, in less memory (at most 17 periods: 1.4 rather than 2.4 million cells
-		// for the demo's 29 periods).
+		// every period, with fewer cells.
 		const byYear = new Map<string, string[]>();
 		for (const period of periods) {
 			const year = period.slice(0, 4);
@@ -63,54 +46,52 @@ export const PUBLIC_DISCLOSURE: ReleaseDisclosure = {
 		}
 		return [...byYear.values()];
 	},
-	suppressForPublication(indicator, rows) {
-		const rule = disclosureRule(indicator);
+	suppressTable(indicator, table) {
 		const additivity = additivityOverTime(indicator.id);
-		const cells: DisclosureCell[] = rows.map((row) => ({
-			period: row.period,
-			unitCode: row.code,
-			parentCode: parentCode(row),
-			programme: row.programme,
-			groupBy: row.group_by,
-			groupValue: row.group_value,
-			// Zeros are spelled out by the reader; a null numerator never reaches here.
-			numerator: row.numerator ?? 0,
-			denominator: row.denominator
-		}));
-		const periods = [...new Set(rows.map((row) => row.period))];
-		const suppressed = suppressSmallCells(cells, {
-			rule,
-			time: additivity ? { sums: periodSums(periods), quantities: additivity } : undefined
-		});
-		return publishRows(
-			rows,
-			suppressed,
-			(row) =>
-				disclosureKey({
-					period: row.period,
-					unitCode: row.code,
-					programme: row.programme,
-					groupBy: row.group_by,
-					groupValue: row.group_value
-				}),
-			rule
+		// `suppressGrid` is `suppressSmallCells` given every cell, zeros included, without
+		// building the zeros one by one.
+		return suppressGrid(
+			{
+				periods: table.periods,
+				units: table.units.map((unit, i) => ({ code: unit.code, parent: table.parents[i]! })),
+				options: table.options.map((o) => ({
+					programme: o.programme,
+					groupBy: o.group_by,
+					groupValue: o.group_value
+				})),
+				values: Array.from(table.values, ([cell, value]) => ({
+					cell,
+					// A null numerator is a count of 0.
+					numerator: value.numerator ?? 0,
+					denominator: value.denominator
+				}))
+			},
+			{
+				rule: disclosureRule(indicator),
+				time: additivity ? { sums: periodSums(table.periods), quantities: additivity } : undefined
+			}
 		);
 	}
 };
 
 /**
- * The rows a dataset file holds: every cell, except a suppressed cell whose unit above (same
- * indicator, period, programme and group) is suppressed too. A missing row therefore always
- * means "suppressed", and leaving it out tells nothing more: both suppressions are published.
+ * The rows a dataset file holds, in the files' order, as the public sees them: every cell,
+ * except a suppressed cell whose unit above (same indicator, period, programme and group) is
+ * suppressed too. A missing row therefore always means "suppressed", and leaving it out tells
+ * nothing more: both suppressions are published.
  *
- * Why: every cell is spelled out for disclosure control, and most are zeros, all suppressed
- * (nearly all of ~31 million commune cells for a registry of a few thousand households). Under
- * a suppressed district its communes are small too, so this keeps the files to the figures
- * that say something, whatever the size of the registry, without telling 0 from 1–4.
+ * Why: a table has a cell per unit, period, programme option and group, and most are zeros,
+ * all suppressed (nearly all of ~31 million commune cells for a registry of a few thousand
+ * households). Under a suppressed district its communes are small too, so this keeps the
+ * files to the figures that say something, whatever the size of the registry, without telling
+ * 0 from 1–4.
  */
-export function rowsToWrite(rows: readonly ReleaseRow[], parents: Int32Array): ReleaseRow[] {
-	return rows.filter((row, i) => {
-		const parent = parents[i]!;
-		return !row.suppressed || parent < 0 || !rows[parent]!.suppressed;
-	});
+export function rowsToWrite(
+	table: ReleaseTable,
+	suppressed: Uint8Array
+): Generator<[ReleaseLevel, ReleaseRow[]]> {
+	if (suppressed.length !== table.size)
+		throw new Error(`disclosure control changed the cells of ${table.indicator.id}`);
+	const rule = disclosureRule(table.indicator);
+	return tableRows(table, suppressed, (row, cell) => publishRow(row, suppressed[cell] !== 0, rule));
 }

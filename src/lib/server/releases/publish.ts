@@ -16,8 +16,7 @@ import {
 	OFFICES_FILE,
 	UNITS_FILE,
 	type ReleaseLevel,
-	type ReleaseProgramme,
-	type ReleaseRow
+	type ReleaseProgramme
 } from '../../releases/schema';
 import { releasesDir, releasesKeep } from '../config';
 import type { Db, DbOrTx } from '../db';
@@ -34,7 +33,7 @@ import {
 	type ReleaseDataPackage
 } from './datapackage';
 import { PUBLIC_DISCLOSURE, rowsToWrite, type ReleaseDisclosure } from './disclosure';
-import { readReleaseFrame, readTableRows } from './read-values';
+import { readReleaseFrame, readTable } from './read-values';
 import {
 	CHANGELOG_FILE,
 	commitRelease,
@@ -161,14 +160,13 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 				let unexpected = 0;
 				for (const indicator of frame.indicators) {
 					for (const periods of disclosure.periodTables(indicator, frame.periods)) {
-						const table = await readTableRows(reader, frame, indicator, periods);
+						const table = await readTable(reader, frame, indicator, periods);
 						unexpected += table.unexpected;
-						const published = disclosure.suppressForPublication(indicator, table.rows);
-						if (published.length !== table.rows.length)
-							throw new Error(`disclosure control changed the rows of ${indicator.id}`);
-						const kept = rowsToWrite(published, table.parents);
-						for (const [level, rows] of byLevel(kept)) await datasets[level].write(rows);
-						written += kept.length;
+						const suppressed = disclosure.suppressTable(indicator, table);
+						for (const [level, rows] of rowsToWrite(table, suppressed)) {
+							await datasets[level].write(rows);
+							written += rows.length;
+						}
 						report(`${indicator.id} ${describePeriods(periods)}`);
 					}
 				}
@@ -270,17 +268,6 @@ async function sameReferenceFiles(
 		if (before !== (await describeFile(path.join(dir, file))).hash) return false;
 	}
 	return true;
-}
-
-/** Runs of rows of one level (a table's rows come level by level). */
-function* byLevel(rows: readonly ReleaseRow[]): Generator<[ReleaseLevel, ReleaseRow[]]> {
-	let start = 0;
-	for (let i = 1; i <= rows.length; i++) {
-		if (i === rows.length || rows[i]!.level !== rows[start]!.level) {
-			yield [rows[start]!.level, rows.slice(start, i)];
-			start = i;
-		}
-	}
 }
 
 function describePeriods(periods: readonly string[]): string {

@@ -2,11 +2,13 @@
  * Reading the stored indicator values a release publishes: every public indicator, computed
  * period, programme option and group, for every unit from the nation down to the communes.
  *
- * The store is sparse (a unit with nothing counted has no row, `query.ts`), but a release
- * spells every cell out: disclosure control needs each unit's siblings explicitly (a missing
- * sibling would be a published 0 that an attacker could subtract), and a reader of the files
- * must not have to know which rows were left out. Missing cells read as the API reads them: a
- * count of 0, a rate of 0/0 (value null), a median over no records (value null).
+ * The store is sparse (a unit with nothing counted has no row, `query.ts`), and a table stays
+ * so: a grid of every unit, period, programme option and group, with the stored values by cell.
+ * Disclosure control still sees every cell, each unit's siblings included (a missing sibling
+ * would be a published 0 that an attacker could subtract): a cell without a value is a zero,
+ * suppressed, and `suppressGrid` needs no more of it. Missing cells read as the API reads
+ * them: a count of 0, a rate of 0/0 (value null), a median over no records (value null); rows
+ * are built only for the cells a file holds (`tableRows`).
  *
  * Memory: values are read one table at a time (one indicator and the periods it is protected
  * with, every level), never a whole level; the units and programmes are small and read once.
@@ -145,98 +147,196 @@ export function indicatorLevels(indicator: IndicatorDefinition): ReleaseLevel[] 
 	return RELEASE_LEVELS.filter((level) => LEVELS.indexOf(level) <= lowest);
 }
 
-/** One table's unsuppressed rows, and stored values the grid had no cell for (should be 0). */
-export interface TableRows {
-	rows: ReleaseRow[];
-	/**
-	 * For each row, the index of the row of the unit above (same period, programme and group),
-	 * or -1 at the top: positions, so that no key strings are built for millions of cells.
-	 */
-	parents: Int32Array;
-	unexpected: number;
+/** A stored value of a table. */
+export interface StoredValue {
+	numerator: number | null;
+	denominator: number | null;
+	value: number | null;
 }
 
 /**
- * Every cell of one indicator for `periods` at every published level: stored values, and the
- * missing ones as zeros. Rows come level by level, then by period, code, programme and group.
+ * One table: every cell of an indicator for some periods at every published level, as a grid
+ * (period × unit × option, `cellIndex`), and the stored values of its cells. The cells
+ * without a stored value are zeros (a count of 0, a rate of 0/0, a median over no records),
+ * never built one by one: a small registry's grid is nearly all zeros.
  */
-export async function readTableRows(
+export interface ReleaseTable {
+	indicator: IndicatorDefinition;
+	/** The published levels of the indicator, top down. */
+	levels: ReleaseLevel[];
+	periods: readonly string[];
+	/** The units of every level, level by level, each level's by code. */
+	units: ReleaseUnit[];
+	/** For each unit, the index of the unit one level up in `units`, or -1 at the top. */
+	parents: Int32Array;
+	/** Where each level's units start in `units`, and where they end (one more than levels). */
+	levelStarts: number[];
+	options: CellOption[];
+	/** The stored values, by cell index. */
+	values: Map<number, StoredValue>;
+	/** Number of cells: periods × units × options. */
+	size: number;
+	/** Stored values the grid had no cell for (a programme or group the API cannot serve). */
+	unexpected: number;
+}
+
+/** A cell's index in a table: by period, then unit, then option. */
+export function cellIndex(
+	table: ReleaseTable,
+	period: number,
+	unit: number,
+	option: number
+): number {
+	return (period * table.units.length + unit) * table.options.length + option;
+}
+
+/** Reads one table: the indicator's stored values for `periods` at every published level. */
+export async function readTable(
 	db: DbOrTx,
 	frame: ReleaseFrame,
 	indicator: IndicatorDefinition,
 	periods: readonly string[]
-): Promise<TableRows> {
+): Promise<ReleaseTable> {
 	const levels = indicatorLevels(indicator);
-	const stored = await queryRows<{
-		period: string;
-		geo_code: string;
-		programme: string;
-		group_by: string;
-		group_value: string;
-		numerator: number | null;
-		denominator: number | null;
-		value: number | null;
-	}>(
-		db,
-		sql`SELECT period, geo_code, programme, group_by, group_value, numerator, denominator, value
-			FROM indicator_values
-			WHERE indicator_id = ${indicator.id}
-				AND period IN (SELECT json_array_elements_text(${JSON.stringify(periods)}::json))
-				AND level IN (SELECT json_array_elements_text(${JSON.stringify(levels)}::json))`
-	);
-	const byKey = new Map<string, (typeof stored)[number]>();
-	for (const row of stored) {
-		byKey.set(
-			`${row.period}|${row.geo_code}|${row.programme}|${row.group_by}|${row.group_value}`,
-			row
-		);
+	const units: ReleaseUnit[] = [];
+	const levelStarts: number[] = [];
+	for (const level of levels) {
+		levelStarts.push(units.length);
+		units.push(...frame.units[level]);
 	}
+	levelStarts.push(units.length);
+	const unitAt = new Map(units.map((unit, i) => [unit.code, i]));
+	const parents = Int32Array.from(units, (unit, i) => {
+		if (i < levelStarts[1]!) return -1;
+		const parent = unitAt.get(parentCodeOf(unit));
+		return parent !== undefined && parent < i ? parent : -1;
+	});
 	const options = cellOptions(indicator, frame.programmes);
+	const optionAt = new Map(
+		options.map((o, i) => [`${o.programme}|${o.group_by}|${o.group_value}`, i])
+	);
+	const table: ReleaseTable = {
+		indicator,
+		levels,
+		periods,
+		units,
+		parents,
+		levelStarts,
+		options,
+		values: new Map(),
+		size: periods.length * units.length * options.length,
+		unexpected: 0
+	};
+	// The database numbers the cells and sends them as one text (cell, numerator, denominator,
+	// value, …): millions of rows of five strings each cost more to transfer and parse than
+	// anything else in a release. Figures are float8 printed as Postgres prints them in a row
+	// (shortest exact), read back as the driver reads them (`+text`), so they are the same.
+	const [packed] = await queryRows<{ unexpected: number; cells: string | null }>(
+		db,
+		sql`WITH periods AS (
+				SELECT label, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify(periods)}::json) WITH ORDINALITY AS t(label, i)
+			), units AS (
+				SELECT code, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify(units.map((u) => u.code))}::json)
+					WITH ORDINALITY AS t(code, i)
+			), options AS (
+				SELECT key, (i - 1)::int AS i
+				FROM json_array_elements_text(${JSON.stringify([...optionAt.keys()])}::json)
+					WITH ORDINALITY AS t(key, i)
+			), cells AS (
+				SELECT (periods.i * ${units.length}::int + units.i) * ${options.length}::int + options.i AS cell,
+					v.numerator, v.denominator, v.value
+				FROM indicator_values v
+				LEFT JOIN periods ON periods.label = v.period
+				LEFT JOIN units ON units.code = v.geo_code
+				LEFT JOIN options ON options.key = v.programme || '|' || v.group_by || '|' || v.group_value
+				WHERE v.indicator_id = ${indicator.id}
+					AND v.period IN (SELECT label FROM periods)
+					AND v.level IN (SELECT json_array_elements_text(${JSON.stringify(levels)}::json))
+			)
+			SELECT count(*) FILTER (WHERE cell IS NULL)::int AS unexpected,
+				string_agg(cell::text || ',' || coalesce(numerator::text, '') || ','
+					|| coalesce(denominator::text, '') || ',' || coalesce(value::text, ''), ',')
+					FILTER (WHERE cell IS NOT NULL) AS cells
+			FROM cells`
+	);
+	table.unexpected = packed?.unexpected ?? 0;
+	const fields = packed?.cells ? packed.cells.split(',') : [];
+	const figure = (text: string) => (text === '' ? null : +text);
+	for (let i = 0; i < fields.length; i += 4) {
+		table.values.set(+fields[i]!, {
+			numerator: figure(fields[i + 1]!),
+			denominator: figure(fields[i + 2]!),
+			value: figure(fields[i + 3]!)
+		});
+	}
+	return table;
+}
+
+/**
+ * A table's rows in the files' order (level by level, then by period, code, programme and
+ * group): every cell except a suppressed cell (`suppressed[cell]` not 0) whose unit above is
+ * suppressed too, `figures` making each row's published figures. Yields runs of at most
+ * `batch` rows of one level. A cell without a stored value reads as the API reads it: a
+ * count of 0, a rate of 0/0 (value null), a median over no records (value null).
+ */
+export function* tableRows(
+	table: ReleaseTable,
+	suppressed: Uint8Array,
+	figures: (row: ReleaseRow, cell: number) => ReleaseRow,
+	batch = 10_000
+): Generator<[ReleaseLevel, ReleaseRow[]]> {
+	const { indicator, units, options, periods } = table;
 	const missingDenominator = indicator.denominator === null ? null : 0;
 	const missingValue = indicator.unit === 'count' ? 0 : null;
-	const rows: ReleaseRow[] = [];
-	const parents: number[] = [];
-	// Where each level's rows of each period start, to find a parent row by position.
-	const start = new Map<string, number>();
-	let found = 0;
-	for (const [depth, level] of levels.entries()) {
-		const above = depth > 0 ? levels[depth - 1] : undefined;
-		const aboveIndex = above ? unitIndex(frame, above) : undefined;
-		for (const period of periods) {
-			const kind = parsePeriod(period)!.kind;
-			start.set(`${level}|${period}`, rows.length);
-			const aboveStart = above ? start.get(`${above}|${period}`)! : -1;
-			for (const unit of frame.units[level]) {
-				const parentUnit = aboveIndex?.get(parentCodeOf(unit)) ?? -1;
-				for (const [o, option] of options.entries()) {
-					parents.push(parentUnit < 0 ? -1 : aboveStart + parentUnit * options.length + o);
-					const value = byKey.get(
-						`${period}|${unit.code}|${option.programme}|${option.group_by}|${option.group_value}`
+	const O = options.length;
+	const kinds = periods.map((period) => parsePeriod(period)!.kind);
+	for (const [depth, level] of table.levels.entries()) {
+		let rows: ReleaseRow[] = [];
+		for (let p = 0; p < periods.length; p++) {
+			for (let u = table.levelStarts[depth]!; u < table.levelStarts[depth + 1]!; u++) {
+				const unit = units[u]!;
+				const parent = table.parents[u]!;
+				const first = cellIndex(table, p, u, 0);
+				const parentFirst = parent < 0 ? -1 : cellIndex(table, p, parent, 0);
+				for (let o = 0; o < O; o++) {
+					const cell = first + o;
+					if (suppressed[cell] !== 0 && parent >= 0 && suppressed[parentFirst + o] !== 0) continue;
+					const option = options[o]!;
+					const value = table.values.get(cell);
+					rows.push(
+						figures(
+							{
+								indicator: indicator.id,
+								period: periods[p]!,
+								period_kind: kinds[p]!,
+								level,
+								code: unit.code,
+								name_en: unit.name_en,
+								name_km: unit.name_km,
+								province_code: unit.province_code,
+								district_code: unit.district_code,
+								programme: option.programme,
+								group_by: option.group_by,
+								group_value: option.group_value,
+								numerator: value ? value.numerator : 0,
+								denominator: value ? value.denominator : missingDenominator,
+								value: value ? value.value : missingValue,
+								suppressed: false
+							},
+							cell
+						)
 					);
-					if (value) found++;
-					rows.push({
-						indicator: indicator.id,
-						period,
-						period_kind: kind,
-						level,
-						code: unit.code,
-						name_en: unit.name_en,
-						name_km: unit.name_km,
-						province_code: unit.province_code,
-						district_code: unit.district_code,
-						programme: option.programme,
-						group_by: option.group_by,
-						group_value: option.group_value,
-						numerator: value ? value.numerator : 0,
-						denominator: value ? value.denominator : missingDenominator,
-						value: value ? value.value : missingValue,
-						suppressed: false
-					});
+					if (rows.length === batch) {
+						yield [level, rows];
+						rows = [];
+					}
 				}
 			}
 		}
+		if (rows.length > 0) yield [level, rows];
 	}
-	return { rows, parents: Int32Array.from(parents), unexpected: stored.length - found };
 }
 
 /** The nation's code in geo_units (the importer creates it), the unit above every province. */
@@ -254,9 +354,4 @@ function parentCodeOf(unit: ReleaseUnit): string {
 		case 'commune':
 			return unit.district_code;
 	}
-}
-
-/** Position of each unit of a level in the frame, by code. */
-function unitIndex(frame: ReleaseFrame, level: ReleaseLevel): Map<string, number> {
-	return new Map(frame.units[level].map((unit, i) => [unit.code, i]));
 }
