@@ -4,6 +4,7 @@
  * default and is not configured away in svelte.config.js.
  */
 import type { Handle, ServerInit } from '@sveltejs/kit';
+import { compressResponse } from '$lib/server/compress';
 import { isLanguage, LANGUAGE_COOKIE } from '$lib/i18n';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { appDatabaseOpened, getAppDatabase } from '$lib/server/db';
@@ -72,5 +73,6 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.url.protocol === 'https:') {
 		response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	}
-	return response;
+	// adapter-node compresses only the prebuilt static files: pages and JSON are compressed here.
+	return compressResponse(event.request, response);
 };
