@@ -84,6 +84,21 @@ describe('valueDistribution', () => {
 		expect(heights).toHaveLength(2);
 		expect(Math.max(...heights) / Math.min(...heights)).toBeCloseTo(3, 5);
 	});
+
+	it('counts the lowest and the highest value when given the breaks between bins', () => {
+		// Six communes at 100 % and one at 2/3, breaks as the dashboard's table cuts them: every
+		// value is drawn, the lowest alone in the first bin and the six highest in the last.
+		const values = [2 / 3, 1, 1, 1, 1, 1, 1];
+		const thresholds = [0.7, 0.75, 0.8, 0.9, 0.95];
+		const chart = valueDistribution(values, { ...base, thresholds });
+		const bars = [...chart.querySelectorAll('g[aria-label="rect"] rect')].map((r) => ({
+			x: Number(r.getAttribute('x')),
+			height: Number(r.getAttribute('height'))
+		}));
+		expect(bars).toHaveLength(2);
+		const [first, last] = bars.sort((a, b) => a.x - b.x);
+		expect(last!.height / first!.height).toBeCloseTo(6, 5);
+	});
 });
 
 describe('sparkline', () => {

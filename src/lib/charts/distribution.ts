@@ -4,6 +4,19 @@ import { formatCount } from '../i18n/common';
 import { tickFormat, type ChartOptions } from './chart-options';
 
 /**
+ * The bins' edges for Plot from the breaks between bins: Plot counts a value v in the bin
+ * [t(i−1), t(i)) and drops values outside the first and last threshold, so the edges run from
+ * the lowest value to just above the highest (the last bin holds the highest value, as the
+ * table's last bin does).
+ */
+function edges(values: readonly number[], breaks: readonly number[]): number[] {
+	if (values.length === 0) return [...breaks];
+	const [min, max] = [Math.min(...values), Math.max(...values)];
+	const inside = breaks.filter((b) => b > min && b <= max);
+	return [min, ...inside, max + (max - min || Math.abs(max) || 1) * 1e-9];
+}
+
+/**
  * A histogram of the values (nulls left out) and a dashed rule at the reference value. Bins are
  * cut at `thresholds` when given, so a table beside the chart can list the very same bins.
  */
@@ -20,7 +33,10 @@ export function valueDistribution(
 		Plot.rectY(valued, {
 			...Plot.binX(
 				{ y: 'count' },
-				{ x: (v: number) => v, thresholds: options.thresholds ? [...options.thresholds] : 10 }
+				{
+					x: (v: number) => v,
+					thresholds: options.thresholds ? edges(valued, options.thresholds) : 10
+				}
 			),
 			fill: options.colour ?? '#1a5fb4'
 		}),
