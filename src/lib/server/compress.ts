@@ -19,8 +19,11 @@ const BROTLI_QUALITY = 5;
 const COMPRESSIBLE =
 	/^(text\/|application\/(json|geo\+json|javascript|xml|[\w.+-]+\+json|[\w.+-]+\+xml)\b)/i;
 
-/** The encoding to use for a request's Accept-Encoding (q=0 refuses one), or null. */
-export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+/**
+ * Whether an Accept-Encoding header accepts an encoding (RFC 9110 §12.5.3: listed without
+ * `q=0`, or covered by `*`). Shared with the map layers' stored encodings (`geo/layers.ts`).
+ */
+export function encodingAcceptance(acceptEncoding: string | null): (encoding: string) => boolean {
 	const accepted = new Map<string, number>();
 	for (const part of (acceptEncoding ?? '').split(',')) {
 		const [name = '', ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase());
@@ -29,10 +32,13 @@ export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | n
 		const weight = q === undefined ? 1 : Number(q.slice(2));
 		accepted.set(name, Number.isNaN(weight) ? 0 : weight);
 	}
-	for (const encoding of ['br', 'gzip'] as const) {
-		if ((accepted.get(encoding) ?? accepted.get('*') ?? 0) > 0) return encoding;
-	}
-	return null;
+	return (encoding) => (accepted.get(encoding) ?? accepted.get('*') ?? 0) > 0;
+}
+
+/** The encoding to use for a request's Accept-Encoding (q=0 refuses one), or null. */
+export function chooseEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+	const accepts = encodingAcceptance(acceptEncoding);
+	return (['br', 'gzip'] as const).find(accepts) ?? null;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { encodingAcceptance } from '../compress';
 import { geoLayersDir } from '../config';
 import { CODE_LENGTH } from '../ingest/feeds';
 
@@ -179,18 +180,10 @@ export function chooseLayerEncoding(
 	acceptEncoding: string | null,
 	stored: StoredLayer['encoded']
 ): LayerEncoding | null {
-	const accepted = new Map<string, number>();
-	for (const part of (acceptEncoding ?? '').split(',')) {
-		const [name = '', ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase());
-		if (!name) continue;
-		const q = parameters.find((parameter) => parameter.startsWith('q='));
-		const weight = q === undefined ? 1 : Number(q.slice(2));
-		accepted.set(name, Number.isNaN(weight) ? 0 : weight);
-	}
-	const found = LAYER_ENCODINGS.find(({ encoding }) => {
-		const weight = accepted.get(encoding) ?? accepted.get('*') ?? 0;
-		return weight > 0 && stored[encoding] !== undefined;
-	});
+	const accepts = encodingAcceptance(acceptEncoding);
+	const found = LAYER_ENCODINGS.find(
+		({ encoding }) => accepts(encoding) && stored[encoding] !== undefined
+	);
 	return found?.encoding ?? null;
 }
 
