@@ -196,7 +196,7 @@ export const load: PageLoad = async ({ fetch, url, parent: layout }) => {
 	const indicatorUrl = (period: string | null, level: string, parent: string | null) =>
 		`/api/indicators/${view.indicator.id}?${indicatorQuery(view, period, level, parent)}`;
 
-	const [rows, unit, [programmes, periods], outline, fetchedLayer] = await Promise.all([
+	const [rows, unit, [programmes, periods], outline, layer] = await Promise.all([
 		fetchJson<IndicatorRow[]>(
 			fetch,
 			indicatorUrl(view.period, view.level, view.code),
@@ -207,10 +207,9 @@ export const load: PageLoad = async ({ fetch, url, parent: layout }) => {
 			: null,
 		loadChoices(fetch),
 		firstView ? fetchJson<SvgLayer>(fetch, outlineUrl, 'The map outline') : null,
+		// The first view's GeoJSON is for MapLibre only: the map fetches it once mounted.
 		firstView ? null : fetchLayer(fetch, boundariesUrl)
 	]);
-	// The first view's GeoJSON is for MapLibre only: the map fetches it once mounted.
-	const layer = fetchedLayer;
 
 	// Without a period in the URL the API answers for the latest complete month; when that one
 	// is not computed yet, show the newest month that is.
