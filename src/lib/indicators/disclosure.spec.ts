@@ -8,7 +8,8 @@ import {
 	gridCell,
 	isBelowThreshold,
 	periodSums,
-	publishRows,
+	publishRow,
+	type PublishedFigures,
 	suppressGrid,
 	suppressSmallCells,
 	type DisclosureCell,
@@ -333,7 +334,17 @@ describe('disclosureEquations', () => {
 	});
 });
 
-describe('publishRows', () => {
+/** Rows as the public sees them, given the suppressed keys of their table. */
+function publishRows<R extends PublishedFigures>(
+	rows: readonly R[],
+	suppressed: { has(key: string): boolean },
+	keyOf: (row: R) => string,
+	rule: DisclosureRule
+) {
+	return rows.map((row) => publishRow(row, suppressed.has(keyOf(row)), rule));
+}
+
+describe('publishRow', () => {
 	it('nulls suppressed figures (never 0), keeps the others, and hides a median’s count', () => {
 		const rows = [
 			{ code: 'A', numerator: 3, denominator: 15, value: 0.2 },

@@ -478,17 +478,6 @@ export function publishRow<R extends PublishedFigures>(
 	return { ...row, suppressed };
 }
 
-/** Rows as the public sees them, given the suppressed keys of their table. */
-export function publishRows<R extends PublishedFigures>(
-	rows: readonly R[],
-	/** The result of `suppressSmallCells`, or any set of keys. */
-	suppressed: { has(key: string): boolean },
-	keyOf: (row: R) => string,
-	rule: DisclosureRule
-): (R & { suppressed: boolean })[] {
-	return rows.map((row) => publishRow(row, suppressed.has(keyOf(row)), rule));
-}
-
 /** A table given as a grid: every period × unit × option is a cell; values are sparse. */
 export interface DisclosureGrid {
 	periods: readonly string[];
