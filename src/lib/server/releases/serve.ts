@@ -8,6 +8,7 @@
  * Who may read what (domain.md §7) is decided by the route: the release `latest` names is
  * public, under `latest` and under its id; earlier releases are for partners and staff.
  */
+import { etagMatches } from '../http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -154,8 +155,7 @@ export function releaseFileResponse(request: Request, found: ReleaseFile): Respo
 			'accept-ranges, content-length, content-range, etag'
 		);
 	}
-	const ifNoneMatch = request.headers.get('if-none-match');
-	if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
+	if (etagMatches(request.headers.get('if-none-match'), etag)) {
 		return new Response(null, { status: 304, headers });
 	}
 	// If-Range: a range of another version of the file (latest moved on) would mix two files.

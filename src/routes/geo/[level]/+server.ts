@@ -2,6 +2,7 @@
  * Map layers built by `npm run geo`: `GET /geo/province`, `/geo/district?parent=17`,
  * `/geo/commune?parent=1701`. Validation and file access live in `$lib/server/geo/layers`.
  */
+import { etagMatches } from '$lib/server/http';
 import { json } from '@sveltejs/kit';
 import { chooseLayerEncoding, LayerRequestError, readLayer } from '$lib/server/geo/layers';
 import type { RequestHandler } from './$types';
@@ -22,8 +23,7 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 			etag: layer.etag,
 			vary: 'accept-encoding'
 		};
-		const ifNoneMatch = request.headers.get('if-none-match');
-		if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === layer.etag)) {
+		if (etagMatches(request.headers.get('if-none-match'), layer.etag)) {
 			return new Response(null, { status: 304, headers });
 		}
 		const encoding = chooseLayerEncoding(request.headers.get('accept-encoding'), layer.encoded);

@@ -4,6 +4,7 @@
  * page, so the first view's choropleth is in the HTML, coloured at the first paint, before
  * MapLibre and the GeoJSON have arrived. Same validation, errors and caching as `/geo/{level}`.
  */
+import { etagMatches } from '$lib/server/http';
 import { json } from '@sveltejs/kit';
 import { LayerRequestError, readLayer } from '$lib/server/geo/layers';
 import { projectLayer, type SvgLayer } from '$lib/map/svg-layer';
@@ -18,8 +19,7 @@ export const GET: RequestHandler = async ({ params, url, request }) => {
 		const layer = await readLayer(params.level, url.searchParams.get('parent'));
 		const etag = `"paths-${layer.etag.slice(1)}`;
 		const headers = { 'cache-control': 'public, max-age=3600', etag, vary: 'accept-encoding' };
-		const ifNoneMatch = request.headers.get('if-none-match');
-		if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+		if (etagMatches(request.headers.get('if-none-match'), etag)) {
 			return new Response(null, { status: 304, headers });
 		}
 		let paths = projected.get(layer.etag);
