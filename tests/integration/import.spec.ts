@@ -253,3 +253,50 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect(rerun.inserted).toBe(2);
 	});
 });
+
+describe.each(DATABASE_KINDS)('first members file into an empty registry on %s', (kind) => {
+	let database: TestDatabase;
+	let dir: string;
+
+	beforeAll(async () => {
+		database = await createTestDatabase(kind);
+		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-import-first-'));
+	});
+	afterAll(async () => {
+		await database?.drop();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('flags the possible duplicates among its good rows only', async () => {
+		writeFileSync(path.join(dir, 'gazetteer.csv'), GAZETTEER);
+		writeFileSync(
+			path.join(dir, 'households.csv'),
+			`household_id,village_code,registered_on\nH1,17010101,2024-01-10\nH2,17010102,2024-02-11\n`
+		);
+		// P1/P2 share a national ID across households, P3/P4 a name (other spacing and case),
+		// birth date and sex; P5/P6 share an ID inside one household (not a duplicate). P7 (an
+		// unknown household, rejected in SQL) and P8 (a bad sex, rejected while reading) have
+		// P5's name, birth date and sex in another household, but were not imported.
+		writeFileSync(
+			path.join(dir, 'members.csv'),
+			`person_id,household_id,sex,birth_date,full_name,national_id
+P1,H1,F,1980-01-01,Sok Dara,111111111111
+P2,H2,F,1981-01-01,Other Name,111111111111
+P3,H1,M,2015-06-30,Chan Vibol,
+P4,H2,M,2015-06-30,"  chan   VIBOL ",
+P5,H1,F,1990-01-01,Keo Srey,222222222222
+P6,H1,F,1991-01-01,Another Name,222222222222
+P7,H9,F,1990-01-01,Keo Srey,
+P8,H2,X,1990-01-01,Keo Srey,
+`
+		);
+		const outcomes = await importPath(database.db, dir, { today: '2026-01-15' });
+		const members = outcomes[2]!.ok ? outcomes[2]!.summary : undefined;
+		expect([members?.inserted, members?.rejected, members?.duplicatesFlagged]).toEqual([6, 2, 4]);
+		const flagged = await queryRows<{ person_id: string }>(
+			database.db,
+			sql`SELECT person_id FROM members WHERE possible_duplicate ORDER BY person_id`
+		);
+		expect(flagged.map((r) => r.person_id)).toEqual(['P1', 'P2', 'P3', 'P4']);
+	});
+});

@@ -611,6 +611,7 @@ async function importFileUnaudited(
 			// still. Readers are not blocked.
 			await tx.execute(sql`LOCK TABLE ${ident(feed.table)} IN SHARE ROW EXCLUSIVE MODE`);
 			const touch = await collectTouch(tx, feed.name);
+			phase('touch');
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
 			const [inserted, updated] =
 				feed.name === 'gazetteer'

@@ -61,9 +61,13 @@ export async function collectTouch(tx: Tx, feed: FeedName): Promise<Touch> {
 	if (!rows) return 'all';
 	const [touch] = await queryRows<{ communes: string[] | null; since: string | null }>(
 		tx,
-		sql`SELECT array_agg(DISTINCT g.commune_code) AS communes,
-				to_char(min(t.since), 'YYYY-MM-DD') AS since
-			FROM (${rows}) t JOIN geo_units g ON g.code = t.village_code`
+		// Grouped by village first (one hash aggregate; a DISTINCT inside array_agg would sort
+		// every staged row), then by commune.
+		sql`WITH v AS (SELECT t.village_code, min(t.since) AS since FROM (${rows}) t GROUP BY 1),
+			c AS (SELECT g.commune_code, min(v.since) AS since FROM v
+				JOIN geo_units g ON g.code = v.village_code GROUP BY 1)
+			SELECT array_agg(commune_code ORDER BY commune_code) AS communes,
+				to_char(min(since), 'YYYY-MM-DD') AS since FROM c`
 	);
 	return { communes: touch?.communes ?? [], since: touch?.since ?? '9999-12-31' };
 }

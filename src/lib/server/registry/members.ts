@@ -39,13 +39,16 @@ export async function prepareDuplicateDetection(tx: Tx): Promise<DuplicateDetect
 	if (registry!.empty) {
 		return {
 			flag: async () => {
+				// The members are now exactly the stage's good rows (their ids are unique in it):
+				// grouped there, a temporary table, rather than in the freshly written table.
 				await tx.execute(sql`CREATE TEMP TABLE shared_keys ON COMMIT DROP AS
 					SELECT national_id, NULL::text AS name_key, NULL::date AS birth_date, NULL::text AS sex
-					FROM members WHERE national_id IS NOT NULL
+					FROM import_stage WHERE error IS NULL AND national_id IS NOT NULL
 					GROUP BY national_id HAVING min(household_id) <> max(household_id)
 					UNION ALL
-					SELECT NULL, name_key, birth_date, sex FROM members WHERE name_key IS NOT NULL
-					GROUP BY name_key, birth_date, sex HAVING min(household_id) <> max(household_id)`);
+					SELECT NULL, name_key, birth_date::date, sex FROM import_stage
+					WHERE error IS NULL AND name_key IS NOT NULL
+					GROUP BY name_key, birth_date::date, sex HAVING min(household_id) <> max(household_id)`);
 				return setSharedFlags(tx);
 			}
 		};
