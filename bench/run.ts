@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --members N] [-- --only import|map|api|public] [-- --reuse-build]`:
+ * `npm run bench [-- --members N] [-- --only import|map|api|public|stream] [-- --reuse-build]`:
  * measures the map page in a throttled browser, the internal and public APIs under load, the
  * explore page, and the importer and the indicator refresh on real Postgres, each against its
  * target or a baseline measured in the same run, and prints the figures.
@@ -17,7 +17,9 @@
  *   `COPY` of the same file into an unindexed table (and, for scale, into a copy of the
  *   members table with its primary key and indexes);
  * - refresh: a full refresh of the stored indicators, against a single-pass
- *   `GROUP BY village` over the households table.
+ *   `GROUP BY village` over the households table;
+ * - stream (bench/stream.ts): a members CSV of over 2 GiB through `npm run import` in its own
+ *   process, and that process's peak memory (issue #3's 500 MB).
  *
  * Needs a Postgres server: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * on which each part creates and drops a throwaway database. Server-side COPY reads the file
@@ -42,6 +44,7 @@ import { benchMap, printMapFigures } from './map';
 import { loadInternalApi, loadPublic, printApiFigures, printPublicFigures } from './api';
 import { withDemoServer } from './demo-server';
 import { measureExplore, printExploreFigures } from './explore-page';
+import { benchStream, printStreamFigures } from './stream';
 
 const { values } = parseArgs({
 	options: {
@@ -52,7 +55,7 @@ const { values } = parseArgs({
 		'reuse-build': { type: 'boolean', default: false }
 	}
 });
-const PARTS = ['import', 'map', 'api', 'public'];
+const PARTS = ['import', 'map', 'api', 'public', 'stream'];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
 	throw new Error(`--only takes ${PARTS.join(' or ')}, not ${values.only}`);
 }
@@ -357,3 +360,5 @@ if (only('api') || only('public')) {
 	});
 }
 if (values.only === undefined || values.only === 'import') await benchImportAndRefresh();
+if (values.only === undefined || values.only === 'stream')
+	printStreamFigures(await benchStream(adminUrl));

@@ -6,6 +6,7 @@
  * rows alone are not a failure.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
 import { refreshAfterImport } from '../src/lib/server/indicators/refresh';
@@ -47,11 +48,34 @@ function describe(outcome: FileOutcome): string {
 	return lines.join('\n');
 }
 
+// A long file's progress, every few seconds: rows read, then its remaining steps. A file
+// that takes less than that prints its summary only.
+const PROGRESS_EVERY_MS = 3000;
+let current = { name: '', startedAt: 0, lastLogged: 0 };
+const progress = (line: string, isStep: boolean) => {
+	const now = performance.now();
+	const quiet = isStep
+		? current.lastLogged === 0
+		: now - Math.max(current.startedAt, current.lastLogged) < PROGRESS_EVERY_MS;
+	if (quiet) return;
+	current.lastLogged = now;
+	log(`  ${current.name}: ${line} (${((now - current.startedAt) / 1000).toFixed(0)} s)`);
+};
+
 const database = await openDatabase();
 try {
 	const outcomes = await importPath(database.db, target, {
 		dryRun: values['dry-run'],
 		importedBy: 'cli',
+		onFileStart: (file) => {
+			current = { name: path.basename(file), startedAt: performance.now(), lastLogged: 0 };
+		},
+		onProgress: (rows, fraction) =>
+			progress(
+				`${rows.toLocaleString('en')} rows read${fraction === undefined ? '' : ` (${Math.floor(fraction * 100)}%)`}`,
+				false
+			),
+		onStep: (step) => progress(step, true),
 		onFile: (outcome) => log(describe(outcome))
 	});
 	if (values.json) {

@@ -4,7 +4,8 @@
  *
  * - `ix_periods (label, kind, start_date, end_date)`: the periods computed;
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
- *   refresh has no scope and recomputes every village);
+ *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
+ *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there);
  * - `ix_base`: village-level (or own-level) numerators and denominators of the additive
  *   indicators, which `rollUp` sums into every level above.
  */
@@ -59,6 +60,17 @@ export async function createContext(
 		await tx.execute(sql`INSERT INTO ix_scope
 			SELECT code FROM geo_units WHERE level = 'village'
 				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
+			SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
+		// The households and persons living there now: an incremental refresh reads only their
+		// enrolments and benefits.
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
+			SELECT household_id FROM households WHERE village_code IN (SELECT code FROM ix_scope)`);
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
+			SELECT person_id FROM members
+			WHERE household_id IN (SELECT household_id FROM ix_scope_households)`);
+		await tx.execute(sql`ANALYZE ix_scope_households`);
+		await tx.execute(sql`ANALYZE ix_scope_persons`);
 	}
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_base (
@@ -73,6 +85,17 @@ export async function createContext(
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
 export function inScope(context: ComputeContext, villageCode: SQL): SQL {
 	return context.scoped ? sql`${villageCode} IN (SELECT code FROM ix_scope)` : sql`TRUE`;
+}
+
+/**
+ * A condition keeping only the households (or persons) living in the villages in scope
+ * (TRUE for a full refresh): for records that reach their village through them.
+ */
+export function unitInScope(context: ComputeContext, unit: 'household' | 'person', id: SQL): SQL {
+	if (!context.scoped) return sql`TRUE`;
+	return unit === 'person'
+		? sql`${id} IN (SELECT person_id FROM ix_scope_persons)`
+		: sql`${id} IN (SELECT household_id FROM ix_scope_households)`;
 }
 
 /** An IDPoor group value: `1`, `2` or `none`. */

@@ -20,7 +20,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
-import { addAgeCutoffs, IDPOOR_GROUP, inScope, type ComputeContext } from './context';
+import { addAgeCutoffs, IDPOOR_GROUP, inScope, unitInScope, type ComputeContext } from './context';
 import { ageAtLeast, eligibilitySql } from './eligibility';
 
 export const PROGRAMME_INDICATORS = [
@@ -105,8 +105,9 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 		WHERE ${scope}
 		GROUP BY 1, 2, 3, 4, 5, 6, 7`);
 
-	// Units with an enrolment during the period or a benefit in it.
+	// Units with an enrolment during the period or a benefit in it (those in scope).
 	const unit = person ? sql`e.person_id` : sql`e.household_id`;
+	const unitScope = unitInScope(context, programme.unit, unit);
 	await tx.execute(sql`CREATE TEMP TABLE ix_activity ON COMMIT DROP AS
 		SELECT unit_id, period, bool_or(n) AS n, bool_or(a) AS a, bool_or(b) AS b
 		FROM (
@@ -114,12 +115,12 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 				e.exited_on IS NULL OR e.exited_on > p.end_date AS n, TRUE AS a, FALSE AS b
 			FROM enrolments e JOIN ix_periods p ON e.enrolled_on <= p.end_date
 				AND (e.exited_on IS NULL OR e.exited_on > p.start_date)
-			WHERE e.programme_code = ${code}
+			WHERE e.programme_code = ${code} AND ${unitScope}
 			UNION ALL
 			SELECT ${unit}, p.label, FALSE, FALSE, TRUE
 			FROM benefits b JOIN enrolments e ON e.enrolment_id = b.enrolment_id
 			JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
-			WHERE e.programme_code = ${code}
+			WHERE e.programme_code = ${code} AND ${unitScope}
 		) activity
 		WHERE unit_id IS NOT NULL
 		GROUP BY unit_id, period`);

@@ -7,17 +7,31 @@
  * population row when the feed gives one at that level, else the sum of its children's.
  */
 import { sql } from 'drizzle-orm';
-import type { ComputeContext } from './context';
+import { inScope, type ComputeContext } from './context';
 
 export const INDICATOR_ID = 'registration_coverage';
 
 /** The levels above the village, each rolled up from the level below. */
 const ROLL_UP = ['commune', 'district', 'province', 'national'] as const;
 
-/** Recomputes the indicator for the given periods, replacing any stored values. */
-export async function computeRegistrationCoverage({ tx }: ComputeContext) {
+/**
+ * Recomputes the indicator for the refresh's periods, replacing any stored values: every unit,
+ * or for an incremental refresh the villages in scope and their communes, and every unit above
+ * communes (few, summed from the communes' stored rows).
+ */
+export async function computeRegistrationCoverage(context: ComputeContext) {
+	const { tx, scoped } = context;
+	const villages = scoped ? sql`AND g.code IN (SELECT code FROM ix_scope)` : sql``;
+	const communes = scoped ? sql`AND g.code IN (SELECT code FROM ix_scope_communes)` : sql``;
 	await tx.execute(sql`DELETE FROM indicator_values
-		WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)`);
+		WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)
+			${
+				scoped
+					? sql`AND (level IN ('district', 'province', 'national')
+						OR geo_code IN (SELECT code FROM ix_scope)
+						OR geo_code IN (SELECT code FROM ix_scope_communes))`
+					: sql``
+			}`);
 
 	// Each unit's population for each period: its latest row whose year is not after the
 	// period's. Set-based (one pass per statement): per-unit subqueries are quadratic here.
@@ -34,7 +48,7 @@ export async function computeRegistrationCoverage({ tx }: ComputeContext) {
 			(indicator_id, period, level, geo_code, numerator, denominator, value)
 		WITH monthly AS (
 			SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
-			FROM households GROUP BY 1, 2
+			FROM households WHERE ${inScope(context, sql`village_code`)} GROUP BY 1, 2
 		), registered AS (
 			SELECT p.label AS period, m.village_code, sum(m.n)::double precision AS n
 			FROM monthly m JOIN ix_periods p ON m.month <= p.end_date
@@ -45,10 +59,14 @@ export async function computeRegistrationCoverage({ tx }: ComputeContext) {
 		FROM geo_units g CROSS JOIN ix_periods p
 		LEFT JOIN registered r ON r.village_code = g.code AND r.period = p.label
 		LEFT JOIN period_population pp ON pp.geo_code = g.code AND pp.period = p.label
-		WHERE g.level = 'village'`);
+		WHERE g.level = 'village' ${villages}`);
 
 	for (const [i, level] of ROLL_UP.entries()) {
 		const childLevel = i === 0 ? 'village' : ROLL_UP[i - 1]!;
+		// Communes in scope from their villages (all in scope); every unit above from its children.
+		const only = level === 'commune' ? communes : sql``;
+		const children =
+			level === 'commune' && scoped ? sql`AND v.geo_code IN (SELECT code FROM ix_scope)` : sql``;
 		await tx.execute(sql`INSERT INTO indicator_values
 				(indicator_id, period, level, geo_code, numerator, denominator, value)
 			WITH children AS (
@@ -57,6 +75,7 @@ export async function computeRegistrationCoverage({ tx }: ComputeContext) {
 				FROM indicator_values v JOIN geo_units child ON child.code = v.geo_code
 				WHERE v.indicator_id = ${INDICATOR_ID} AND v.level = ${childLevel}
 					AND v.period IN (SELECT label FROM ix_periods) AND v.programme = '' AND v.group_by = ''
+					${children}
 				GROUP BY 1, 2
 			)
 			SELECT ${INDICATOR_ID}, p.label, ${level}, g.code, coalesce(c.numerator, 0),
@@ -66,6 +85,6 @@ export async function computeRegistrationCoverage({ tx }: ComputeContext) {
 			FROM geo_units g CROSS JOIN ix_periods p
 			LEFT JOIN children c ON c.code = g.code AND c.period = p.label
 			LEFT JOIN period_population own ON own.geo_code = g.code AND own.period = p.label
-			WHERE g.level = ${level}`);
+			WHERE g.level = ${level} ${only}`);
 	}
 }

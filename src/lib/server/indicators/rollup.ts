@@ -110,9 +110,7 @@ export async function rollUp(
 async function rollUpScoped(context: ComputeContext, indicatorIds: readonly string[]) {
 	const { tx } = context;
 	const ids = indicatorIds;
-	// The scope is whole communes, so their new sums are complete in ix_base.
-	await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
-		SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
+	// The scope is whole communes (ix_scope_communes), so their new sums are complete in ix_base.
 	const stored = (level: 'village' | 'commune', scope: string) =>
 		sql`indicator_values v WHERE v.indicator_id IN ${ids} AND v.level = ${level}
 			AND v.period IN (SELECT label FROM ix_periods)

@@ -30,11 +30,15 @@ export function filesInImportOrder(target: string): string[] {
 export async function importPath(
 	db: Db,
 	target: string,
-	options: ImportOptions & { onFile?: (outcome: FileOutcome) => void } = {}
+	options: ImportOptions & {
+		onFileStart?: (file: string) => void;
+		onFile?: (outcome: FileOutcome) => void;
+	} = {}
 ): Promise<FileOutcome[]> {
 	const outcomes: FileOutcome[] = [];
 	for (const file of filesInImportOrder(target)) {
 		let outcome: FileOutcome;
+		options.onFileStart?.(file);
 		try {
 			outcome = { ok: true, summary: await importFile(db, file, options) };
 		} catch (error) {

@@ -75,6 +75,8 @@ export interface ImportOptions {
 	 * the file read (0–1).
 	 */
 	onProgress?: (rowsRead: number, fractionRead: number | undefined) => void;
+	/** Called as each step after the reading starts, in words (for a long file's log). */
+	onStep?: (step: string) => void;
 }
 
 // Rows staged per INSERT (PGlite): large enough to amortise a round trip, small enough that a
@@ -465,6 +467,13 @@ function gazetteerPrefixWarning(row: Record<string, string>, rowNumber: number) 
 	return undefined;
 }
 
+/**
+ * A deep copy with strings of its own. The cells of a row are slices of the chunk of the file
+ * it was read from, and V8 keeps a whole chunk (a megabyte) alive for as long as one of its
+ * slices is: kept rejections must not hold on to them.
+ */
+const detached = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /** Re-reads the file for the original cells of rows rejected in SQL. */
 async function originalRows(filePath: string, rowNumbers: Set<number>) {
 	const found = new Map<number, Record<string, string>>();
@@ -477,7 +486,7 @@ async function originalRows(filePath: string, rowNumbers: Set<number>) {
 			continue;
 		}
 		rowNumber += 1;
-		if (rowNumbers.has(rowNumber)) found.set(rowNumber, toRecord(names, cells));
+		if (rowNumbers.has(rowNumber)) found.set(rowNumber, detached(toRecord(names, cells)));
 	}
 	return found;
 }
@@ -549,7 +558,7 @@ async function importFileUnaudited(
 		phaseStart = now;
 	};
 	const warn = (message: string) => {
-		if (summary.warnings.length < MAX_LISTED_WARNINGS) summary.warnings.push(message);
+		if (summary.warnings.length < MAX_LISTED_WARNINGS) summary.warnings.push(detached(message));
 		else extraWarnings += 1;
 	};
 
@@ -574,12 +583,14 @@ async function importFileUnaudited(
 					const record = toRecord(names, cells);
 					const result = validateRow(feed, record, context);
 					if (!result.ok) {
-						summary.rejections.push({
-							rowNumber: summary.read,
-							column: result.column,
-							error: result.error,
-							row: record
-						});
+						summary.rejections.push(
+							detached({
+								rowNumber: summary.read,
+								column: result.column,
+								error: result.error,
+								row: record
+							})
+						);
 						continue;
 					}
 					if (feed.name === 'gazetteer') {
@@ -604,8 +615,12 @@ async function importFileUnaudited(
 			options.onProgress?.(summary.read, source.fractionRead());
 			phase('read');
 
+			options.onStep?.(
+				`${summary.read.toLocaleString('en')} rows read; checking them against the registry`
+			);
 			const failures = await checkStaged(tx, feed);
 			phase('check');
+			options.onStep?.('writing');
 			// Imports that write the same table wait for each other from here to their commit:
 			// the upsert's "is this id new" and the duplicate flags need a table that holds
 			// still. Readers are not blocked.
@@ -619,6 +634,7 @@ async function importFileUnaudited(
 					: await upsertStaged(tx, feed, duplicates?.tracking);
 			phase('upsert');
 			if (duplicates) {
+				options.onStep?.('flagging possible duplicates');
 				summary.duplicatesFlagged = await duplicates.flag();
 				phase('duplicates');
 			}
