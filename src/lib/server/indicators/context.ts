@@ -62,6 +62,9 @@ export async function createContext(
 				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
 			SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
+		// Small: the planner must know it, to look the store up by key instead of scanning it.
+		await tx.execute(sql`ANALYZE ix_scope`);
+		await tx.execute(sql`ANALYZE ix_scope_communes`);
 		// The households and persons living there now: an incremental refresh reads only their
 		// enrolments and benefits.
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS

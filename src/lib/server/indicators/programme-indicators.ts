@@ -73,7 +73,8 @@ async function materialiseMemberTargets(context: ComputeContext, programme: Prog
 		SELECT DISTINCT m.household_id, p.label AS period
 		FROM members m JOIN households h ON h.household_id = m.household_id
 		JOIN ix_periods p ON h.registered_on <= p.end_date AND ${target.member}
-		WHERE ${target.household} AND ${inScope(context, sql`h.village_code`)}`);
+		WHERE ${target.household} AND ${inScope(context, sql`h.village_code`)}
+			AND ${unitInScope(context, 'person', sql`m.person_id`)}`);
 	await context.tx.execute(sql`ANALYZE ix_member_match`);
 }
 
@@ -93,7 +94,9 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 	const unitRows = person
 		? sql`members m JOIN households h ON h.household_id = m.household_id`
 		: sql`households h`;
-	const scope = inScope(context, sql`h.village_code`);
+	// Through the unit too: an incremental refresh then reads its few members by key.
+	const scope = sql`${inScope(context, sql`h.village_code`)}
+		AND ${unitInScope(context, programme.unit, person ? sql`m.person_id` : sql`h.household_id`)}`;
 	if (!person && eligibilitySql(programme.target).needsMember) {
 		await materialiseMemberTargets(context, programme);
 	}
@@ -217,6 +220,7 @@ export async function computeCombinedPackage(context: ComputeContext) {
 			JOIN ix_periods p ON e.enrolled_on <= p.end_date
 				AND (e.exited_on IS NULL OR e.exited_on > p.end_date)
 			WHERE ${inScope(context, sql`h.village_code`)}
+				AND ${unitInScope(context, 'household', sql`e.household_id`)}
 			GROUP BY p.label, h.household_id
 		)
 		SELECT 'combined_package', period, 'village', village_code,

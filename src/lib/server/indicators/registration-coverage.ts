@@ -15,23 +15,25 @@ export const INDICATOR_ID = 'registration_coverage';
 const ROLL_UP = ['commune', 'district', 'province', 'national'] as const;
 
 /**
- * Recomputes the indicator for the refresh's periods, replacing any stored values: every unit,
- * or for an incremental refresh the villages in scope and their communes, and every unit above
- * communes (few, summed from the communes' stored rows).
+ * Recomputes the indicator for the refresh's periods, replacing any stored values: every
+ * unit, or for an incremental refresh the villages in scope and their communes, with the
+ * units above the communes moved by their communes' change (the population, which makes the
+ * denominators, is a reference feed: changing it refreshes everything).
  */
 export async function computeRegistrationCoverage(context: ComputeContext) {
 	const { tx, scoped } = context;
-	const villages = scoped ? sql`AND g.code IN (SELECT code FROM ix_scope)` : sql``;
-	const communes = scoped ? sql`AND g.code IN (SELECT code FROM ix_scope_communes)` : sql``;
-	await tx.execute(sql`DELETE FROM indicator_values
-		WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)
-			${
-				scoped
-					? sql`AND (level IN ('district', 'province', 'national')
-						OR geo_code IN (SELECT code FROM ix_scope)
-						OR geo_code IN (SELECT code FROM ix_scope_communes))`
-					: sql``
-			}`);
+	if (scoped) {
+		// The communes' numerators before, then their villages and themselves replaced.
+		await tx.execute(sql`CREATE TEMP TABLE rc_before ON COMMIT DROP AS
+			SELECT v.period, v.geo_code, v.numerator FROM ${stored('ix_scope_communes', 'commune')}`);
+		await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope')}
+			WHERE ${SAME_KEY} AND v.level = 'village'`);
+		await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope_communes')}
+			WHERE ${SAME_KEY} AND v.level = 'commune'`);
+	} else {
+		await tx.execute(sql`DELETE FROM indicator_values
+			WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)`);
+	}
 
 	// Each unit's population for each period: its latest row whose year is not after the
 	// period's. Set-based (one pass per statement): per-unit subqueries are quadratic here.
@@ -59,23 +61,24 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 		FROM geo_units g CROSS JOIN ix_periods p
 		LEFT JOIN registered r ON r.village_code = g.code AND r.period = p.label
 		LEFT JOIN period_population pp ON pp.geo_code = g.code AND pp.period = p.label
-		WHERE g.level = 'village' ${villages}`);
+		WHERE g.level = 'village' AND ${inScope(context, sql`g.code`)}`);
 
 	for (const [i, level] of ROLL_UP.entries()) {
+		if (scoped && level !== 'commune') break;
 		const childLevel = i === 0 ? 'village' : ROLL_UP[i - 1]!;
-		// Communes in scope from their villages (all in scope); every unit above from its children.
-		const only = level === 'commune' ? communes : sql``;
-		const children =
-			level === 'commune' && scoped ? sql`AND v.geo_code IN (SELECT code FROM ix_scope)` : sql``;
 		await tx.execute(sql`INSERT INTO indicator_values
 				(indicator_id, period, level, geo_code, numerator, denominator, value)
 			WITH children AS (
 				SELECT v.period, child.parent_code AS code, sum(v.numerator) AS numerator,
 					sum(v.denominator) AS denominator
-				FROM indicator_values v JOIN geo_units child ON child.code = v.geo_code
-				WHERE v.indicator_id = ${INDICATOR_ID} AND v.level = ${childLevel}
-					AND v.period IN (SELECT label FROM ix_periods) AND v.programme = '' AND v.group_by = ''
-					${children}
+				FROM ${scoped ? stored('ix_scope', 'village') : sql`indicator_values v`}
+				JOIN geo_units child ON child.code = v.geo_code
+				${
+					scoped
+						? sql``
+						: sql`WHERE v.indicator_id = ${INDICATOR_ID} AND v.level = ${childLevel}
+							AND v.period IN (SELECT label FROM ix_periods)`
+				}
 				GROUP BY 1, 2
 			)
 			SELECT ${INDICATOR_ID}, p.label, ${level}, g.code, coalesce(c.numerator, 0),
@@ -85,6 +88,40 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 			FROM geo_units g CROSS JOIN ix_periods p
 			LEFT JOIN children c ON c.code = g.code AND c.period = p.label
 			LEFT JOIN period_population own ON own.geo_code = g.code AND own.period = p.label
-			WHERE g.level = ${level} ${only}`);
+			WHERE g.level = ${level}
+				${scoped ? sql`AND g.code IN (SELECT code FROM ix_scope_communes)` : sql``}`);
 	}
+	if (!scoped) return;
+
+	// Every unit above the communes in scope: its numerator moves by theirs (sums of whole
+	// numbers, exact); its denominator stays.
+	await tx.execute(sql`WITH delta AS (
+			SELECT v.period, v.geo_code, v.numerator - coalesce(b.numerator, 0) AS change
+			FROM ${stored('ix_scope_communes', 'commune')}
+			LEFT JOIN rc_before b ON b.period = v.period AND b.geo_code = v.geo_code
+		), up AS (
+			SELECT d.period, a.code, sum(d.change) AS change
+			FROM delta d JOIN geo_units g ON g.code = d.geo_code
+			CROSS JOIN LATERAL (VALUES (g.district_code), (g.province_code), ('KH')) a (code)
+			GROUP BY 1, 2
+		)
+		UPDATE indicator_values v SET numerator = v.numerator + up.change,
+			value = CASE WHEN v.denominator > 0 THEN (v.numerator + up.change) / v.denominator END
+		FROM up WHERE v.indicator_id = ${INDICATOR_ID} AND v.period = up.period
+			AND v.geo_code = up.code AND up.change <> 0`);
 }
+
+/** Each refreshed period with each unit of a scope table, as `k (period, geo_code)`. */
+const keys = (scope: string) => sql`(SELECT p.label, s.code FROM ix_periods p
+	CROSS JOIN ${sql.identifier(scope)} s) k (period, geo_code)`;
+const SAME_KEY = sql`v.indicator_id = ${INDICATOR_ID} AND v.period = k.period
+	AND v.geo_code = k.geo_code`;
+
+/**
+ * The stored rows `v` of a scope table's units at a level, looked up by key, one unit and
+ * period at a time (the planner, misled by the store's statistics, would otherwise scan
+ * every unit of each period).
+ */
+const stored = (scope: string, level: 'village' | 'commune') =>
+	sql`${keys(scope)} CROSS JOIN LATERAL (SELECT v.* FROM indicator_values v
+		WHERE ${SAME_KEY} AND v.level = ${level}) v`;

@@ -111,10 +111,13 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 	const { tx } = context;
 	const ids = indicatorIds;
 	// The scope is whole communes (ix_scope_communes), so their new sums are complete in ix_base.
-	const stored = (level: 'village' | 'commune', scope: string) =>
-		sql`indicator_values v WHERE v.indicator_id IN ${ids} AND v.level = ${level}
-			AND v.period IN (SELECT label FROM ix_periods)
-			AND v.geo_code IN (SELECT code FROM ${sql.identifier(scope)})`;
+	// The stored rows of the units in scope, found by their key's prefix (indicator, period,
+	// unit) for each combination, not by scanning the store.
+	const keys = (scope: string) => sql`(SELECT i.id, p.label, s.code
+		FROM unnest(${sql.param([...ids])}::text[]) i (id) CROSS JOIN ix_periods p
+		CROSS JOIN ${sql.identifier(scope)} s) k (indicator_id, period, geo_code)`;
+	const sameKey = sql`v.indicator_id = k.indicator_id AND v.period = k.period
+		AND v.geo_code = k.geo_code`;
 	// Villages from their base rows; communes from their own base rows (groups) plus their
 	// villages'.
 	const newRows = sql`SELECT ${KEYS}, 'village' AS level, geo_code,
@@ -137,13 +140,18 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 		FROM (
 			SELECT ${KEYS}, geo_code, numerator, denominator FROM ix_new WHERE level = 'commune'
 			UNION ALL
-			SELECT ${KEYS}, geo_code, -numerator, -denominator FROM ${stored('commune', 'ix_scope_communes')}
+			SELECT v.indicator_id, v.period, v.programme, v.group_by, v.group_value, v.geo_code,
+				-v.numerator, -v.denominator
+			FROM ${keys('ix_scope_communes')} JOIN indicator_values v ON ${sameKey}
+			WHERE v.level = 'commune'
 		) d
 		GROUP BY ${KEYS}, geo_code`);
 
 	// The villages and communes in scope: replaced.
-	await tx.execute(sql`DELETE FROM ${stored('village', 'ix_scope')}`);
-	await tx.execute(sql`DELETE FROM ${stored('commune', 'ix_scope_communes')}`);
+	await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope')}
+		WHERE ${sameKey} AND v.level = 'village'`);
+	await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope_communes')}
+		WHERE ${sameKey} AND v.level = 'commune'`);
 	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
 			r.group_value, r.numerator, r.denominator, ${VALUE}
