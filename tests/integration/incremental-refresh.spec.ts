@@ -16,7 +16,7 @@ import { queryRows, type Db } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, DATABASE_KINDS } from './test-database';
 
 const VILLAGES = FIXTURE_UNITS.village;
 const HOUSEHOLDS = ['H1', 'H2', 'H3', 'H4', 'H6', 'H7', 'H8'];
@@ -148,9 +148,9 @@ function rollUpViolations(db: Db) {
 	);
 }
 
-describe('incremental and full refresh', () => {
+describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 	it('does nothing, and records nothing, after an import before the first full refresh', async () => {
-		const database = await createTestDatabase('pglite');
+		const database = await createTestDatabase(kind);
 		const dir = writeDir(FIXTURE_FILES);
 		try {
 			const outcomes = await importPath(database.db, dir);
@@ -172,8 +172,8 @@ describe('incremental and full refresh', () => {
 			await fc.assert(
 				fc.asyncProperty(batch, async (changes) => {
 					const [incremental, full] = await Promise.all([
-						createTestDatabase('pglite'),
-						createTestDatabase('pglite')
+						createTestDatabase(kind),
+						createTestDatabase(kind)
 					]);
 					const dir = writeDir(batchFiles(changes));
 					try {

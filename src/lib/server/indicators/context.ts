@@ -57,6 +57,10 @@ export async function createContext(
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_scope (code text PRIMARY KEY) ON COMMIT DROP`);
 	if (scopeCommunes) {
+		// An incremental refresh runs many small statements whose estimated costs (from
+		// statistics a large import has outdated) can be large: compiling them with JIT would
+		// take ten times longer than running them.
+		await tx.execute(sql`SET LOCAL jit = off`);
 		await tx.execute(sql`INSERT INTO ix_scope
 			SELECT code FROM geo_units WHERE level = 'village'
 				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);

@@ -17,7 +17,7 @@ import type { ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 
-/** The village `v`'s code at each level from the village up; the nation groups by nothing. */
+/** The village `v`'s code at each level from the village up. */
 const LEVEL_COLUMNS: SQL[] = [
 	sql`v.code`,
 	sql`v.commune_code`,
@@ -25,33 +25,40 @@ const LEVEL_COLUMNS: SQL[] = [
 	sql`v.province_code`
 ];
 
-/** Every combination of a level with the optional extra groupings, as GROUPING SETS. */
-function groupingSets(extra: SQL[]): SQL {
+/** Which levels a pass over the records computes: those below the nation, or the nation. */
+type Levels = 'below_national' | 'national' | 'all';
+
+/** Every combination of the levels with the optional extra groupings, as GROUPING SETS. */
+function groupingSets(extra: SQL[], levels: Levels): SQL {
 	const sets: SQL[] = [];
 	for (let mask = 0; mask < 1 << extra.length; mask++) {
 		const chosen = extra.filter((_, i) => mask & (1 << i));
-		for (const column of LEVEL_COLUMNS) sets.push(sql`(${sql.join([...chosen, column], sql`, `)})`);
-		sets.push(sql`(${sql.join(chosen, sql`, `)})`);
+		if (levels !== 'national') {
+			for (const column of LEVEL_COLUMNS)
+				sets.push(sql`(${sql.join([...chosen, column], sql`, `)})`);
+		}
+		if (levels !== 'below_national') sets.push(sql`(${sql.join(chosen, sql`, `)})`);
 	}
 	return sql`GROUPING SETS (${sql.join(sets, sql`, `)})`;
 }
 
-const LEVEL = sql`CASE WHEN GROUPING(v.code) = 0 THEN 'village'
-	WHEN GROUPING(v.commune_code) = 0 THEN 'commune'
-	WHEN GROUPING(v.district_code) = 0 THEN 'district'
-	WHEN GROUPING(v.province_code) = 0 THEN 'province' ELSE 'national' END`;
-const GEO_CODE = sql`coalesce(v.code, v.commune_code, v.district_code, v.province_code, 'KH')`;
+/** The level and unit of a row: a pass over the nation alone groups by no unit. */
+function levelAndCode(levels: Levels): SQL {
+	if (levels === 'national') return sql`'national', 'KH'`;
+	return sql`CASE WHEN GROUPING(v.code) = 0 THEN 'village'
+			WHEN GROUPING(v.commune_code) = 0 THEN 'commune'
+			WHEN GROUPING(v.district_code) = 0 THEN 'district'
+			WHEN GROUPING(v.province_code) = 0 THEN 'province' ELSE 'national' END,
+		coalesce(v.code, v.commune_code, v.district_code, v.province_code, 'KH')`;
+}
 
-/** Replaces the stored medians for the refresh's periods, at every level. */
-export async function computeMedians(context: ComputeContext) {
-	const { tx } = context;
-	await tx.execute(sql`DELETE FROM indicator_values
-		WHERE indicator_id IN ${MEDIAN_INDICATORS} AND period IN (SELECT label FROM ix_periods)`);
-	const columns = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
-		numerator, value)`;
+const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
+	numerator, value)`;
 
-	await tx.execute(sql`INSERT INTO indicator_values ${columns}
-		SELECT 'processing_days_median', p.label, ${LEVEL}, ${GEO_CODE},
+/** Both medians' rows for `levels`, from the records whose village `v` meets `where`. */
+function medianRows(levels: Levels, where: SQL): SQL[] {
+	return [
+		sql`SELECT 'processing_days_median', p.label, ${levelAndCode(levels)},
 			CASE WHEN GROUPING(a.programme_code) = 0 THEN a.programme_code ELSE '' END,
 			CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END, coalesce(a.idpoor, ''),
 			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.days)
@@ -63,13 +70,51 @@ export async function computeMedians(context: ComputeContext) {
 		) a
 		JOIN geo_units v ON v.code = a.village_code
 		JOIN ix_periods p ON a.decided_on BETWEEN p.start_date AND p.end_date
-		GROUP BY p.label, ${groupingSets([sql`a.programme_code`, sql`a.idpoor`])}`);
-
-	await tx.execute(sql`INSERT INTO indicator_values ${columns}
-		SELECT 'appeal_days_median', p.label, ${LEVEL}, ${GEO_CODE}, '', '', '',
+		WHERE ${where}
+		GROUP BY p.label, ${groupingSets([sql`a.programme_code`, sql`a.idpoor`], levels)}`,
+		sql`SELECT 'appeal_days_median', p.label, ${levelAndCode(levels)}, '', '', '',
 			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.resolved_on - a.lodged_on)
 		FROM appeals a JOIN geo_units v ON v.code = a.village_code
 		JOIN ix_periods p ON a.resolved_on BETWEEN p.start_date AND p.end_date
-		WHERE a.status IN ('resolved', 'rejected')
-		GROUP BY p.label, ${groupingSets([])}`);
+		WHERE a.status IN ('resolved', 'rejected') AND ${where}
+		GROUP BY p.label, ${groupingSets([], levels)}`
+	];
+}
+
+/**
+ * Replaces the stored medians for the refresh's periods: at every level, or for an
+ * incremental refresh at the villages and communes in scope and the units above them, from
+ * the records of their provinces (and the nation's from all records).
+ */
+export async function computeMedians(context: ComputeContext) {
+	const { tx, scoped } = context;
+	if (!scoped) {
+		await tx.execute(sql`DELETE FROM indicator_values
+			WHERE indicator_id IN ${MEDIAN_INDICATORS} AND period IN (SELECT label FROM ix_periods)`);
+		for (const rows of medianRows('all', sql`TRUE`)) {
+			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
+		}
+		return;
+	}
+	await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
+		SELECT code FROM ix_scope UNION SELECT code FROM ix_scope_communes
+		UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
+		FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
+	await tx.execute(sql`ANALYZE ix_median_units`);
+	await tx.execute(sql`DELETE FROM indicator_values v USING (
+			SELECT i.id, p.label, u.code FROM unnest(${sql.param([...MEDIAN_INDICATORS])}::text[]) i (id)
+			CROSS JOIN ix_periods p CROSS JOIN ix_median_units u
+		) k (indicator_id, period, geo_code)
+		WHERE v.indicator_id = k.indicator_id AND v.period = k.period AND v.geo_code = k.geo_code`);
+	const provinces = sql`v.province_code IN (SELECT g.province_code FROM geo_units g
+		WHERE g.code IN (SELECT code FROM ix_scope_communes))`;
+	for (const rows of medianRows('below_national', provinces)) {
+		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+			SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
+				group_value, numerator, value)
+			WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
+	}
+	for (const rows of medianRows('national', sql`TRUE`)) {
+		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
+	}
 }

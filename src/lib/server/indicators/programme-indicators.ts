@@ -111,21 +111,29 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 	// Units with an enrolment during the period or a benefit in it (those in scope).
 	const unit = person ? sql`e.person_id` : sql`e.household_id`;
 	const unitScope = unitInScope(context, programme.unit, unit);
+	// The programme's enrolments first (of the units in scope: for an incremental refresh a
+	// few, whose benefits are then looked up by enrolment, one at a time, instead of scanning
+	// them all).
+	// (OFFSET 0 keeps the planner from turning the look-up back into a join over every benefit.)
+	const benefitsOfE = context.scoped
+		? sql`CROSS JOIN LATERAL (SELECT b.delivered_on FROM benefits b
+			WHERE b.enrolment_id = e.enrolment_id OFFSET 0) b`
+		: sql`JOIN benefits b ON b.enrolment_id = e.enrolment_id`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_activity ON COMMIT DROP AS
+		WITH e AS MATERIALIZED (
+			SELECT e.enrolment_id, ${unit} AS unit_id, e.enrolled_on, e.exited_on FROM enrolments e
+			WHERE e.programme_code = ${code} AND ${unit} IS NOT NULL AND ${unitScope}
+		)
 		SELECT unit_id, period, bool_or(n) AS n, bool_or(a) AS a, bool_or(b) AS b
 		FROM (
-			SELECT ${unit} AS unit_id, p.label AS period,
+			SELECT e.unit_id, p.label AS period,
 				e.exited_on IS NULL OR e.exited_on > p.end_date AS n, TRUE AS a, FALSE AS b
-			FROM enrolments e JOIN ix_periods p ON e.enrolled_on <= p.end_date
+			FROM e JOIN ix_periods p ON e.enrolled_on <= p.end_date
 				AND (e.exited_on IS NULL OR e.exited_on > p.start_date)
-			WHERE e.programme_code = ${code} AND ${unitScope}
 			UNION ALL
-			SELECT ${unit}, p.label, FALSE, FALSE, TRUE
-			FROM benefits b JOIN enrolments e ON e.enrolment_id = b.enrolment_id
-			JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
-			WHERE e.programme_code = ${code} AND ${unitScope}
+			SELECT e.unit_id, p.label, FALSE, FALSE, TRUE
+			FROM e ${benefitsOfE} JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
 		) activity
-		WHERE unit_id IS NOT NULL
 		GROUP BY unit_id, period`);
 	const join = person
 		? sql`JOIN members m ON m.person_id = x.unit_id JOIN households h ON h.household_id = m.household_id`

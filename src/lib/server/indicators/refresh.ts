@@ -65,7 +65,9 @@ async function computeAll(
 	const context = await createContext(tx, periods, communes);
 	const steps: [string, () => Promise<void>][] = [
 		['registration coverage', () => computeRegistrationCoverage(context)],
-		['offices', () => computeOfficeIndicators(context)],
+		// Offices change only with the offices feed, which refreshes everything: an incremental
+		// refresh keeps their indicators.
+		['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
 		['eligibility, enrolment and benefits', () => computeProgrammeIndicators(context)],
 		['combined packages', () => computeCombinedPackage(context)],
 		['applications', () => computeApplicationIndicators(context)],
@@ -77,8 +79,9 @@ async function computeAll(
 				await addAllProgrammes(context, [...PROGRAMME_INDICATORS, ...APPLICATION_INDICATORS]);
 				await tx.execute(sql`ANALYZE ix_base`);
 				// Offices sit above villages, and a member's possible duplicate may live in any
-				// village: these are always recomputed everywhere.
-				await rollUp(context, [...OFFICE_INDICATORS, 'possible_duplicates'], false);
+				// village: these are recomputed everywhere (offices only in a full refresh).
+				const everywhere = context.scoped ? [] : [...OFFICE_INDICATORS];
+				await rollUp(context, [...everywhere, 'possible_duplicates'], false);
 				await rollUp(context, ADDITIVE_INDICATORS);
 			}
 		],

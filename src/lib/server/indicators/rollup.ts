@@ -13,7 +13,7 @@
  * Rows are stored sparsely: a unit with numerator and denominator both zero (or a zero count)
  * has no row, and readers show it as zero (see `query.ts`).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { indicatorById } from '../../indicators/catalogue';
 import type { ComputeContext } from './context';
 
@@ -22,11 +22,13 @@ function unitsTable(indicatorIds: readonly string[]) {
 	const units = indicatorIds.map((id) => sql`(${id}, ${indicatorById(id)!.unit})`);
 	return sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`;
 }
-const VALUE = sql`CASE
-	WHEN u.unit = 'count' THEN r.numerator
-	WHEN r.denominator > 0 AND u.unit = 'per 1,000' THEN 1000 * r.numerator / r.denominator
-	WHEN r.denominator > 0 THEN r.numerator / r.denominator
+/** The value from a numerator and a denominator, by the indicator's unit `u.unit`. */
+const valueOf = (numerator: SQL, denominator: SQL) => sql`CASE
+	WHEN u.unit = 'count' THEN ${numerator}
+	WHEN ${denominator} > 0 AND u.unit = 'per 1,000' THEN 1000 * ${numerator} / ${denominator}
+	WHEN ${denominator} > 0 THEN ${numerator} / ${denominator}
 END`;
+const VALUE = valueOf(sql`r.numerator`, sql`r.denominator`);
 
 const KEYS = sql`indicator_id, period, programme, group_by, group_value`;
 const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
@@ -166,7 +168,9 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 			coalesce(k.district, k.province, 'KH') AS geo_code,
 			sum(b.numerator) AS numerator, sum(b.denominator) AS denominator
 		FROM ix_delta b JOIN geo_units g ON g.code = b.geo_code ${LEVEL_KEYS}
-		GROUP BY ${KEYS}, GROUPING SETS ((k.district), (k.province), ())`);
+		GROUP BY ${KEYS}, GROUPING SETS ((k.district), (k.province), ())
+		-- A unit whose sums did not move keeps its row as it is.
+		HAVING coalesce(sum(b.numerator), 0) <> 0 OR coalesce(sum(b.denominator), 0) <> 0`);
 	await tx.execute(sql`CREATE INDEX ON ix_delta_up (geo_code, indicator_id, period)`);
 	const sameRow = sql`v.indicator_id = d.indicator_id AND v.period = d.period
 		AND v.geo_code = d.geo_code AND v.programme = d.programme AND v.group_by = d.group_by
@@ -176,19 +180,16 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 			THEN NULL ELSE coalesce(v.${sql.identifier(column)}, 0)
 				+ coalesce(d.${sql.identifier(column)}, 0) END`;
 	await tx.execute(sql`UPDATE indicator_values v
-		SET numerator = ${plus('numerator')}, denominator = ${plus('denominator')}
-		FROM ix_delta_up d WHERE ${sameRow}`);
+		SET numerator = ${plus('numerator')}, denominator = ${plus('denominator')},
+			value = ${valueOf(plus('numerator'), plus('denominator'))}
+		FROM ix_delta_up d JOIN ${unitsTable(ids)} ON u.indicator_id = d.indicator_id
+		WHERE ${sameRow}`);
 	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 		SELECT d.indicator_id, d.period, d.level, d.geo_code, d.programme, d.group_by,
-			d.group_value, d.numerator, d.denominator, NULL
-		FROM ix_delta_up d
+			d.group_value, d.numerator, d.denominator, ${valueOf(sql`d.numerator`, sql`d.denominator`)}
+		FROM ix_delta_up d JOIN ${unitsTable(ids)} USING (indicator_id)
 		WHERE NOT EXISTS (SELECT 1 FROM indicator_values v WHERE ${sameRow})`);
-	// Keep the store sparse, as a full roll-up would leave it; then the values.
+	// Keep the store sparse, as a full roll-up would leave it.
 	await tx.execute(sql`DELETE FROM indicator_values v USING ix_delta_up d
 		WHERE ${sameRow} AND coalesce(v.numerator, 0) = 0 AND coalesce(v.denominator, 0) = 0`);
-	await tx.execute(sql`UPDATE indicator_values r SET value = ${VALUE}
-		FROM ix_delta_up d, ${unitsTable(ids)}
-		WHERE u.indicator_id = r.indicator_id AND r.indicator_id = d.indicator_id
-			AND r.period = d.period AND r.geo_code = d.geo_code AND r.programme = d.programme
-			AND r.group_by = d.group_by AND r.group_value = d.group_value`);
 }
