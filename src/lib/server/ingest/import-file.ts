@@ -615,9 +615,7 @@ async function importFileUnaudited(
 			options.onProgress?.(summary.read, source.fractionRead());
 			phase('read');
 
-			options.onStep?.(
-				`${summary.read.toLocaleString('en')} rows read; checking them against the registry`
-			);
+			options.onStep?.('checking against the registry');
 			const failures = await checkStaged(tx, feed);
 			phase('check');
 			options.onStep?.('writing');

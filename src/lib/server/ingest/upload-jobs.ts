@@ -21,6 +21,8 @@ export interface UploadFileState {
 	rowsRead: number;
 	/** 0–1 where known (CSV), else null. */
 	fraction: number | null;
+	/** What the import does once the file is read (checking, writing), in words. */
+	step?: string;
 	batchId?: number;
 	counts?: { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
 	/** What the file changed for the indicators (for the incremental refresh). */
@@ -108,11 +110,13 @@ export async function startUploadJob(
 					onProgress: (rowsRead, fraction) => {
 						state.rowsRead = rowsRead;
 						state.fraction = fraction ?? null;
-					}
+					},
+					onStep: (step) => (state.step = step)
 				});
 				const { read, inserted, updated, unchanged, rejected } = summary;
 				Object.assign(state, {
 					status: 'imported',
+					step: undefined,
 					rowsRead: read,
 					fraction: 1,
 					batchId: summary.batchId,
