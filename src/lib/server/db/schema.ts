@@ -154,7 +154,11 @@ export const members = pgTable(
 			.where(sql`${t.nationalId} IS NOT NULL`),
 		index('members_name_key_idx')
 			.on(t.nameKey, t.birthDate, t.sex)
-			.where(sql`${t.nameKey} IS NOT NULL`)
+			.where(sql`${t.nameKey} IS NOT NULL`),
+		// The flagged few, for the possible-duplicates indicator (every refresh reads them all).
+		index('members_possible_duplicate_idx')
+			.on(t.householdId)
+			.where(sql`${t.possibleDuplicate}`)
 	]
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "members_possible_duplicate_idx" ON "members" USING btree ("household_id") WHERE "members"."possible_duplicate";
