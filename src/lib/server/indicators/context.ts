@@ -107,3 +107,38 @@ export function unitInScope(context: ComputeContext, unit: 'household' | 'person
 
 /** An IDPoor group value: `1`, `2` or `none`. */
 export const IDPOOR_GROUP = sql`coalesce(h.idpoor_level::text, 'none')`;
+
+/**
+ * Each of the indicators with each refreshed period and each unit of a scope table
+ * (`ix_scope`, `ix_scope_communes`, …), as `k (indicator_id, period, geo_code)`: the leading
+ * columns of the store's key, so that the store's rows of a few units are looked up by key
+ * instead of scanning every unit of each period.
+ */
+function scopeKeys(indicatorIds: readonly string[], scope: string): SQL {
+	return sql`(SELECT i.id, p.label, s.code
+		FROM unnest(${sql.param([...indicatorIds])}::text[]) i (id) CROSS JOIN ix_periods p
+		CROSS JOIN ${sql.identifier(scope)} s) k (indicator_id, period, geo_code)`;
+}
+const SAME_STORED_KEY = sql`v.indicator_id = k.indicator_id AND v.period = k.period
+	AND v.geo_code = k.geo_code`;
+
+/**
+ * The stored rows of the indicators, at `level`, of a scope table's units, as `v`, looked up
+ * one key at a time (LATERAL: the planner, misled by statistics a large import has outdated,
+ * would otherwise scan).
+ */
+export function storedRows(indicatorIds: readonly string[], scope: string, level: string): SQL {
+	return sql`${scopeKeys(indicatorIds, scope)} CROSS JOIN LATERAL (SELECT v.* FROM indicator_values v
+		WHERE ${SAME_STORED_KEY} AND v.level = ${level}) v`;
+}
+
+/** Deletes the stored rows of the indicators of a scope table's units (at `level`, if given). */
+export async function deleteStored(
+	{ tx }: ComputeContext,
+	indicatorIds: readonly string[],
+	scope: string,
+	level?: string
+) {
+	await tx.execute(sql`DELETE FROM indicator_values v USING ${scopeKeys(indicatorIds, scope)}
+		WHERE ${SAME_STORED_KEY} ${level ? sql`AND v.level = ${level}` : sql``}`);
+}

@@ -13,7 +13,7 @@
  * median (the mean of the two middle values when the count is even); no records, no row.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { ComputeContext } from './context';
+import { deleteStored, type ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 
@@ -101,11 +101,7 @@ export async function computeMedians(context: ComputeContext) {
 		UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
 		FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
 	await tx.execute(sql`ANALYZE ix_median_units`);
-	await tx.execute(sql`DELETE FROM indicator_values v USING (
-			SELECT i.id, p.label, u.code FROM unnest(${sql.param([...MEDIAN_INDICATORS])}::text[]) i (id)
-			CROSS JOIN ix_periods p CROSS JOIN ix_median_units u
-		) k (indicator_id, period, geo_code)
-		WHERE v.indicator_id = k.indicator_id AND v.period = k.period AND v.geo_code = k.geo_code`);
+	await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
 	const provinces = sql`v.province_code IN (SELECT g.province_code FROM geo_units g
 		WHERE g.code IN (SELECT code FROM ix_scope_communes))`;
 	for (const rows of medianRows('below_national', provinces)) {

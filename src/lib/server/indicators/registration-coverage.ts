@@ -7,7 +7,7 @@
  * population row when the feed gives one at that level, else the sum of its children's.
  */
 import { sql } from 'drizzle-orm';
-import { inScope, type ComputeContext } from './context';
+import { deleteStored, inScope, storedRows, type ComputeContext } from './context';
 
 export const INDICATOR_ID = 'registration_coverage';
 
@@ -26,10 +26,8 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 		// The communes' numerators before, then their villages and themselves replaced.
 		await tx.execute(sql`CREATE TEMP TABLE rc_before ON COMMIT DROP AS
 			SELECT v.period, v.geo_code, v.numerator FROM ${stored('ix_scope_communes', 'commune')}`);
-		await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope')}
-			WHERE ${SAME_KEY} AND v.level = 'village'`);
-		await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope_communes')}
-			WHERE ${SAME_KEY} AND v.level = 'commune'`);
+		await deleteStored(context, [INDICATOR_ID], 'ix_scope', 'village');
+		await deleteStored(context, [INDICATOR_ID], 'ix_scope_communes', 'commune');
 	} else {
 		await tx.execute(sql`DELETE FROM indicator_values
 			WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)`);
@@ -111,17 +109,6 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 			AND v.geo_code = up.code AND up.change <> 0`);
 }
 
-/** Each refreshed period with each unit of a scope table, as `k (period, geo_code)`. */
-const keys = (scope: string) => sql`(SELECT p.label, s.code FROM ix_periods p
-	CROSS JOIN ${sql.identifier(scope)} s) k (period, geo_code)`;
-const SAME_KEY = sql`v.indicator_id = ${INDICATOR_ID} AND v.period = k.period
-	AND v.geo_code = k.geo_code`;
-
-/**
- * The stored rows `v` of a scope table's units at a level, looked up by key, one unit and
- * period at a time (the planner, misled by the store's statistics, would otherwise scan
- * every unit of each period).
- */
+/** The stored rows `v` of a scope table's units at a level, looked up by key. */
 const stored = (scope: string, level: 'village' | 'commune') =>
-	sql`${keys(scope)} CROSS JOIN LATERAL (SELECT v.* FROM indicator_values v
-		WHERE ${SAME_KEY} AND v.level = ${level}) v`;
+	storedRows([INDICATOR_ID], scope, level);

@@ -15,7 +15,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { indicatorById } from '../../indicators/catalogue';
-import type { ComputeContext } from './context';
+import { deleteStored, storedRows, type ComputeContext } from './context';
 
 /** The value of a row `r` from its numerator and denominator, by the indicator's unit `u`. */
 function unitsTable(indicatorIds: readonly string[]) {
@@ -113,13 +113,6 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 	const { tx } = context;
 	const ids = indicatorIds;
 	// The scope is whole communes (ix_scope_communes), so their new sums are complete in ix_base.
-	// The stored rows of the units in scope, found by their key's prefix (indicator, period,
-	// unit) for each combination, not by scanning the store.
-	const keys = (scope: string) => sql`(SELECT i.id, p.label, s.code
-		FROM unnest(${sql.param([...ids])}::text[]) i (id) CROSS JOIN ix_periods p
-		CROSS JOIN ${sql.identifier(scope)} s) k (indicator_id, period, geo_code)`;
-	const sameKey = sql`v.indicator_id = k.indicator_id AND v.period = k.period
-		AND v.geo_code = k.geo_code`;
 	// Villages from their base rows; communes from their own base rows (groups) plus their
 	// villages'.
 	const newRows = sql`SELECT ${KEYS}, 'village' AS level, geo_code,
@@ -144,16 +137,13 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 			UNION ALL
 			SELECT v.indicator_id, v.period, v.programme, v.group_by, v.group_value, v.geo_code,
 				-v.numerator, -v.denominator
-			FROM ${keys('ix_scope_communes')} JOIN indicator_values v ON ${sameKey}
-			WHERE v.level = 'commune'
+			FROM ${storedRows(ids, 'ix_scope_communes', 'commune')}
 		) d
 		GROUP BY ${KEYS}, geo_code`);
 
 	// The villages and communes in scope: replaced.
-	await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope')}
-		WHERE ${sameKey} AND v.level = 'village'`);
-	await tx.execute(sql`DELETE FROM indicator_values v USING ${keys('ix_scope_communes')}
-		WHERE ${sameKey} AND v.level = 'commune'`);
+	await deleteStored(context, ids, 'ix_scope', 'village');
+	await deleteStored(context, ids, 'ix_scope_communes', 'commune');
 	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
 			r.group_value, r.numerator, r.denominator, ${VALUE}
