@@ -148,7 +148,8 @@ async function rollUpScoped(context: ComputeContext, indicatorIds: readonly stri
 		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
 			r.group_value, r.numerator, r.denominator, ${VALUE}
 		FROM ix_new r JOIN ${unitsTable(ids)} USING (indicator_id)
-		WHERE ${STORED_GROUPS}`);
+		WHERE ${STORED_GROUPS}
+		ORDER BY r.indicator_id, r.period, r.geo_code, r.programme, r.group_by, r.group_value`);
 
 	// Every unit above: old sum plus the difference.
 	await tx.execute(sql`CREATE TEMP TABLE ix_delta_up ON COMMIT DROP AS
