@@ -124,12 +124,12 @@ const SAME_STORED_KEY = sql`v.indicator_id = k.indicator_id AND v.period = k.per
 
 /**
  * The stored rows of the indicators, at `level`, of a scope table's units, as `v`, looked up
- * one key at a time (LATERAL: the planner, misled by statistics a large import has outdated,
- * would otherwise scan).
+ * one key at a time (LATERAL, and OFFSET 0 so that the planner keeps it so: misled by
+ * statistics a large import has outdated, it would otherwise scan).
  */
 export function storedRows(indicatorIds: readonly string[], scope: string, level: string): SQL {
 	return sql`${scopeKeys(indicatorIds, scope)} CROSS JOIN LATERAL (SELECT v.* FROM indicator_values v
-		WHERE ${SAME_STORED_KEY} AND v.level = ${level}) v`;
+		WHERE ${SAME_STORED_KEY} AND v.level = ${level} OFFSET 0) v`;
 }
 
 /** Deletes the stored rows of the indicators of a scope table's units (at `level`, if given). */
