@@ -82,6 +82,27 @@ async function writeCsv(
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+/** A refresh's `onProgress` that times each step, and the steps with their times. */
+function stepTimes() {
+	const steps: { name: string; start: number; end?: number }[] = [];
+	return {
+		onProgress(step: string) {
+			const now = performance.now();
+			const last = steps.at(-1);
+			if (last) last.end = now;
+			steps.push({ name: step.replace(/ \(.*\)$/, ''), start: now });
+		},
+		/** The steps after the first report (the list of periods), as `name 1.23 s; …`. */
+		list() {
+			const now = performance.now();
+			return steps
+				.slice(1)
+				.map((s) => `${s.name} ${seconds((s.end ?? now) - s.start)} s`)
+				.join('; ');
+		}
+	};
+}
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en');
 
 /**
@@ -276,17 +297,8 @@ async function benchImportAndRefresh() {
 			start = performance.now();
 			await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
 			const groupMs = performance.now() - start;
-			let stepStart = performance.now();
-			const steps: string[] = [];
-			const refresh = await refreshAll(db, {
-				onProgress: (step) => {
-					const now = performance.now();
-					if (steps.length) steps[steps.length - 1] += ` ${seconds(now - stepStart)} s`;
-					steps.push(step.replace(/ \(.*\)$/, ''));
-					stepStart = now;
-				}
-			});
-			steps[steps.length - 1] += ` ${seconds(performance.now() - stepStart)} s`;
+			const fullSteps = stepTimes();
+			const refresh = await refreshAll(db, { onProgress: fullSteps.onProgress });
 			const [stored] = await queryRows<{ n: number }>(
 				db,
 				sql`SELECT count(*)::int AS n FROM indicator_values`
@@ -301,7 +313,7 @@ async function benchImportAndRefresh() {
 			console.log(
 				`  ratio:           ${(refresh.durationMs / groupMs).toFixed(1)}× the single pass`
 			);
-			console.log(`  steps:           ${steps.slice(1).join('; ')}`);
+			console.log(`  steps:           ${fullSteps.list()}`);
 
 			// An incremental refresh after a 500-row import into one commune.
 			const [commune] = await queryRows<{ commune_code: string }>(
@@ -325,7 +337,10 @@ async function benchImportAndRefresh() {
 			const update = await importFile(db, updateFile);
 			const updateImportMs = performance.now() - start;
 			start = performance.now();
-			const incremental = await refreshAfterImport(db, [update.touch]);
+			const incrementalSteps = stepTimes();
+			const incremental = await refreshAfterImport(db, [update.touch], {
+				onProgress: incrementalSteps.onProgress
+			});
 			const incrementalMs = performance.now() - start;
 			console.log(
 				`\nincremental refresh after a ${update.inserted}-row households import into commune ${commune!.commune_code}`
@@ -334,6 +349,7 @@ async function benchImportAndRefresh() {
 			console.log(
 				`  refresh:         ${seconds(incrementalMs)} s  (${incremental?.periods.length ?? 0} periods; target ≤ 2 s)`
 			);
+			console.log(`  steps:           ${incrementalSteps.list()}`);
 		}
 	} finally {
 		clearInterval(sampler);
