@@ -33,7 +33,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import seedrandom from 'seedrandom';
 import { openDatabase, queryRows, type Db } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/ingest/import-file';
@@ -43,6 +42,7 @@ import { geoSourceDir } from '../src/lib/server/config';
 import { benchMap, printMapFigures } from './map';
 import { loadInternalApi, loadPublic, printApiFigures, printPublicFigures } from './api';
 import { withDemoServer } from './demo-server';
+import { createDatabase, dropDatabase } from '../tests/support/server';
 import { measureExplore, printExploreFigures } from './explore-page';
 import { benchStream, printStreamFigures } from './stream';
 
@@ -177,12 +177,7 @@ async function benchImportAndRefresh() {
 	let peakRss = process.memoryUsage.rss();
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 
-	const admin = new pg.Client({ connectionString: adminUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${dbName}`);
-	const url = new URL(adminUrl);
-	url.pathname = `/${dbName}`;
-	const database = await openDatabase({ url: url.toString() });
+	const database = await openDatabase({ url: await createDatabase(adminUrl, dbName) });
 	const { db } = database;
 
 	try {
@@ -354,8 +349,7 @@ async function benchImportAndRefresh() {
 	} finally {
 		clearInterval(sampler);
 		await database.close();
-		await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-		await admin.end();
+		await dropDatabase(adminUrl, dbName);
 		rmSync(work, { recursive: true, force: true });
 	}
 }

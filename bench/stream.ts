@@ -6,15 +6,15 @@
  * in SQL beforehand; one row in 10,000 has an impossible birth date and is rejected.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/ingest/import-file';
 import { geoSourceDir } from '../src/lib/server/config';
+import { createDatabase, dropDatabase } from '../tests/support/server';
 
 export interface StreamFigures {
 	bytes: number;
@@ -30,19 +30,15 @@ const TIME = '/usr/bin/time';
 const ROWS = 34_000_000;
 
 export async function benchStream(adminUrl: string): Promise<StreamFigures> {
-	if (!statSync(TIME, { throwIfNoEntry: false })) {
+	if (!existsSync(TIME)) {
 		throw new Error(`${TIME} measures the importer's peak memory: apt-get install time`);
 	}
 	const dbName = `ssdm_bench_stream_${randomBytes(4).toString('hex')}`;
 	const work = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-stream-'));
 	chmodSync(work, 0o777); // the Postgres server writes the file here
-	const admin = new pg.Client({ connectionString: adminUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${dbName}`);
-	const url = new URL(adminUrl);
-	url.pathname = `/${dbName}`;
+	const url = await createDatabase(adminUrl, dbName);
 	try {
-		const database = await openDatabase({ url: url.toString() });
+		const database = await openDatabase({ url });
 		const file = path.join(work, 'members.csv');
 		try {
 			const { db } = database;
@@ -95,7 +91,7 @@ export async function benchStream(adminUrl: string): Promise<StreamFigures> {
 					'--json'
 				],
 				{
-					env: { ...process.env, DATABASE_URL: url.toString() },
+					env: { ...process.env, DATABASE_URL: url },
 					stdio: ['ignore', 'pipe', 'inherit']
 				}
 			);
@@ -118,8 +114,7 @@ export async function benchStream(adminUrl: string): Promise<StreamFigures> {
 			peakRssMb
 		};
 	} finally {
-		await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-		await admin.end();
+		await dropDatabase(adminUrl, dbName);
 		rmSync(work, { recursive: true, force: true });
 	}
 }
