@@ -52,6 +52,17 @@ function forgetOldJobs(now: number) {
 	}
 }
 
+/**
+ * The largest request adapter-node accepts, in bytes: `BODY_SIZE_LIMIT` read as adapter-node
+ * reads it (a number of bytes, or with a K, M or G suffix; default 512K), so the upload page can
+ * refuse a larger upload before sending it instead of letting it end in a bare 413.
+ */
+export function uploadLimitBytes(value = process.env.BODY_SIZE_LIMIT ?? '512K'): number {
+	const multipliers: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+	const multiplier = multipliers[value.at(-1)?.toUpperCase() ?? ''];
+	return multiplier ? Number(value.slice(0, -1)) * multiplier : Number(value);
+}
+
 /** A file as received from the upload form. */
 export interface UploadedFile {
 	name: string;

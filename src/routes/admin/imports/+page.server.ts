@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '$lib/server/config';
 import { getAppDatabase } from '$lib/server/db';
 import { refreshAfterImport } from '$lib/server/indicators/refresh';
 import { listBatches } from '$lib/server/ingest/history';
-import { startUploadJob, uploadProblems } from '$lib/server/ingest/upload-jobs';
+import { startUploadJob, uploadLimitBytes, uploadProblems } from '$lib/server/ingest/upload-jobs';
 import type { Actions, PageServerLoad } from './$types';
 
 // Uploaded files wait here while they are imported; each job deletes its folder when done.
@@ -14,7 +14,7 @@ const UPLOAD_DIR = path.join(PROJECT_ROOT, 'data/work/uploads');
 export const load: PageServerLoad = async ({ locals }) => {
 	requireRole(locals, 'admin');
 	const { db } = await getAppDatabase();
-	return { batches: await listBatches(db) };
+	return { batches: await listBatches(db), uploadLimit: uploadLimitBytes() };
 };
 
 export const actions: Actions = {
