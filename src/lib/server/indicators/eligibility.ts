@@ -85,3 +85,79 @@ export function eligibilitySql(target: string): Eligibility {
 		ages
 	};
 }
+
+/**
+ * A target as bounds on period-end indices, for counting eligible units from one row per
+ * unit (or group of alike units, `u`) instead of one per unit and period. Period ends are
+ * numbered 1…K in date order; a unit row carries `r` (how many ends fall before its household's
+ * registration) and, per age Y, `a_Y` (how many ends' cut-off birth dates fall before its birth
+ * date: see `ageIndexColumn`). Then, at end k:
+ *
+ * - registered ⟺ k > r;
+ * - aged at least Y ⟺ k > a_Y (cut-offs grow with k, so those before the birth date come first);
+ * - aged below Z ⟺ k ≤ a_Z.
+ *
+ * So every target holds on one run of ends, `greatest(r, a_Y…) < k ≤ least(K, a_Z…)`, when its
+ * other terms (on `u.idpoor_level`, `u.sex`, `u.disability`) hold.
+ */
+export interface EligibilityBounds {
+	/** Conditions on the household's terms, over `u.idpoor_level` (at least `TRUE`). */
+	household: SQL;
+	/** Conditions on the member's terms other than ages, over `u.sex`, `u.disability`. */
+	member: SQL;
+	/** The ages Y of `age>=Y` terms. */
+	from: number[];
+	/** The ages Z of `age<Z` terms. */
+	until: number[];
+	/** Whether any term is about a member. */
+	needsMember: boolean;
+}
+
+/** The column of a unit row counting the period ends before which it is not yet `years` old. */
+export function ageIndexColumn(years: number): string {
+	return `a_${years}`;
+}
+
+export function eligibilityBounds(target: string): EligibilityBounds {
+	const household: SQL[] = [];
+	const member: SQL[] = [];
+	const bounds: EligibilityBounds = {
+		household: sql`TRUE`,
+		member: sql`TRUE`,
+		from: [],
+		until: [],
+		needsMember: false
+	};
+	for (const term of parseTarget(target)) {
+		switch (term.kind) {
+			case 'all':
+				break;
+			case 'idpoor':
+				household.push(sql`u.idpoor_level IS NOT NULL`);
+				break;
+			case 'idpoor1':
+				household.push(sql`u.idpoor_level = 1`);
+				break;
+			case 'sex':
+				member.push(sql`u.sex = ${term.sex}`);
+				break;
+			case 'disability':
+				member.push(sql`u.disability`);
+				break;
+			case 'pregnant':
+				member.push(sql`FALSE`);
+				break;
+			case 'age_at_least':
+				bounds.from.push(term.years);
+				break;
+			case 'age_below':
+				bounds.until.push(term.years);
+				break;
+		}
+	}
+	const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`);
+	bounds.household = and(household);
+	bounds.member = and(member);
+	bounds.needsMember = member.length + bounds.from.length + bounds.until.length > 0;
+	return bounds;
+}

@@ -21,7 +21,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import { addAgeCutoffs, IDPOOR_GROUP, inScope, unitInScope, type ComputeContext } from './context';
-import { ageAtLeast, eligibilitySql } from './eligibility';
+import {
+	ageAtLeast,
+	ageCutoffColumn,
+	ageIndexColumn,
+	eligibilityBounds,
+	eligibilitySql
+} from './eligibility';
 
 export const PROGRAMME_INDICATORS = [
 	'eligible',
@@ -49,6 +55,22 @@ function personGroups(): SQL {
 const NO_PERSON_GROUPS = sql`NULL::text, NULL::text, NULL::text, ${IDPOOR_GROUP}`;
 
 /**
+ * What the cube keeps of rows with columns `village_code`, `commune_code`, `sex`,
+ * `life_cycle`, `disability` and `idpoor`: each village's total, and each commune's rows by
+ * one group at a time (villages keep no groups, see `rollup.ts`), as `level`, `geo_code`,
+ * `group_by` and `group_value` (household units, without sex, life-cycle group or
+ * disability, get such rows with an empty value, which `countCube` leaves out).
+ */
+const CUBE_GROUPING_SETS = sql`GROUPING SETS ((village_code), (commune_code, sex),
+	(commune_code, life_cycle), (commune_code, disability), (commune_code, idpoor))`;
+const CUBE_KEYS = sql`CASE WHEN GROUPING(village_code) = 0 THEN 'village' ELSE 'commune' END AS level,
+	coalesce(village_code, commune_code) AS geo_code,
+	CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
+		WHEN GROUPING(disability) = 0 THEN 'disability'
+		WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+	coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`;
+
+/**
  * Whether unit `m` (person programme) or `h` (household programme) meets the target at the
  * end of period `p`, registration included. A household programme whose target names a
  * member reads the households found by `materialiseMemberTargets` (`ix_member_match`).
@@ -63,8 +85,8 @@ function eligibleAtEnd(programme: ProgrammeRow): SQL {
 }
 
 /**
- * For a household programme whose target names a member (`idpoor&age<2`): the households with
- * such a member at each period's end, found in one hash join (no per-household look-up).
+ * For a household programme whose target names a member (`idpoor&age<2`): the households
+ * enrolled or paid (`ix_activity`) with such a member at each period's end.
  */
 async function materialiseMemberTargets(context: ComputeContext, programme: ProgrammeRow) {
 	const target = eligibilitySql(programme.target);
@@ -73,40 +95,181 @@ async function materialiseMemberTargets(context: ComputeContext, programme: Prog
 		SELECT DISTINCT m.household_id, p.label AS period
 		FROM members m JOIN households h ON h.household_id = m.household_id
 		JOIN ix_periods p ON h.registered_on <= p.end_date AND ${target.member}
-		WHERE ${target.household} AND ${inScope(context, sql`h.village_code`)}
-			AND ${unitInScope(context, 'person', sql`m.person_id`)}`);
+		WHERE ${target.household}
+			AND m.household_id IN (SELECT unit_id FROM ix_activity)`);
 	await context.tx.execute(sql`ANALYZE ix_member_match`);
 }
 
+/** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
+function ageIndices(ages: readonly number[], birthDate: SQL): SQL {
+	return sql.join(
+		ages.map(
+			(years) =>
+				sql`width_bucket(${birthDate} - 1, b.${sql.identifier(`cut_${years}`)}) AS ${sql.identifier(ageIndexColumn(years))}`
+		),
+		sql`, `
+	);
+}
+
 /**
- * The programme's counts into `ix_cube`, per period, village and groups, in two parts that
- * never count a unit twice:
- *
- * 1. every eligible unit, counted straight from the registry (no per-unit rows: most
- *    eligible units are never enrolled);
- * 2. every unit enrolled or paid during the period (few), with its flags.
+ * Numbers the refreshed periods' ends 1…K in date order (`ix_periods.k`; a quarter shares its
+ * last month's end) and keeps, in the one row of `ix_bounds`, K (`kmax`), the ends (`ends`) and
+ * each age's cut-off birth dates (`cut_Y`), in that order.
  */
-async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
+async function addEndIndices(context: ComputeContext, ages: readonly number[]) {
+	const { tx } = context;
+	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN k int`);
+	await tx.execute(sql`UPDATE ix_periods p SET k = e.k
+		FROM (SELECT end_date, (row_number() OVER (ORDER BY end_date))::int AS k
+			FROM (SELECT DISTINCT end_date FROM ix_periods) d) e
+		WHERE e.end_date = p.end_date`);
+	const cuts = ages.map(
+		(years) =>
+			sql`array_agg(${sql.identifier(ageCutoffColumn(years))} ORDER BY k) AS ${sql.identifier(`cut_${years}`)}`
+	);
+	await tx.execute(sql`CREATE TEMP TABLE ix_bounds ON COMMIT DROP AS
+		SELECT max(k) AS kmax, array_agg(end_date ORDER BY k) AS ends, ${sql.join(cuts, sql`, `)}
+		FROM (SELECT DISTINCT ON (k) * FROM ix_periods) d`);
+}
+
+/**
+ * The persons in scope, as one row per village, sex, disability, IDPoor level, registration
+ * index `r` and age indices `a_Y` (see `eligibilityBounds`) with their number `c`: persons
+ * alike in all of these are eligible for the same programmes at the same period ends.
+ */
+async function groupPersons(context: ComputeContext, ages: readonly number[]) {
+	const ageColumns = ages.map((years) => sql.identifier(ageIndexColumn(years)));
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_persons ON COMMIT DROP AS
+		SELECT village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
+			count(*) AS c
+		FROM (
+			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
+				width_bucket(h.registered_on - 1, b.ends) AS r,
+				${ageIndices(ages, sql`m.birth_date`)}
+			FROM members m JOIN households h ON h.household_id = m.household_id
+			CROSS JOIN ix_bounds b
+			WHERE h.registered_on <= b.ends[b.kmax] AND ${inScope(context, sql`h.village_code`)}
+				AND ${unitInScope(context, 'person', sql`m.person_id`)}
+		) u
+		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
+		SELECT h.village_code, h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
+			count(*) AS c
+		FROM households h CROSS JOIN ix_bounds b
+		WHERE h.registered_on <= b.ends[b.kmax] AND ${inScope(context, sql`h.village_code`)}
+			AND ${unitInScope(context, 'household', sql`h.household_id`)}
+		GROUP BY 1, 2, 3`);
+}
+
+/** The first and last period-end index of a target's run for unit row `u` (and `life`). */
+function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: SQL } {
+	const bounds = eligibilityBounds(target);
+	const index = (years: number) => sql`u.${sql.identifier(ageIndexColumn(years))}`;
+	return {
+		first: sql`greatest(${sql.join([first, ...bounds.from.map((y) => sql`${index(y)} + 1`)], sql`, `)})`,
+		last: sql`least(${sql.join([last, ...bounds.until.map(index)], sql`, `)})`
+	};
+}
+
+/**
+ * The programme's eligible units as changes of the count at period-end indices, into
+ * `ix_events`: a run of ends from `first` to `last` adds the unit row's number at `first` and
+ * takes it away after `last`, split where a person's life-cycle group changes. Counting is
+ * then a running sum over at most K ends, however many periods there are.
+ */
+async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) {
+	const { tx } = context;
+	const code = programme.programme_code;
+	const target = eligibilitySql(programme.target);
+	const bounds = eligibilityBounds(programme.target);
+	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
+		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
+	if (programme.unit === 'person') {
+		const run = runBounds(programme.target, sql`u.r + 1, l.first`, sql`l.last`);
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
+				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
+				coalesce(u.idpoor_level::text, 'none'), ev.delta
+			FROM ix_persons u CROSS JOIN ix_bounds b
+			CROSS JOIN LATERAL (VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
+				('older_persons', u.a_60 + 1, b.kmax)) l (life_cycle, first, last)
+			CROSS JOIN LATERAL (SELECT ${run.first} AS first, ${run.last} AS last) s
+			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
+			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
+				AND ev.k <= b.kmax`);
+	} else if (!target.needsMember) {
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
+				coalesce(u.idpoor_level::text, 'none'), u.c
+			FROM ix_households u CROSS JOIN ix_bounds b
+			WHERE ${bounds.household} AND u.r < b.kmax`);
+	} else {
+		// A household is eligible at the ends where any of its members meets the member terms:
+		// the union of its members' runs, one end at a time (few households qualify).
+		const ages = [...bounds.from, ...bounds.until];
+		const run = runBounds(programme.target, sql`u.r + 1`, sql`b.kmax`);
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
+			FROM (
+				SELECT DISTINCT u.household_id, u.village_code,
+					coalesce(u.idpoor_level::text, 'none') AS idpoor, k.k
+				FROM (
+					SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
+						m.disability IS TRUE AS disability,
+						width_bucket(h.registered_on - 1, b.ends) AS r
+						${ages.length ? sql`, ${ageIndices(ages, sql`m.birth_date`)}` : sql``}
+					FROM members m JOIN households h ON h.household_id = m.household_id
+					CROSS JOIN ix_bounds b
+					WHERE ${inScope(context, sql`h.village_code`)}
+						AND ${unitInScope(context, 'person', sql`m.person_id`)}
+				) u CROSS JOIN ix_bounds b
+				CROSS JOIN LATERAL generate_series(${run.first}, ${run.last}) k (k)
+				WHERE ${bounds.household} AND ${bounds.member}
+			) x CROSS JOIN ix_bounds b
+			${events(sql`x.k`, sql`x.k`, sql`1`)}
+			WHERE ev.k <= b.kmax`);
+	}
+}
+
+/**
+ * The events summed per village and per commune and group, then run through the ends: the
+ * number of eligible units of each programme at each period's end, into `ix_cube`. A sum
+ * holds from its end index to the next one with a change (or K).
+ */
+async function countEligible(context: ComputeContext) {
+	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code,
+			group_by, group_value, e)
+		WITH changes AS (
+			SELECT programme, k, ${CUBE_KEYS}, sum(delta) AS delta
+			FROM (
+				SELECT ev.*, g.commune_code FROM ix_events ev JOIN geo_units g ON g.code = ev.village_code
+			) ev
+			GROUP BY programme, k, ${CUBE_GROUPING_SETS}
+		), runs AS (
+			SELECT programme, level, geo_code, group_by, group_value, k,
+				sum(delta) OVER w AS e, lead(k) OVER w AS next_k
+			FROM changes
+			WINDOW w AS (PARTITION BY programme, level, geo_code, group_by, group_value ORDER BY k)
+		)
+		SELECT p.label, r.programme, r.level, r.geo_code, r.group_by, r.group_value, r.e
+		FROM runs r CROSS JOIN ix_bounds b
+		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, b.kmax + 1) - 1) k (k)
+		JOIN ix_periods p ON p.k = k.k
+		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
+}
+
+/**
+ * The programme's units enrolled or paid during each period (few, against the eligible), with
+ * their flags, counted into `ix_cube` per village and per commune and group.
+ */
+async function countActivity(context: ComputeContext, programme: ProgrammeRow) {
 	const { tx } = context;
 	const code = programme.programme_code;
 	const person = programme.unit === 'person';
 	const groups = person ? personGroups() : NO_PERSON_GROUPS;
-	const unitRows = person
-		? sql`members m JOIN households h ON h.household_id = m.household_id`
-		: sql`households h`;
 	// Through the unit too: an incremental refresh then reads its few members by key.
 	const scope = sql`${inScope(context, sql`h.village_code`)}
 		AND ${unitInScope(context, programme.unit, person ? sql`m.person_id` : sql`h.household_id`)}`;
-	if (!person && eligibilitySql(programme.target).needsMember) {
-		await materialiseMemberTargets(context, programme);
-	}
-
-	await tx.execute(sql`INSERT INTO ix_cube (period, programme, village_code, sex, life_cycle,
-			disability, idpoor, e)
-		SELECT p.label, ${code}, h.village_code, ${groups}, count(*)
-		FROM ${unitRows} JOIN ix_periods p ON ${eligibleAtEnd(programme)}
-		WHERE ${scope}
-		GROUP BY 1, 2, 3, 4, 5, 6, 7`);
 
 	// Units with an enrolment during the period or a benefit in it (those in scope).
 	const unit = person ? sql`e.person_id` : sql`e.household_id`;
@@ -135,49 +298,41 @@ async function computeCube(context: ComputeContext, programme: ProgrammeRow) {
 			FROM e ${benefitsOfE} JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
 		) activity
 		GROUP BY unit_id, period`);
+	if (!person && eligibilitySql(programme.target).needsMember) {
+		await materialiseMemberTargets(context, programme);
+	}
 	const join = person
 		? sql`JOIN members m ON m.person_id = x.unit_id JOIN households h ON h.household_id = m.household_id`
 		: sql`JOIN households h ON h.household_id = x.unit_id`;
-	await tx.execute(sql`INSERT INTO ix_cube (period, programme, village_code, sex, life_cycle,
-			disability, idpoor, e, en, n, n_not_e, a, ab, eb)
-		SELECT period, ${code}, village_code, sex, life_cycle, disability, idpoor, 0,
+	await tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
+			group_value, en, n, n_not_e, a, ab, eb)
+		SELECT period, ${code}, ${CUBE_KEYS},
 			count(*) FILTER (WHERE e AND n), count(*) FILTER (WHERE n),
 			count(*) FILTER (WHERE n AND NOT e), count(*) FILTER (WHERE a),
 			count(*) FILTER (WHERE a AND b), count(*) FILTER (WHERE e AND b)
 		FROM (
-			SELECT x.period, h.village_code, ${groups}, x.n, x.a, x.b,
+			SELECT x.period, h.village_code, g.commune_code, ${groups}, x.n, x.a, x.b,
 				${eligibleAtEnd(programme)} AS e
 			FROM ix_activity x ${join} JOIN ix_periods p ON p.label = x.period
+			JOIN geo_units g ON g.code = h.village_code
 			WHERE ${scope}
-		) u (period, village_code, sex, life_cycle, disability, idpoor, n, a, b, e)
-		GROUP BY period, village_code, sex, life_cycle, disability, idpoor`);
+		) u (period, village_code, commune_code, sex, life_cycle, disability, idpoor, n, a, b, e)
+		GROUP BY period, ${CUBE_GROUPING_SETS}`);
 	await tx.execute(sql`DROP TABLE ix_activity`);
 }
 
-/**
- * The cube summed, unpivoted into the five indicators: villages get their totals, communes
- * their groups (villages keep no groups, see `rollup.ts`; the roll-up adds the villages'
- * totals to the communes' own group rows).
- */
+/** The cube summed and unpivoted into the five indicators, into `ix_base`. */
 async function countCube(context: ComputeContext) {
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
 		WITH counts AS (
-			SELECT period, programme, 'village' AS level, village_code AS geo_code,
-				'' AS group_by, '' AS group_value,
+			SELECT period, programme, level, geo_code, group_by, group_value,
 				sum(e) AS e, sum(en) AS en, sum(n) AS n, sum(n_not_e) AS n_not_e, sum(a) AS a,
 				sum(ab) AS ab, sum(eb) AS eb
-			FROM ix_cube GROUP BY period, programme, village_code
-			UNION ALL
-			SELECT period, programme, 'commune', g.commune_code,
-				CASE WHEN GROUPING(sex) = 0 THEN 'sex'
-					WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
-					WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END,
-				coalesce(sex, life_cycle, disability, idpoor, ''),
-				sum(e), sum(en), sum(n), sum(n_not_e), sum(a), sum(ab), sum(eb)
-			FROM ix_cube c JOIN geo_units g ON g.code = c.village_code
-			GROUP BY period, programme, g.commune_code,
-				GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))
+			FROM ix_cube
+			-- Household units have no sex, life-cycle group or disability.
+			WHERE group_value <> '' OR group_by = ''
+			GROUP BY period, programme, level, geo_code, group_by, group_value
 		)
 		SELECT x.indicator_id, c.period, c.level, c.geo_code, c.programme, c.group_by,
 			c.group_value, x.numerator, x.denominator
@@ -188,32 +343,38 @@ async function countCube(context: ComputeContext) {
 			('effective_coverage', c.eb, c.e),
 			('inclusion_outside_target', c.n_not_e, c.n)
 		) AS x (indicator_id, numerator, denominator)
-		-- Household units have no sex, life-cycle group or disability.
-		WHERE (c.group_value <> '' OR c.group_by = '')
-			AND (x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0)`);
+		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
 }
 
 /** Computes the programme indicators into `ix_base` (village level, per programme). */
 export async function computeProgrammeIndicators(context: ComputeContext) {
+	const { tx } = context;
 	const programmes = await queryRows<ProgrammeRow>(
-		context.tx,
+		tx,
 		sql`SELECT programme_code, unit, target FROM programmes ORDER BY programme_code`
 	);
 	// Life-cycle groups: 18 and 60 (domain.md §5); targets: their own ages.
-	await addAgeCutoffs(context, [
-		18,
-		60,
-		...programmes.flatMap((p) => eligibilitySql(p.target).ages)
-	]);
-	await context.tx.execute(sql`CREATE TEMP TABLE ix_cube (
-		period text NOT NULL, programme text NOT NULL, village_code text NOT NULL, sex text,
-		life_cycle text, disability text, idpoor text NOT NULL, e bigint NOT NULL DEFAULT 0,
-		en bigint NOT NULL DEFAULT 0, n bigint NOT NULL DEFAULT 0,
+	const ages = [
+		...new Set([18, 60, ...programmes.flatMap((p) => eligibilitySql(p.target).ages)])
+	].sort((a, b) => a - b);
+	await addAgeCutoffs(context, ages);
+	await addEndIndices(context, ages);
+	await tx.execute(sql`CREATE TEMP TABLE ix_cube (
+		period text NOT NULL, programme text NOT NULL, level text NOT NULL,
+		geo_code text NOT NULL, group_by text NOT NULL, group_value text NOT NULL,
+		e bigint NOT NULL DEFAULT 0, en bigint NOT NULL DEFAULT 0, n bigint NOT NULL DEFAULT 0,
 		n_not_e bigint NOT NULL DEFAULT 0, a bigint NOT NULL DEFAULT 0,
 		ab bigint NOT NULL DEFAULT 0, eb bigint NOT NULL DEFAULT 0
 	) ON COMMIT DROP`);
-	for (const programme of programmes) await computeCube(context, programme);
-	await context.tx.execute(sql`ANALYZE ix_cube`);
+	await tx.execute(sql`CREATE TEMP TABLE ix_events (
+		programme text NOT NULL, k int NOT NULL, village_code text NOT NULL, sex text,
+		life_cycle text, disability text, idpoor text NOT NULL, delta bigint NOT NULL
+	) ON COMMIT DROP`);
+	await groupPersons(context, ages);
+	for (const programme of programmes) await eligibleEvents(context, programme);
+	await countEligible(context);
+	for (const programme of programmes) await countActivity(context, programme);
+	await tx.execute(sql`ANALYZE ix_cube`);
 	await countCube(context);
 }
 
