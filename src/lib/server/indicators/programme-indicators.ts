@@ -21,13 +21,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import { addAgeCutoffs, IDPOOR_GROUP, inScope, unitInScope, type ComputeContext } from './context';
-import {
-	ageAtLeast,
-	ageCutoffColumn,
-	ageIndexColumn,
-	eligibilityBounds,
-	eligibilitySql
-} from './eligibility';
+import { ageCutoffColumn, ageIndexColumn, eligibilityBounds } from './eligibility';
 
 export const PROGRAMME_INDICATORS = [
 	'eligible',
@@ -42,17 +36,6 @@ interface ProgrammeRow {
 	unit: 'household' | 'person';
 	target: string;
 }
-
-/** A unit's groups: sex, life-cycle group at the period's end, disability, IDPoor level. */
-function personGroups(): SQL {
-	const adult = ageAtLeast(sql`m.birth_date`, 18);
-	const older = ageAtLeast(sql`m.birth_date`, 60);
-	return sql`m.sex,
-		CASE WHEN ${older} THEN 'older_persons' WHEN ${adult} THEN 'working_age'
-			ELSE 'children' END,
-		CASE WHEN m.disability THEN 'yes' ELSE 'no' END, ${IDPOOR_GROUP}`;
-}
-const NO_PERSON_GROUPS = sql`NULL::text, NULL::text, NULL::text, ${IDPOOR_GROUP}`;
 
 /**
  * What the cube keeps of rows with columns `village_code`, `commune_code`, `sex`,
@@ -69,36 +52,6 @@ const CUBE_KEYS = sql`CASE WHEN GROUPING(village_code) = 0 THEN 'village' ELSE '
 		WHEN GROUPING(disability) = 0 THEN 'disability'
 		WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
 	coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`;
-
-/**
- * Whether unit `m` (person programme) or `h` (household programme) meets the target at the
- * end of period `p`, registration included. A household programme whose target names a
- * member reads the households found by `materialiseMemberTargets` (`ix_member_match`).
- */
-function eligibleAtEnd(programme: ProgrammeRow): SQL {
-	const target = eligibilitySql(programme.target);
-	const registered = sql`h.registered_on <= p.end_date AND ${target.household}`;
-	if (programme.unit === 'person') return sql`${registered} AND ${target.member}`;
-	if (!target.needsMember) return registered;
-	return sql`${registered} AND (h.household_id, p.label) IN
-		(SELECT household_id, period FROM ix_member_match)`;
-}
-
-/**
- * For a household programme whose target names a member (`idpoor&age<2`): the households
- * enrolled or paid (`ix_activity`) with such a member at each period's end.
- */
-async function materialiseMemberTargets(context: ComputeContext, programme: ProgrammeRow) {
-	const target = eligibilitySql(programme.target);
-	await context.tx.execute(sql`DROP TABLE IF EXISTS ix_member_match`);
-	await context.tx.execute(sql`CREATE TEMP TABLE ix_member_match ON COMMIT DROP AS
-		SELECT DISTINCT m.household_id, p.label AS period
-		FROM members m JOIN households h ON h.household_id = m.household_id
-		JOIN ix_periods p ON h.registered_on <= p.end_date AND ${target.member}
-		WHERE ${target.household}
-			AND m.household_id IN (SELECT unit_id FROM ix_activity)`);
-	await context.tx.execute(sql`ANALYZE ix_member_match`);
-}
 
 /** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
 function ageIndices(ages: readonly number[], birthDate: SQL): SQL {
@@ -180,7 +133,6 @@ function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: S
 async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) {
 	const { tx } = context;
 	const code = programme.programme_code;
-	const target = eligibilitySql(programme.target);
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
 		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
@@ -197,7 +149,7 @@ async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) 
 			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
 				AND ev.k <= b.kmax`);
-	} else if (!target.needsMember) {
+	} else if (!bounds.needsMember) {
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
@@ -258,67 +210,198 @@ async function countEligible(context: ComputeContext) {
 		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
 }
 
-/**
- * The programme's units enrolled or paid during each period (few, against the eligible), with
- * their flags, counted into `ix_cube` per village and per commune and group.
- */
-async function countActivity(context: ComputeContext, programme: ProgrammeRow) {
-	const { tx } = context;
-	const code = programme.programme_code;
-	const person = programme.unit === 'person';
-	const groups = person ? personGroups() : NO_PERSON_GROUPS;
-	// Through the unit too: an incremental refresh then reads its few members by key.
-	const scope = sql`${inScope(context, sql`h.village_code`)}
-		AND ${unitInScope(context, programme.unit, person ? sql`m.person_id` : sql`h.household_id`)}`;
+/** Periods are bits of a \`bigint\`: at most this many at a time. */
+const PERIODS_PER_PASS = 62;
 
-	// Units with an enrolment during the period or a benefit in it (those in scope).
-	const unit = person ? sql`e.person_id` : sql`e.household_id`;
-	const unitScope = unitInScope(context, programme.unit, unit);
-	// The programme's enrolments first (of the units in scope: for an incremental refresh a
-	// few, whose benefits are then looked up by enrolment, one at a time, instead of scanning
-	// them all).
-	// (OFFSET 0 keeps the planner from turning the look-up back into a join over every benefit.)
-	const benefitsOfE = context.scoped
-		? sql`CROSS JOIN LATERAL (SELECT b.delivered_on FROM benefits b
-			WHERE b.enrolment_id = e.enrolment_id OFFSET 0) b`
-		: sql`JOIN benefits b ON b.enrolment_id = e.enrolment_id`;
-	await tx.execute(sql`CREATE TEMP TABLE ix_activity ON COMMIT DROP AS
-		WITH e AS MATERIALIZED (
-			SELECT e.enrolment_id, ${unit} AS unit_id, e.enrolled_on, e.exited_on FROM enrolments e
-			WHERE e.programme_code = ${code} AND ${unit} IS NOT NULL AND ${unitScope}
-		)
-		SELECT unit_id, period, bool_or(n) AS n, bool_or(a) AS a, bool_or(b) AS b
+/**
+ * Look-ups for one pass over the periods whose \`ix_periods.bit\` is set (one bit each):
+ * \`ix_day_bits\` (a day → the periods containing it), \`ix_run_bits\` (a run of period-end
+ * indices \`first\`…\`last\` → the periods ending in it) and \`ix_spans\` (an enrolment's first and
+ * exit days → the periods it is enrolled during, \`a_bits\`, and at the end of, \`n_bits\`).
+ */
+async function periodBitLookups(context: ComputeContext) {
+	const { tx } = context;
+	await tx.execute(sql`CREATE TEMP TABLE ix_day_bits ON COMMIT DROP AS
+		SELECT d::date AS day, bit_or(1::bigint << p.bit) AS bits
+		FROM ix_periods p CROSS JOIN LATERAL generate_series(p.start_date, p.end_date, interval '1 day') d
+		WHERE p.bit IS NOT NULL GROUP BY 1`);
+	await tx.execute(sql`CREATE TEMP TABLE ix_run_bits ON COMMIT DROP AS
+		SELECT f AS first, l AS last,
+			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE p.k BETWEEN f AND l), 0) AS bits
+		FROM ix_bounds b CROSS JOIN generate_series(1, b.kmax) f CROSS JOIN generate_series(f, b.kmax) l
+		CROSS JOIN ix_periods p WHERE p.bit IS NOT NULL GROUP BY f, l`);
+	const enrolmentScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
+		OR (pr.unit = 'household' AND ${unitInScope(context, 'household', sql`e.household_id`)})`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_spans ON COMMIT DROP AS
+		SELECT s.enrolled_on, s.ends_on,
+			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.start_date), 0) AS a_bits,
+			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.end_date), 0) AS n_bits
 		FROM (
-			SELECT e.unit_id, p.label AS period,
-				e.exited_on IS NULL OR e.exited_on > p.end_date AS n, TRUE AS a, FALSE AS b
-			FROM e JOIN ix_periods p ON e.enrolled_on <= p.end_date
-				AND (e.exited_on IS NULL OR e.exited_on > p.start_date)
-			UNION ALL
-			SELECT e.unit_id, p.label, FALSE, FALSE, TRUE
-			FROM e ${benefitsOfE} JOIN ix_periods p ON b.delivered_on BETWEEN p.start_date AND p.end_date
-		) activity
-		GROUP BY unit_id, period`);
-	if (!person && eligibilitySql(programme.target).needsMember) {
-		await materialiseMemberTargets(context, programme);
+			SELECT DISTINCT e.enrolled_on, coalesce(e.exited_on, 'infinity') AS ends_on
+			FROM enrolments e JOIN programmes pr ON pr.programme_code = e.programme_code
+			WHERE ${enrolmentScope}
+		) s JOIN ix_periods p ON s.enrolled_on <= p.end_date AND p.bit IS NOT NULL
+		GROUP BY 1, 2`);
+	await tx.execute(sql`ANALYZE ix_spans`);
+	// Each programme's units (persons or households) with their enrolments' and benefits'
+	// periods, those in scope with any (benefits looked up by enrolment when few, see above).
+	const benefits = context.scoped
+		? sql`LEFT JOIN LATERAL (SELECT bit_or(d.bits) AS bits FROM (SELECT b.delivered_on
+				FROM benefits b WHERE b.enrolment_id = e.enrolment_id OFFSET 0) b
+			JOIN ix_day_bits d ON d.day = b.delivered_on) pay ON TRUE`
+		: sql`LEFT JOIN (SELECT b.enrolment_id, bit_or(d.bits) AS bits
+			FROM benefits b JOIN ix_day_bits d ON d.day = b.delivered_on GROUP BY 1
+		) pay ON pay.enrolment_id = e.enrolment_id`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_enrolled ON COMMIT DROP AS
+		SELECT e.programme_code AS programme, u.unit_id, bit_or(coalesce(s.a_bits, 0)) AS a_bits,
+			bit_or(coalesce(s.n_bits, 0)) AS n_bits, bit_or(coalesce(pay.bits, 0)) AS b_bits
+		FROM enrolments e JOIN programmes pr ON pr.programme_code = e.programme_code
+		CROSS JOIN LATERAL (SELECT CASE WHEN pr.unit = 'person' THEN e.person_id
+			ELSE e.household_id END AS unit_id) u
+		LEFT JOIN ix_spans s ON s.enrolled_on = e.enrolled_on
+			AND s.ends_on = coalesce(e.exited_on, 'infinity')
+		${benefits}
+		WHERE u.unit_id IS NOT NULL AND (${enrolmentScope})
+		GROUP BY 1, 2
+		HAVING bit_or(coalesce(s.a_bits, 0)) | bit_or(coalesce(pay.bits, 0)) <> 0`);
+	await tx.execute(sql`ANALYZE ix_enrolled`);
+}
+
+/**
+ * One row per unit of each programme enrolled or paid in the pass's periods, into
+ * \`ix_units\`, with the periods (bits) where it is: eligible and enrolled at the end
+ * (\`en\`), enrolled at the end (\`n\`), enrolled at the end but not eligible (\`n_not_e\`),
+ * enrolled during (\`a\`), enrolled during and paid (\`ab\`), eligible and paid (\`eb\`). A
+ * person is split by life-cycle group, each row keeping the periods in which they belong to it.
+ */
+async function unitActivity(context: ComputeContext, programme: ProgrammeRow, ages: number[]) {
+	const code = programme.programme_code;
+	const bounds = eligibilityBounds(programme.target);
+	const person = programme.unit === 'person';
+	// The unit's village, groups and (for persons) the indices of its birthdays.
+	const units = person
+		? sql`SELECT x.*, h.village_code, g.commune_code, m.sex, m.disability IS TRUE AS disability,
+				h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
+				${ageIndices(ages, sql`m.birth_date`)}
+			FROM ix_enrolled x JOIN members m ON m.person_id = x.unit_id
+			JOIN households h ON h.household_id = m.household_id`
+		: sql`SELECT x.*, h.village_code, g.commune_code, NULL::text AS sex,
+				NULL::boolean AS disability, h.idpoor_level,
+				width_bucket(h.registered_on - 1, b.ends) AS r
+			FROM ix_enrolled x JOIN households h ON h.household_id = x.unit_id`;
+	const run = runBounds(programme.target, sql`u.r + 1`, sql`b.kmax`);
+	let eligible: SQL;
+	if (person || !bounds.needsMember) {
+		eligible = sql`LEFT JOIN ix_run_bits eb ON ${bounds.household} AND ${bounds.member}
+			AND eb.first = ${run.first} AND eb.last = ${run.last}`;
+	} else {
+		// A household with a member meeting the member terms: the union of its members' runs.
+		const memberAges = [...bounds.from, ...bounds.until];
+		eligible = sql`LEFT JOIN (
+			SELECT u.household_id, bit_or(rb.bits) AS bits
+			FROM (
+				SELECT m.household_id, m.sex, m.disability IS TRUE AS disability, hh.idpoor_level,
+					width_bucket(hh.registered_on - 1, b.ends) AS r
+					${memberAges.length ? sql`, ${ageIndices(memberAges, sql`m.birth_date`)}` : sql``}
+				FROM members m JOIN households hh ON hh.household_id = m.household_id
+				CROSS JOIN ix_bounds b
+				WHERE m.household_id IN (SELECT unit_id FROM ix_enrolled WHERE programme = ${code})
+			) u CROSS JOIN ix_bounds b
+			JOIN ix_run_bits rb ON rb.first = ${run.first} AND rb.last = ${run.last}
+			WHERE ${bounds.household} AND ${bounds.member}
+			GROUP BY u.household_id
+		) eb ON eb.household_id = u.unit_id`;
 	}
-	const join = person
-		? sql`JOIN members m ON m.person_id = x.unit_id JOIN households h ON h.household_id = m.household_id`
-		: sql`JOIN households h ON h.household_id = x.unit_id`;
-	await tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
-			group_value, en, n, n_not_e, a, ab, eb)
-		SELECT period, ${code}, ${CUBE_KEYS},
-			count(*) FILTER (WHERE e AND n), count(*) FILTER (WHERE n),
-			count(*) FILTER (WHERE n AND NOT e), count(*) FILTER (WHERE a),
-			count(*) FILTER (WHERE a AND b), count(*) FILTER (WHERE e AND b)
+	const lives = person
+		? sql`(VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
+			('older_persons', u.a_60 + 1, b.kmax))`
+		: sql`(VALUES (NULL::text, 1, b.kmax))`;
+	await context.tx.execute(sql`INSERT INTO ix_units
+		SELECT ${code}, u.village_code, u.commune_code, u.sex, l.life_cycle,
+			CASE WHEN u.disability THEN 'yes' WHEN NOT u.disability THEN 'no' END,
+			coalesce(u.idpoor_level::text, 'none'),
+			f.e & u.n_bits & f.l, u.n_bits & f.l, u.n_bits & ~f.e & f.l, u.a_bits & f.l,
+			u.a_bits & u.b_bits & f.l, f.e & u.b_bits & f.l
 		FROM (
-			SELECT x.period, h.village_code, g.commune_code, ${groups}, x.n, x.a, x.b,
-				${eligibleAtEnd(programme)} AS e
-			FROM ix_activity x ${join} JOIN ix_periods p ON p.label = x.period
-			JOIN geo_units g ON g.code = h.village_code
-			WHERE ${scope}
-		) u (period, village_code, commune_code, sex, life_cycle, disability, idpoor, n, a, b, e)
-		GROUP BY period, ${CUBE_GROUPING_SETS}`);
-	await tx.execute(sql`DROP TABLE ix_activity`);
+			${units} JOIN geo_units g ON g.code = h.village_code CROSS JOIN ix_bounds b
+			WHERE x.programme = ${code} AND ${inScope(context, sql`h.village_code`)}
+		) u CROSS JOIN ix_bounds b
+		${eligible}
+		CROSS JOIN LATERAL ${lives} l (life_cycle, first, last)
+		JOIN ix_run_bits lb ON lb.first = l.first AND lb.last = l.last
+		CROSS JOIN LATERAL (SELECT coalesce(eb.bits, 0) AS e, lb.bits AS l) f
+		WHERE (u.a_bits | u.b_bits) & f.l <> 0`);
+}
+
+/**
+ * The units' periods counted into \`ix_cube\`: alike units (same village or commune and
+ * groups, same periods) first grouped, then each group spread over its periods.
+ */
+async function countUnits(context: ComputeContext) {
+	const MEASURES = ['en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
+	const bitsOf = sql.join(
+		MEASURES.map((m) => sql.identifier(m)),
+		sql`, `
+	);
+	const counts = sql.join(
+		MEASURES.map((m) => sql`sum(c * ((${sql.identifier(m)} >> p.bit) & 1))`),
+		sql`, `
+	);
+	const any = sql`(a | n | ab | eb) >> p.bit & 1 = 1`;
+	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
+			group_value, en, n, n_not_e, a, ab, eb)
+		SELECT p.label, programme, 'village', village_code, '', '', ${counts}
+		FROM (
+			SELECT programme, village_code, ${bitsOf}, count(*) AS c FROM ix_units
+			GROUP BY programme, village_code, ${bitsOf}
+		) u JOIN ix_periods p ON p.bit IS NOT NULL AND ${any}
+		GROUP BY p.label, programme, village_code`);
+	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
+			group_value, en, n, n_not_e, a, ab, eb)
+		SELECT p.label, programme, 'commune', commune_code,
+			CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
+				WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END,
+			coalesce(sex, life_cycle, disability, idpoor, ''), ${counts}
+		FROM (
+			SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${bitsOf},
+				count(*) AS c
+			FROM ix_units
+			GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${bitsOf}
+		) u JOIN ix_periods p ON p.bit IS NOT NULL AND ${any}
+		GROUP BY p.label, programme, commune_code,
+			GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`);
+}
+
+/**
+ * Every programme's units enrolled or paid during the periods (few, against the eligible),
+ * counted into \`ix_cube\`: one pass over enrolments and benefits for all programmes, each
+ * unit's periods as bits (at most \`PERIODS_PER_PASS\` periods a pass).
+ */
+async function countActivity(
+	context: ComputeContext,
+	programmes: readonly ProgrammeRow[],
+	ages: number[]
+) {
+	const { tx } = context;
+	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
+	await tx.execute(sql`CREATE TEMP TABLE ix_units (
+		programme text NOT NULL, village_code text NOT NULL, commune_code text NOT NULL,
+		sex text, life_cycle text, disability text, idpoor text NOT NULL, en bigint NOT NULL,
+		n bigint NOT NULL, n_not_e bigint NOT NULL, a bigint NOT NULL, ab bigint NOT NULL,
+		eb bigint NOT NULL
+	) ON COMMIT DROP`);
+	for (let first = 0; first < context.periods.length; first += PERIODS_PER_PASS) {
+		await tx.execute(sql`UPDATE ix_periods p SET bit = CASE
+				WHEN o.n > ${first} AND o.n <= ${first + PERIODS_PER_PASS} THEN o.n - ${first} - 1 END
+			FROM (SELECT label, row_number() OVER (ORDER BY label) AS n FROM ix_periods) o
+			WHERE o.label = p.label`);
+		await periodBitLookups(context);
+		for (const programme of programmes) await unitActivity(context, programme, ages);
+		await countUnits(context);
+		for (const table of ['ix_day_bits', 'ix_run_bits', 'ix_spans', 'ix_enrolled'])
+			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
+		await tx.execute(sql`TRUNCATE ix_units`);
+	}
 }
 
 /** The cube summed and unpivoted into the five indicators, into `ix_base`. */
@@ -355,7 +438,14 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	);
 	// Life-cycle groups: 18 and 60 (domain.md §5); targets: their own ages.
 	const ages = [
-		...new Set([18, 60, ...programmes.flatMap((p) => eligibilitySql(p.target).ages)])
+		...new Set([
+			18,
+			60,
+			...programmes.flatMap((p) => {
+				const bounds = eligibilityBounds(p.target);
+				return [...bounds.from, ...bounds.until];
+			})
+		])
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
 	await addEndIndices(context, ages);
@@ -373,7 +463,7 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	await groupPersons(context, ages);
 	for (const programme of programmes) await eligibleEvents(context, programme);
 	await countEligible(context);
-	for (const programme of programmes) await countActivity(context, programme);
+	await countActivity(context, programmes, ages);
 	await tx.execute(sql`ANALYZE ix_cube`);
 	await countCube(context);
 }
