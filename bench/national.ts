@@ -11,8 +11,24 @@
  * generator makes them consistent by construction) and the tables are analysed afterwards, as
  * after a real import.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../src/lib/server/db';
+import { openDatabase, queryRows, type Db } from '../src/lib/server/db';
+import { importFile } from '../src/lib/server/ingest/import-file';
+import { refreshAll } from '../src/lib/server/indicators/refresh';
+import { geoSourceDir } from '../src/lib/server/config';
+import { createDatabase, dropDatabase } from '../tests/support/server';
+import {
+	measureFullRefresh,
+	measureIncremental,
+	printFullRefresh,
+	printIncremental,
+	type FullRefreshFigures,
+	type IncrementalFigures
+} from './refresh';
 
 /** The day the benchmark's registry is "as of": data runs up to the month before it. */
 export const NATIONAL_TODAY = '2026-12-01';
@@ -147,4 +163,69 @@ export async function generateNational(
 			(SELECT count(*) FROM appeals)::int AS appeals`
 	);
 	return counts!;
+}
+
+export interface NationalFigures {
+	counts: NationalCounts;
+	generateSeconds: number;
+	refresh: FullRefreshFigures;
+	older: { ms: number; periods: string[] };
+	incremental: IncrementalFigures;
+}
+
+/**
+ * The national-scale part of `npm run bench`: a throwaway database with `households`
+ * households generated in SQL, a full refresh of the recent periods (the last 12 months, their
+ * quarters and years) against the single-pass baseline, the older years computed once (as a
+ * deployment's first nightly refresh would), then an incremental refresh after a 500-row import.
+ */
+export async function benchNational(
+	adminUrl: string,
+	households: number
+): Promise<NationalFigures> {
+	const dbName = `ssdm_bench_national_${randomBytes(4).toString('hex')}`;
+	const work = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-national-'));
+	const database = await openDatabase({ url: await createDatabase(adminUrl, dbName) });
+	try {
+		const { db } = database;
+		console.log(
+			`\nnational-scale registry: ${households.toLocaleString('en')} households, Postgres database ${dbName}`
+		);
+		await importFile(db, path.join(geoSourceDir(), 'gazetteer.csv'), { feed: 'gazetteer' });
+		const started = performance.now();
+		const counts = await generateNational(db, households);
+		const generateSeconds = (performance.now() - started) / 1000;
+		const refresh = await measureFullRefresh(db, { today: NATIONAL_TODAY, recentOnly: true });
+		const older = performance.now();
+		const olderYears = await refreshAll(db, { today: NATIONAL_TODAY });
+		const olderMs = performance.now() - older;
+		const incremental = await measureIncremental(db, work);
+		return {
+			counts,
+			generateSeconds,
+			refresh,
+			older: { ms: olderMs, periods: olderYears.periods },
+			incremental
+		};
+	} finally {
+		await database.close();
+		await dropDatabase(adminUrl, dbName);
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+export function printNationalFigures(figures: NationalFigures) {
+	const { counts } = figures;
+	console.log(
+		`\nnational-scale registry generated in SQL in ${figures.generateSeconds.toFixed(0)} s: ${Object.entries(
+			counts
+		)
+			.map(([table, n]) => `${n.toLocaleString('en')} ${table}`)
+			.join(', ')}`
+	);
+	printFullRefresh(figures.refresh, 'national scale');
+	console.log(
+		`\nolder years, computed once (${figures.older.periods.join(', ')}): ${(figures.older.ms / 1000).toFixed(1)} s`
+	);
+	printIncremental(figures.incremental);
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --members N] [-- --only import|refresh|map|api|public|stream] [-- --reuse-build]`:
+ * `npm run bench [-- --members N] [--households N] [--only import|refresh|national|map|api|public|stream] [--reuse-build]`:
  * measures the map page in a throttled browser, the internal and public APIs under load, the
  * explore page, and the importer and the indicator refresh on real Postgres, each against its
  * target or a baseline measured in the same run, and prints the figures.
@@ -19,15 +19,18 @@
  * - refresh: a full refresh of the stored indicators, against a single-pass
  *   `GROUP BY village` over the households table;
  * - stream (bench/stream.ts): a members CSV of over 2 GiB through `npm run import` in its own
- *   process, and that process's peak memory (issue #3's 500 MB).
+ *   process, and that process's peak memory (issue #3's 500 MB);
+ * - national (bench/national.ts): a national-scale registry (3.6 million households, 15.5
+ *   million members, 6 million enrolments, 38 million benefits; `--households N` scales it)
+ *   generated in SQL, the full refresh of the recent periods against the single-pass
+ *   baseline, and the incremental refresh after a 500-row import (issue #4).
  *
  * Needs a Postgres server: BENCH_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * on which each part creates and drops a throwaway database. Server-side COPY reads the file
  * from this machine's /tmp, so the server must run here. The map part needs Chromium
  * (tests/e2e/browser.ts).
  */
-import { createWriteStream, mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +40,6 @@ import seedrandom from 'seedrandom';
 import { openDatabase, queryRows, type Db } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/ingest/import-file';
 import { NAME_KEY_SQL } from '../src/lib/server/ingest/feeds';
-import { refreshAfterImport, refreshAll } from '../src/lib/server/indicators/refresh';
 import { geoSourceDir } from '../src/lib/server/config';
 import { benchMap, printMapFigures } from './map';
 import { loadInternalApi, loadPublic, printApiFigures, printPublicFigures } from './api';
@@ -45,17 +47,28 @@ import { withDemoServer } from './demo-server';
 import { createDatabase, dropDatabase } from '../tests/support/server';
 import { measureExplore, printExploreFigures } from './explore-page';
 import { benchStream, printStreamFigures } from './stream';
+import {
+	measureFullRefresh,
+	measureIncremental,
+	printFullRefresh,
+	printIncremental,
+	seconds,
+	writeCsv
+} from './refresh';
+import { benchNational, printNationalFigures } from './national';
 
 const { values } = parseArgs({
 	options: {
 		members: { type: 'string', default: '1000000' },
+		// The national-scale part's households (issue #4: about 3.6 million).
+		households: { type: 'string', default: '3600000' },
 		// `--only import` runs the import part alone, `--only refresh` the import and the
 		// refresh (which needs the imported registry); `--only map` the map page's part alone.
 		only: { type: 'string' },
 		'reuse-build': { type: 'boolean', default: false }
 	}
 });
-const PARTS = ['import', 'refresh', 'map', 'api', 'public', 'stream'];
+const PARTS = ['import', 'refresh', 'national', 'map', 'api', 'public', 'stream'];
 if (values.only !== undefined && !PARTS.includes(values.only)) {
 	throw new Error(`--only takes ${PARTS.join(' or ')}, not ${values.only}`);
 }
@@ -66,43 +79,6 @@ const HOUSEHOLDS = Math.ceil(MEMBERS / 4.3);
 const adminUrl =
 	process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function writeCsv(
-	file: string,
-	header: string,
-	rows: (write: (line: string) => Promise<void>) => Promise<void>
-) {
-	const out = createWriteStream(file);
-	const write = async (line: string) => {
-		if (!out.write(line + '\n')) await once(out, 'drain');
-	};
-	await write(header);
-	await rows(write);
-	out.end();
-	await once(out, 'finish');
-}
-
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-/** A refresh's `onProgress` that times each step, and the steps with their times. */
-function stepTimes() {
-	const steps: { name: string; start: number; end?: number }[] = [];
-	return {
-		onProgress(step: string) {
-			const now = performance.now();
-			const last = steps.at(-1);
-			if (last) last.end = now;
-			steps.push({ name: step.replace(/ \(.*\)$/, ''), start: now });
-		},
-		/** The steps after the first report (the list of periods), as `name 1.23 s; …`. */
-		list() {
-			const now = performance.now();
-			return steps
-				.slice(1)
-				.map((s) => `${s.name} ${seconds((s.end ?? now) - s.start)} s`)
-				.join('; ');
-		}
-	};
-}
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en');
 
 /**
@@ -289,62 +265,8 @@ async function benchImportAndRefresh() {
 
 		if (values.only !== 'import') {
 			await generateProgrammeActivity(db);
-			start = performance.now();
-			await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
-			const groupMs = performance.now() - start;
-			const fullSteps = stepTimes();
-			const refresh = await refreshAll(db, { onProgress: fullSteps.onProgress });
-			const [stored] = await queryRows<{ n: number }>(
-				db,
-				sql`SELECT count(*)::int AS n FROM indicator_values`
-			);
-			console.log(
-				`\nfull refresh of the whole catalogue (${refresh.periods.length} periods, every level, programme and group; ${stored!.n.toLocaleString('en')} values stored)`
-			);
-			console.log(
-				`  refresh:         ${seconds(refresh.durationMs)} s  (target ≤ 60 s at national scale)`
-			);
-			console.log(`  baseline GROUP BY village: ${seconds(groupMs)} s`);
-			console.log(
-				`  ratio:           ${(refresh.durationMs / groupMs).toFixed(1)}× the single pass`
-			);
-			console.log(`  steps:           ${fullSteps.list()}`);
-
-			// An incremental refresh after a 500-row import into one commune.
-			const [commune] = await queryRows<{ commune_code: string }>(
-				db,
-				sql`SELECT g.commune_code FROM households h JOIN geo_units g ON g.code = h.village_code
-				GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
-			);
-			const communeVillages = villages.filter((v) => v.startsWith(commune!.commune_code));
-			const updateFile = path.join(work, 'households.csv');
-			await writeCsv(
-				updateFile,
-				'household_id,village_code,registered_on,idpoor_level',
-				async (write) => {
-					for (let h = 0; h < 500; h++) {
-						const village = communeVillages[h % communeVillages.length];
-						await write(`HN${h},${village},2026-0${1 + (h % 9)}-15,${h % 3 === 0 ? '1' : ''}`);
-					}
-				}
-			);
-			start = performance.now();
-			const update = await importFile(db, updateFile);
-			const updateImportMs = performance.now() - start;
-			start = performance.now();
-			const incrementalSteps = stepTimes();
-			const incremental = await refreshAfterImport(db, [update.touch], {
-				onProgress: incrementalSteps.onProgress
-			});
-			const incrementalMs = performance.now() - start;
-			console.log(
-				`\nincremental refresh after a ${update.inserted}-row households import into commune ${commune!.commune_code}`
-			);
-			console.log(`  import:          ${seconds(updateImportMs)} s`);
-			console.log(
-				`  refresh:         ${seconds(incrementalMs)} s  (${incremental?.periods.length ?? 0} periods; target ≤ 2 s)`
-			);
-			console.log(`  steps:           ${incrementalSteps.list()}`);
+			printFullRefresh(await measureFullRefresh(db, {}), 'benchmark registry');
+			printIncremental(await measureIncremental(db, work));
 		}
 	} finally {
 		clearInterval(sampler);
@@ -372,3 +294,5 @@ if (only('api') || only('public')) {
 if (only('import') || values.only === 'refresh') await benchImportAndRefresh();
 if (values.only === undefined || values.only === 'stream')
 	printStreamFigures(await benchStream(adminUrl));
+if (values.only === undefined || values.only === 'national')
+	printNationalFigures(await benchNational(adminUrl, Number(values.households)));

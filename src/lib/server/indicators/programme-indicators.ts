@@ -274,21 +274,10 @@ async function periodBitLookups(context: ComputeContext) {
  * enrolled during (\`a\`), enrolled during and paid (\`ab\`), eligible and paid (\`eb\`). A
  * person is split by life-cycle group, each row keeping the periods in which they belong to it.
  */
-async function unitActivity(context: ComputeContext, programme: ProgrammeRow, ages: number[]) {
+async function unitActivity(context: ComputeContext, programme: ProgrammeRow) {
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
 	const person = programme.unit === 'person';
-	// The unit's village, groups and (for persons) the indices of its birthdays.
-	const units = person
-		? sql`SELECT x.*, h.village_code, g.commune_code, m.sex, m.disability IS TRUE AS disability,
-				h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
-				${ageIndices(ages, sql`m.birth_date`)}
-			FROM ix_enrolled x JOIN members m ON m.person_id = x.unit_id
-			JOIN households h ON h.household_id = m.household_id`
-		: sql`SELECT x.*, h.village_code, g.commune_code, NULL::text AS sex,
-				NULL::boolean AS disability, h.idpoor_level,
-				width_bucket(h.registered_on - 1, b.ends) AS r
-			FROM ix_enrolled x JOIN households h ON h.household_id = x.unit_id`;
 	const run = runBounds(programme.target, sql`u.r + 1`, sql`b.kmax`);
 	let eligible: SQL;
 	if (person || !bounds.needsMember) {
@@ -322,54 +311,128 @@ async function unitActivity(context: ComputeContext, programme: ProgrammeRow, ag
 			coalesce(u.idpoor_level::text, 'none'),
 			f.e & u.n_bits & f.l, u.n_bits & f.l, u.n_bits & ~f.e & f.l, u.a_bits & f.l,
 			u.a_bits & u.b_bits & f.l, f.e & u.b_bits & f.l
-		FROM (
-			${units} JOIN geo_units g ON g.code = h.village_code CROSS JOIN ix_bounds b
-			WHERE x.programme = ${code} AND ${inScope(context, sql`h.village_code`)}
-		) u CROSS JOIN ix_bounds b
+		FROM ix_active u CROSS JOIN ix_bounds b
 		${eligible}
 		CROSS JOIN LATERAL ${lives} l (life_cycle, first, last)
 		JOIN ix_run_bits lb ON lb.first = l.first AND lb.last = l.last
 		CROSS JOIN LATERAL (SELECT coalesce(eb.bits, 0) AS e, lb.bits AS l) f
-		WHERE (u.a_bits | u.b_bits) & f.l <> 0`);
+		WHERE u.programme = ${code} AND (u.a_bits | u.b_bits) & f.l <> 0`);
 }
 
 /**
- * The units' periods counted into \`ix_cube\`: alike units (same village or commune and
- * groups, same periods) first grouped, then each group spread over its periods.
+ * The units of \`ix_enrolled\` in scope with their village, groups and (persons) the indices
+ * of their registration and birthdays, into \`ix_active\`: every programme's at once, so that
+ * the registry is read once.
  */
-async function countUnits(context: ComputeContext) {
-	const MEASURES = ['en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
-	const bitsOf = sql.join(
-		MEASURES.map((m) => sql.identifier(m)),
+async function activeUnits(context: ComputeContext, ages: number[]) {
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
+		SELECT x.*, h.village_code, g.commune_code, m.sex,
+			CASE WHEN m.person_id IS NOT NULL THEN m.disability IS TRUE END AS disability,
+			h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
+			${ageIndices(ages, sql`m.birth_date`)}
+		FROM ix_enrolled x JOIN programmes pr ON pr.programme_code = x.programme
+		LEFT JOIN members m ON pr.unit = 'person' AND m.person_id = x.unit_id
+		JOIN households h ON h.household_id = CASE WHEN pr.unit = 'person' THEN m.household_id
+			ELSE x.unit_id END
+		JOIN geo_units g ON g.code = h.village_code CROSS JOIN ix_bounds b
+		WHERE ${inScope(context, sql`h.village_code`)}`);
+	await context.tx.execute(sql`ANALYZE ix_active`);
+}
+
+/**
+ * Counts are summed three periods at a time: each period's bit of a unit's mask becomes a 1
+ * in its own 21-bit lane of a \`bigint\` word, so one addition counts three periods (a
+ * village's or commune's group never holds 2,097,152 units, so lanes never overflow).
+ */
+const LANE_BITS = 21;
+const LANES = 3;
+const UNIT_MEASURES = ['en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
+
+/** Word \`word\` of mask column \`m\`: its bits 3·word…3·word+2 spread over the lanes. */
+function packedWord(m: string, word: number): SQL {
+	const column = sql.identifier(m);
+	const lanes = Array.from(
+		{ length: LANES },
+		(_, lane) => sql`(((${column} >> ${LANES * word + lane}) & 1) << ${LANE_BITS * lane})`
+	);
+	return sql.join(lanes, sql` | `);
+}
+
+/**
+ * The units' periods counted into \`ix_cube\` (\`bits\` periods in this pass): alike units
+ * (same village or commune and groups, same periods) grouped and counted (\`c\`), then their
+ * packed words summed per village and per commune group, then each period's count read from
+ * its lane.
+ */
+async function countUnits(context: ComputeContext, bits: number) {
+	const { tx } = context;
+	const words = Math.ceil(bits / LANES);
+	const masks = sql.join(
+		UNIT_MEASURES.map((m) => sql.identifier(m)),
+		sql`, `
+	);
+	const wordColumns = UNIT_MEASURES.flatMap((m) =>
+		Array.from(
+			{ length: words },
+			(_, w) => sql`${packedWord(m, w)} AS ${sql.identifier(`${m}_${w}`)}`
+		)
+	);
+	// The distinct mask combinations (few) with their packed words.
+	await tx.execute(sql`CREATE TEMP TABLE ix_tuples ON COMMIT DROP AS
+		SELECT ${masks}, ${sql.join(wordColumns, sql`, `)}
+		FROM (SELECT DISTINCT ${masks} FROM ix_units) t`);
+	const sums = sql.join(
+		UNIT_MEASURES.map(
+			(m) =>
+				sql`ARRAY[${sql.join(
+					Array.from({ length: words }, (_, w) => sql`sum(u.c * t.${sql.identifier(`${m}_${w}`)})`),
+					sql`, `
+				)}]::bigint[] AS ${sql.identifier(m)}`
+		),
 		sql`, `
 	);
 	const counts = sql.join(
-		MEASURES.map((m) => sql`sum(c * ((${sql.identifier(m)} >> p.bit) & 1))`),
+		UNIT_MEASURES.map(
+			(m) =>
+				sql`(s.${sql.identifier(m)}[p.bit / ${LANES} + 1] >> (${LANE_BITS} * (p.bit % ${LANES})))
+					& ${2 ** LANE_BITS - 1}`
+		),
 		sql`, `
 	);
-	const any = sql`(a | n | ab | eb) >> p.bit & 1 = 1`;
-	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
-			group_value, en, n, n_not_e, a, ab, eb)
-		SELECT p.label, programme, 'village', village_code, '', '', ${counts}
-		FROM (
-			SELECT programme, village_code, ${bitsOf}, count(*) AS c FROM ix_units
-			GROUP BY programme, village_code, ${bitsOf}
-		) u JOIN ix_periods p ON p.bit IS NOT NULL AND ${any}
-		GROUP BY p.label, programme, village_code`);
-	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code, group_by,
-			group_value, en, n, n_not_e, a, ab, eb)
-		SELECT p.label, programme, 'commune', commune_code,
-			CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
-				WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END,
-			coalesce(sex, life_cycle, disability, idpoor, ''), ${counts}
-		FROM (
-			SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${bitsOf},
-				count(*) AS c
-			FROM ix_units
-			GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${bitsOf}
-		) u JOIN ix_periods p ON p.bit IS NOT NULL AND ${any}
-		GROUP BY p.label, programme, commune_code,
-			GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`);
+	const insert = (keys: SQL, classes: SQL, grouping: SQL) => sql`INSERT INTO ix_cube (period,
+			programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
+		SELECT * FROM (
+			SELECT p.label, s.programme, s.level, s.geo_code, s.group_by, s.group_value, ${counts}
+			FROM (
+				SELECT u.programme, ${keys}, ${sums}
+				FROM (${classes}) u JOIN ix_tuples t USING (${masks})
+				GROUP BY ${grouping}
+			) s JOIN ix_periods p ON p.bit IS NOT NULL
+		) r (period, programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
+		WHERE a <> 0 OR eb <> 0`;
+	await tx.execute(
+		insert(
+			sql`'village' AS level, u.village_code AS geo_code, '' AS group_by, '' AS group_value`,
+			sql`SELECT programme, village_code, ${masks}, count(*) AS c FROM ix_units
+				GROUP BY programme, village_code, ${masks}`,
+			sql`u.programme, u.village_code`
+		)
+	);
+	await tx.execute(
+		insert(
+			sql`'commune' AS level, u.commune_code AS geo_code,
+				CASE WHEN GROUPING(u.sex) = 0 THEN 'sex' WHEN GROUPING(u.life_cycle) = 0 THEN 'life_cycle'
+					WHEN GROUPING(u.disability) = 0 THEN 'disability' ELSE 'idpoor' END AS group_by,
+				coalesce(u.sex, u.life_cycle, u.disability, u.idpoor, '') AS group_value`,
+			sql`SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${masks},
+					count(*) AS c
+				FROM ix_units
+				GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
+			sql`u.programme, u.commune_code,
+				GROUPING SETS ((u.sex), (u.life_cycle), (u.disability), (u.idpoor))`
+		)
+	);
+	await tx.execute(sql`DROP TABLE ix_tuples`);
 }
 
 /**
@@ -396,9 +459,10 @@ async function countActivity(
 			FROM (SELECT label, row_number() OVER (ORDER BY label) AS n FROM ix_periods) o
 			WHERE o.label = p.label`);
 		await periodBitLookups(context);
-		for (const programme of programmes) await unitActivity(context, programme, ages);
-		await countUnits(context);
-		for (const table of ['ix_day_bits', 'ix_run_bits', 'ix_spans', 'ix_enrolled'])
+		await activeUnits(context, ages);
+		for (const programme of programmes) await unitActivity(context, programme);
+		await countUnits(context, Math.min(PERIODS_PER_PASS, context.periods.length - first));
+		for (const table of ['ix_day_bits', 'ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
 			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 		await tx.execute(sql`TRUNCATE ix_units`);
 	}

@@ -1,0 +1,160 @@
+/**
+ * The indicator refresh's measurements, shared by the benchmark's registry (`bench/run.ts`)
+ * and the national-scale one (`bench/national.ts`): a full refresh against a single-pass
+ * `GROUP BY village` over the households table measured just before it, and an incremental
+ * refresh after a 500-row households import into one commune.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../src/lib/server/db';
+import { importFile } from '../src/lib/server/ingest/import-file';
+import {
+	refreshAfterImport,
+	refreshAll,
+	type RefreshOptions
+} from '../src/lib/server/indicators/refresh';
+
+export const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+export async function writeCsv(
+	file: string,
+	header: string,
+	rows: (write: (line: string) => Promise<void>) => Promise<void>
+) {
+	const out = createWriteStream(file);
+	const write = async (line: string) => {
+		if (!out.write(line + '\n')) await once(out, 'drain');
+	};
+	await write(header);
+	await rows(write);
+	out.end();
+	await once(out, 'finish');
+}
+
+/** A refresh's `onProgress` that times each step, and the steps with their times. */
+function stepTimes() {
+	const steps: { name: string; start: number; end?: number }[] = [];
+	return {
+		onProgress(step: string) {
+			const now = performance.now();
+			const last = steps.at(-1);
+			if (last) last.end = now;
+			steps.push({ name: step.replace(/ \(.*\)$/, ''), start: now });
+		},
+		/** The steps after the first report (the list of periods), as `name 1.23 s; …`. */
+		list() {
+			const now = performance.now();
+			return steps
+				.slice(1)
+				.map((s) => `${s.name} ${seconds((s.end ?? now) - s.start)} s`)
+				.join('; ');
+		}
+	};
+}
+
+export interface FullRefreshFigures {
+	ms: number;
+	periods: string[];
+	values: number;
+	baselineMs: number;
+	steps: string;
+}
+
+/** The single-pass baseline, then a full refresh (`options`), timed. */
+export async function measureFullRefresh(
+	db: Db,
+	options: Omit<RefreshOptions, 'onProgress'>
+): Promise<FullRefreshFigures> {
+	const start = performance.now();
+	await db.execute(sql`SELECT village_code, count(*) FROM households GROUP BY village_code`);
+	const baselineMs = performance.now() - start;
+	const steps = stepTimes();
+	const refresh = await refreshAll(db, { ...options, onProgress: steps.onProgress });
+	const [stored] = await queryRows<{ n: number }>(
+		db,
+		sql`SELECT count(*)::int AS n FROM indicator_values`
+	);
+	return {
+		ms: refresh.durationMs,
+		periods: refresh.periods,
+		values: stored!.n,
+		baselineMs,
+		steps: steps.list()
+	};
+}
+
+export function printFullRefresh(figures: FullRefreshFigures, title: string) {
+	console.log(
+		`\nfull refresh of the whole catalogue, ${title} (${figures.periods.length} periods: ${figures.periods.join(', ')}; every level, programme and group; ${figures.values.toLocaleString('en')} values stored)`
+	);
+	console.log(`  refresh:         ${seconds(figures.ms)} s  (target ≤ 60 s at national scale)`);
+	console.log(`  baseline GROUP BY village: ${seconds(figures.baselineMs)} s`);
+	console.log(
+		`  ratio:           ${(figures.ms / figures.baselineMs).toFixed(1)}× the single pass`
+	);
+	console.log(`  steps:           ${figures.steps}`);
+}
+
+export interface IncrementalFigures {
+	commune: string;
+	rows: number;
+	importMs: number;
+	ms: number;
+	periods: number;
+	steps: string;
+}
+
+/**
+ * An incremental refresh after importing 500 new households into the villages of the commune
+ * with the most households (files written in `work`).
+ */
+export async function measureIncremental(db: Db, work: string): Promise<IncrementalFigures> {
+	const [commune] = await queryRows<{ commune_code: string }>(
+		db,
+		sql`SELECT g.commune_code FROM households h JOIN geo_units g ON g.code = h.village_code
+			GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+	);
+	const villages = (
+		await queryRows<{ code: string }>(
+			db,
+			sql`SELECT code FROM geo_units WHERE level = 'village'
+				AND commune_code = ${commune!.commune_code} ORDER BY code`
+		)
+	).map((r) => r.code);
+	const file = path.join(work, 'households.csv');
+	await writeCsv(file, 'household_id,village_code,registered_on,idpoor_level', async (write) => {
+		for (let h = 0; h < 500; h++) {
+			const village = villages[h % villages.length];
+			await write(`HN${h},${village},2026-0${1 + (h % 9)}-15,${h % 3 === 0 ? '1' : ''}`);
+		}
+	});
+	let start = performance.now();
+	const update = await importFile(db, file);
+	const importMs = performance.now() - start;
+	start = performance.now();
+	const steps = stepTimes();
+	const incremental = await refreshAfterImport(db, [update.touch], {
+		onProgress: steps.onProgress
+	});
+	return {
+		commune: commune!.commune_code,
+		rows: update.inserted,
+		importMs,
+		ms: performance.now() - start,
+		periods: incremental?.periods.length ?? 0,
+		steps: steps.list()
+	};
+}
+
+export function printIncremental(figures: IncrementalFigures) {
+	console.log(
+		`\nincremental refresh after a ${figures.rows}-row households import into commune ${figures.commune}`
+	);
+	console.log(`  import:          ${seconds(figures.importMs)} s`);
+	console.log(
+		`  refresh:         ${seconds(figures.ms)} s  (${figures.periods} periods; target ≤ 2 s)`
+	);
+	console.log(`  steps:           ${figures.steps}`);
+}
