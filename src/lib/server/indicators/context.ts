@@ -48,6 +48,9 @@ export async function createContext(
 	// Big sorts and hash aggregates: give them memory instead of spilling to disk, for this
 	// transaction only.
 	await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+	// Hash aggregates over every enrolment or benefit (millions of groups at national scale)
+	// stay in memory up to 1 GB instead of spilling to disk.
+	await tx.execute(sql`SET LOCAL hash_mem_multiplier = 4`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_periods (
 		label text PRIMARY KEY, kind text NOT NULL, start_date date NOT NULL, end_date date NOT NULL
 	) ON COMMIT DROP`);

@@ -38,51 +38,71 @@ interface ProgrammeRow {
 }
 
 /**
- * What the cube keeps of rows with columns `village_code`, `commune_code`, `sex`,
- * `life_cycle`, `disability` and `idpoor`: each village's total, and each commune's rows by
- * one group at a time (villages keep no groups, see `rollup.ts`), as `level`, `geo_code`,
- * `group_by` and `group_value` (household units, without sex, life-cycle group or
- * disability, get such rows with an empty value, which `countCube` leaves out).
+ * The cube keeps each village's total, and each commune's rows by one group at a time
+ * (villages keep no groups, see \`rollup.ts\`): grouped by commune and these sets of rows with
+ * columns \`sex\`, \`life_cycle\`, \`disability\` and \`idpoor\`, named by \`COMMUNE_GROUP_BY\`.
+ * Household units, without sex, life-cycle group or disability, get rows with an empty value
+ * for those, which \`countCube\` leaves out.
  */
-const CUBE_GROUPING_SETS = sql`GROUPING SETS ((village_code), (commune_code, sex),
-	(commune_code, life_cycle), (commune_code, disability), (commune_code, idpoor))`;
-const CUBE_KEYS = sql`CASE WHEN GROUPING(village_code) = 0 THEN 'village' ELSE 'commune' END AS level,
-	coalesce(village_code, commune_code) AS geo_code,
-	CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
-		WHEN GROUPING(disability) = 0 THEN 'disability'
-		WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
-	coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`;
+const COMMUNE_GROUPING_SETS = sql`GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`;
+const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
+	WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
+	WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END`;
 
 /** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
-function ageIndices(ages: readonly number[], birthDate: SQL): SQL {
+function ageIndices(ends: EndIndices, ages: readonly number[], birthDate: SQL): SQL {
 	return sql.join(
 		ages.map(
-			(years) =>
-				sql`width_bucket(${birthDate} - 1, b.${sql.identifier(`cut_${years}`)}) AS ${sql.identifier(ageIndexColumn(years))}`
+			(years) => sql`${ends.age(years, birthDate)} AS ${sql.identifier(ageIndexColumn(years))}`
 		),
 		sql`, `
 	);
 }
 
+/** The period ends' indices (see \`eligibilityBounds\`), as SQL over values read once. */
+interface EndIndices {
+	/** K, the number of distinct period ends. */
+	kmax: SQL;
+	/** The last period end. */
+	lastEnd: SQL;
+	/** \`r\` of a household registered on \`registeredOn\`: the ends before it. */
+	registration(registeredOn: SQL): SQL;
+	/** \`a_Y\` of a person born on \`birthDate\`: the ends whose cut-off for \`years\` is before it. */
+	age(years: number, birthDate: SQL): SQL;
+}
+
+/** What the programme computations share: the refresh's context and the period ends. */
+type ProgrammeContext = ComputeContext & { ends: EndIndices };
+
 /**
- * Numbers the refreshed periods' ends 1…K in date order (`ix_periods.k`; a quarter shares its
- * last month's end) and keeps, in the one row of `ix_bounds`, K (`kmax`), the ends (`ends`) and
- * each age's cut-off birth dates (`cut_Y`), in that order.
+ * Numbers the refreshed periods' ends 1…K in date order (\`ix_periods.k\`; a quarter shares its
+ * last month's end) and reads the ends and each age's cut-off birth dates in that order, which
+ * the statements then carry as constants (an index is a binary search in them, \`width_bucket\`).
  */
-async function addEndIndices(context: ComputeContext, ages: readonly number[]) {
+async function endIndices(context: ComputeContext, ages: readonly number[]): Promise<EndIndices> {
 	const { tx } = context;
 	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN k int`);
 	await tx.execute(sql`UPDATE ix_periods p SET k = e.k
 		FROM (SELECT end_date, (row_number() OVER (ORDER BY end_date))::int AS k
 			FROM (SELECT DISTINCT end_date FROM ix_periods) d) e
 		WHERE e.end_date = p.end_date`);
+	await tx.execute(sql`ANALYZE ix_periods`);
 	const cuts = ages.map(
 		(years) =>
-			sql`array_agg(${sql.identifier(ageCutoffColumn(years))} ORDER BY k) AS ${sql.identifier(`cut_${years}`)}`
+			sql`${sql.identifier(ageCutoffColumn(years))}::text AS ${sql.identifier(`cut_${years}`)}`
 	);
-	await tx.execute(sql`CREATE TEMP TABLE ix_bounds ON COMMIT DROP AS
-		SELECT max(k) AS kmax, array_agg(end_date ORDER BY k) AS ends, ${sql.join(cuts, sql`, `)}
-		FROM (SELECT DISTINCT ON (k) * FROM ix_periods) d`);
+	const rows = await queryRows<Record<string, string>>(
+		tx,
+		sql`SELECT DISTINCT ON (k) k, end_date::text AS end_date, ${sql.join(cuts, sql`, `)}
+			FROM ix_periods ORDER BY k`
+	);
+	const dates = (column: string) => sql`${sql.param(rows.map((r) => r[column]))}::date[]`;
+	return {
+		kmax: sql`${rows.length}::int`,
+		lastEnd: sql`${rows.at(-1)!.end_date}::date`,
+		registration: (registeredOn) => sql`width_bucket(${registeredOn} - 1, ${dates('end_date')})`,
+		age: (years, birthDate) => sql`width_bucket(${birthDate} - 1, ${dates(`cut_${years}`)})`
+	};
 }
 
 /**
@@ -90,26 +110,26 @@ async function addEndIndices(context: ComputeContext, ages: readonly number[]) {
  * index `r` and age indices `a_Y` (see `eligibilityBounds`) with their number `c`: persons
  * alike in all of these are eligible for the same programmes at the same period ends.
  */
-async function groupPersons(context: ComputeContext, ages: readonly number[]) {
+async function groupPersons(context: ProgrammeContext, ages: readonly number[]) {
+	const { ends } = context;
 	const ageColumns = ages.map((years) => sql.identifier(ageIndexColumn(years)));
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_persons ON COMMIT DROP AS
 		SELECT village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
 			count(*) AS c
 		FROM (
 			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
-				width_bucket(h.registered_on - 1, b.ends) AS r,
-				${ageIndices(ages, sql`m.birth_date`)}
+				${ends.registration(sql`h.registered_on`)} AS r,
+				${ageIndices(ends, ages, sql`m.birth_date`)}
 			FROM members m JOIN households h ON h.household_id = m.household_id
-			CROSS JOIN ix_bounds b
-			WHERE h.registered_on <= b.ends[b.kmax] AND ${inScope(context, sql`h.village_code`)}
+			WHERE h.registered_on <= ${ends.lastEnd} AND ${inScope(context, sql`h.village_code`)}
 				AND ${unitInScope(context, 'person', sql`m.person_id`)}
 		) u
 		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
-		SELECT h.village_code, h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
+		SELECT h.village_code, h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
 			count(*) AS c
-		FROM households h CROSS JOIN ix_bounds b
-		WHERE h.registered_on <= b.ends[b.kmax] AND ${inScope(context, sql`h.village_code`)}
+		FROM households h
+		WHERE h.registered_on <= ${ends.lastEnd} AND ${inScope(context, sql`h.village_code`)}
 			AND ${unitInScope(context, 'household', sql`h.household_id`)}
 		GROUP BY 1, 2, 3`);
 }
@@ -130,7 +150,8 @@ function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: S
  * takes it away after `last`, split where a person's life-cycle group changes. Counting is
  * then a running sum over at most K ends, however many periods there are.
  */
-async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) {
+async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow) {
+	const { ends } = context;
 	const { tx } = context;
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
@@ -142,24 +163,24 @@ async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) 
 			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
 				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
 				coalesce(u.idpoor_level::text, 'none'), ev.delta
-			FROM ix_persons u CROSS JOIN ix_bounds b
+			FROM ix_persons u
 			CROSS JOIN LATERAL (VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-				('older_persons', u.a_60 + 1, b.kmax)) l (life_cycle, first, last)
+				('older_persons', u.a_60 + 1, ${ends.kmax})) l (life_cycle, first, last)
 			CROSS JOIN LATERAL (SELECT ${run.first} AS first, ${run.last} AS last) s
 			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
-				AND ev.k <= b.kmax`);
+				AND ev.k <= ${ends.kmax}`);
 	} else if (!bounds.needsMember) {
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
-			FROM ix_households u CROSS JOIN ix_bounds b
-			WHERE ${bounds.household} AND u.r < b.kmax`);
+			FROM ix_households u
+			WHERE ${bounds.household} AND u.r < ${ends.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
 		const ages = [...bounds.from, ...bounds.until];
-		const run = runBounds(programme.target, sql`u.r + 1`, sql`b.kmax`);
+		const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
@@ -168,18 +189,17 @@ async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) 
 				FROM (
 					SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
 						m.disability IS TRUE AS disability,
-						width_bucket(h.registered_on - 1, b.ends) AS r
-						${ages.length ? sql`, ${ageIndices(ages, sql`m.birth_date`)}` : sql``}
+						${ends.registration(sql`h.registered_on`)} AS r
+						${ages.length ? sql`, ${ageIndices(ends, ages, sql`m.birth_date`)}` : sql``}
 					FROM members m JOIN households h ON h.household_id = m.household_id
-					CROSS JOIN ix_bounds b
 					WHERE ${inScope(context, sql`h.village_code`)}
 						AND ${unitInScope(context, 'person', sql`m.person_id`)}
-				) u CROSS JOIN ix_bounds b
+				) u
 				CROSS JOIN LATERAL generate_series(${run.first}, ${run.last}) k (k)
 				WHERE ${bounds.household} AND ${bounds.member}
-			) x CROSS JOIN ix_bounds b
+			) x
 			${events(sql`x.k`, sql`x.k`, sql`1`)}
-			WHERE ev.k <= b.kmax`);
+			WHERE ev.k <= ${ends.kmax}`);
 	}
 }
 
@@ -188,15 +208,28 @@ async function eligibleEvents(context: ComputeContext, programme: ProgrammeRow) 
  * number of eligible units of each programme at each period's end, into `ix_cube`. A sum
  * holds from its end index to the next one with a change (or K).
  */
-async function countEligible(context: ComputeContext) {
+async function countEligible(context: ProgrammeContext) {
+	const { ends } = context;
 	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code,
 			group_by, group_value, e)
-		WITH changes AS (
-			SELECT programme, k, ${CUBE_KEYS}, sum(delta) AS delta
-			FROM (
-				SELECT ev.*, g.commune_code FROM ix_events ev JOIN geo_units g ON g.code = ev.village_code
-			) ev
-			GROUP BY programme, k, ${CUBE_GROUPING_SETS}
+		WITH ev AS MATERIALIZED (
+			SELECT programme, k, village_code, sex, life_cycle, disability, idpoor,
+				sum(delta) AS delta
+			FROM ix_events GROUP BY 1, 2, 3, 4, 5, 6, 7
+		), communes AS MATERIALIZED (
+			SELECT ev.programme, ev.k, g.commune_code, ev.sex, ev.life_cycle, ev.disability,
+				ev.idpoor, sum(ev.delta) AS delta
+			FROM ev JOIN geo_units g ON g.code = ev.village_code
+			GROUP BY 1, 2, 3, 4, 5, 6, 7
+		), changes AS (
+			SELECT programme, k, 'village' AS level, village_code AS geo_code, '' AS group_by,
+				'' AS group_value, sum(delta) AS delta
+			FROM ev GROUP BY programme, k, village_code
+			UNION ALL
+			SELECT programme, k, 'commune', commune_code, ${COMMUNE_GROUP_BY},
+				coalesce(sex, life_cycle, disability, idpoor, ''), sum(delta)
+			FROM communes
+			GROUP BY programme, k, commune_code, ${COMMUNE_GROUPING_SETS}
 		), runs AS (
 			SELECT programme, level, geo_code, group_by, group_value, k,
 				sum(delta) OVER w AS e, lead(k) OVER w AS next_k
@@ -204,8 +237,8 @@ async function countEligible(context: ComputeContext) {
 			WINDOW w AS (PARTITION BY programme, level, geo_code, group_by, group_value ORDER BY k)
 		)
 		SELECT p.label, r.programme, r.level, r.geo_code, r.group_by, r.group_value, r.e
-		FROM runs r CROSS JOIN ix_bounds b
-		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, b.kmax + 1) - 1) k (k)
+		FROM runs r
+		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, ${ends.kmax} + 1) - 1) k (k)
 		JOIN ix_periods p ON p.k = k.k
 		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
 }
@@ -219,17 +252,20 @@ const PERIODS_PER_PASS = 62;
  * indices \`first\`…\`last\` → the periods ending in it) and \`ix_spans\` (an enrolment's first and
  * exit days → the periods it is enrolled during, \`a_bits\`, and at the end of, \`n_bits\`).
  */
-async function periodBitLookups(context: ComputeContext) {
+async function periodBitLookups(context: ProgrammeContext) {
+	const { ends } = context;
 	const { tx } = context;
 	await tx.execute(sql`CREATE TEMP TABLE ix_day_bits ON COMMIT DROP AS
 		SELECT d::date AS day, bit_or(1::bigint << p.bit) AS bits
 		FROM ix_periods p CROSS JOIN LATERAL generate_series(p.start_date, p.end_date, interval '1 day') d
 		WHERE p.bit IS NOT NULL GROUP BY 1`);
+	await tx.execute(sql`ANALYZE ix_day_bits`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_run_bits ON COMMIT DROP AS
 		SELECT f AS first, l AS last,
 			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE p.k BETWEEN f AND l), 0) AS bits
-		FROM ix_bounds b CROSS JOIN generate_series(1, b.kmax) f CROSS JOIN generate_series(f, b.kmax) l
+		FROM generate_series(1, ${ends.kmax}) f CROSS JOIN generate_series(f, ${ends.kmax}) l
 		CROSS JOIN ix_periods p WHERE p.bit IS NOT NULL GROUP BY f, l`);
+	await tx.execute(sql`ANALYZE ix_run_bits`);
 	const enrolmentScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
 		OR (pr.unit = 'household' AND ${unitInScope(context, 'household', sql`e.household_id`)})`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_spans ON COMMIT DROP AS
@@ -274,11 +310,12 @@ async function periodBitLookups(context: ComputeContext) {
  * enrolled during (\`a\`), enrolled during and paid (\`ab\`), eligible and paid (\`eb\`). A
  * person is split by life-cycle group, each row keeping the periods in which they belong to it.
  */
-async function unitActivity(context: ComputeContext, programme: ProgrammeRow) {
+async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) {
+	const { ends } = context;
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
 	const person = programme.unit === 'person';
-	const run = runBounds(programme.target, sql`u.r + 1`, sql`b.kmax`);
+	const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
 	let eligible: SQL;
 	if (person || !bounds.needsMember) {
 		eligible = sql`LEFT JOIN ix_run_bits eb ON ${bounds.household} AND ${bounds.member}
@@ -290,12 +327,11 @@ async function unitActivity(context: ComputeContext, programme: ProgrammeRow) {
 			SELECT u.household_id, bit_or(rb.bits) AS bits
 			FROM (
 				SELECT m.household_id, m.sex, m.disability IS TRUE AS disability, hh.idpoor_level,
-					width_bucket(hh.registered_on - 1, b.ends) AS r
-					${memberAges.length ? sql`, ${ageIndices(memberAges, sql`m.birth_date`)}` : sql``}
+					${ends.registration(sql`hh.registered_on`)} AS r
+					${memberAges.length ? sql`, ${ageIndices(ends, memberAges, sql`m.birth_date`)}` : sql``}
 				FROM members m JOIN households hh ON hh.household_id = m.household_id
-				CROSS JOIN ix_bounds b
 				WHERE m.household_id IN (SELECT unit_id FROM ix_enrolled WHERE programme = ${code})
-			) u CROSS JOIN ix_bounds b
+			) u
 			JOIN ix_run_bits rb ON rb.first = ${run.first} AND rb.last = ${run.last}
 			WHERE ${bounds.household} AND ${bounds.member}
 			GROUP BY u.household_id
@@ -303,15 +339,15 @@ async function unitActivity(context: ComputeContext, programme: ProgrammeRow) {
 	}
 	const lives = person
 		? sql`(VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-			('older_persons', u.a_60 + 1, b.kmax))`
-		: sql`(VALUES (NULL::text, 1, b.kmax))`;
+			('older_persons', u.a_60 + 1, ${ends.kmax}))`
+		: sql`(VALUES (NULL::text, 1, ${ends.kmax}))`;
 	await context.tx.execute(sql`INSERT INTO ix_units
 		SELECT ${code}, u.village_code, u.commune_code, u.sex, l.life_cycle,
 			CASE WHEN u.disability THEN 'yes' WHEN NOT u.disability THEN 'no' END,
 			coalesce(u.idpoor_level::text, 'none'),
 			f.e & u.n_bits & f.l, u.n_bits & f.l, u.n_bits & ~f.e & f.l, u.a_bits & f.l,
 			u.a_bits & u.b_bits & f.l, f.e & u.b_bits & f.l
-		FROM ix_active u CROSS JOIN ix_bounds b
+		FROM ix_active u
 		${eligible}
 		CROSS JOIN LATERAL ${lives} l (life_cycle, first, last)
 		JOIN ix_run_bits lb ON lb.first = l.first AND lb.last = l.last
@@ -324,18 +360,21 @@ async function unitActivity(context: ComputeContext, programme: ProgrammeRow) {
  * of their registration and birthdays, into \`ix_active\`: every programme's at once, so that
  * the registry is read once.
  */
-async function activeUnits(context: ComputeContext, ages: number[]) {
+async function activeUnits(context: ProgrammeContext, ages: number[]) {
+	const { ends } = context;
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
 		SELECT x.*, h.village_code, g.commune_code, m.sex,
 			CASE WHEN m.person_id IS NOT NULL THEN m.disability IS TRUE END AS disability,
-			h.idpoor_level, width_bucket(h.registered_on - 1, b.ends) AS r,
-			${ageIndices(ages, sql`m.birth_date`)}
+			h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
+			${ageIndices(ends, ages, sql`m.birth_date`)}
 		FROM ix_enrolled x JOIN programmes pr ON pr.programme_code = x.programme
 		LEFT JOIN members m ON pr.unit = 'person' AND m.person_id = x.unit_id
 		JOIN households h ON h.household_id = CASE WHEN pr.unit = 'person' THEN m.household_id
 			ELSE x.unit_id END
-		JOIN geo_units g ON g.code = h.village_code CROSS JOIN ix_bounds b
+		JOIN geo_units g ON g.code = h.village_code
 		WHERE ${inScope(context, sql`h.village_code`)}`);
+	// Each programme reads its own units.
+	await context.tx.execute(sql`CREATE INDEX ON ix_active (programme)`);
 	await context.tx.execute(sql`ANALYZE ix_active`);
 }
 
@@ -420,16 +459,13 @@ async function countUnits(context: ComputeContext, bits: number) {
 	);
 	await tx.execute(
 		insert(
-			sql`'commune' AS level, u.commune_code AS geo_code,
-				CASE WHEN GROUPING(u.sex) = 0 THEN 'sex' WHEN GROUPING(u.life_cycle) = 0 THEN 'life_cycle'
-					WHEN GROUPING(u.disability) = 0 THEN 'disability' ELSE 'idpoor' END AS group_by,
-				coalesce(u.sex, u.life_cycle, u.disability, u.idpoor, '') AS group_value`,
+			sql`'commune' AS level, commune_code AS geo_code, ${COMMUNE_GROUP_BY} AS group_by,
+				coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`,
 			sql`SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${masks},
 					count(*) AS c
 				FROM ix_units
 				GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
-			sql`u.programme, u.commune_code,
-				GROUPING SETS ((u.sex), (u.life_cycle), (u.disability), (u.idpoor))`
+			sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`
 		)
 	);
 	await tx.execute(sql`DROP TABLE ix_tuples`);
@@ -441,7 +477,7 @@ async function countUnits(context: ComputeContext, bits: number) {
  * unit's periods as bits (at most \`PERIODS_PER_PASS\` periods a pass).
  */
 async function countActivity(
-	context: ComputeContext,
+	context: ProgrammeContext,
 	programmes: readonly ProgrammeRow[],
 	ages: number[]
 ) {
@@ -512,7 +548,7 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		])
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
-	await addEndIndices(context, ages);
+	const programmeContext = { ...context, ends: await endIndices(context, ages) };
 	await tx.execute(sql`CREATE TEMP TABLE ix_cube (
 		period text NOT NULL, programme text NOT NULL, level text NOT NULL,
 		geo_code text NOT NULL, group_by text NOT NULL, group_value text NOT NULL,
@@ -524,10 +560,10 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		programme text NOT NULL, k int NOT NULL, village_code text NOT NULL, sex text,
 		life_cycle text, disability text, idpoor text NOT NULL, delta bigint NOT NULL
 	) ON COMMIT DROP`);
-	await groupPersons(context, ages);
-	for (const programme of programmes) await eligibleEvents(context, programme);
-	await countEligible(context);
-	await countActivity(context, programmes, ages);
+	await groupPersons(programmeContext, ages);
+	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
+	await countEligible(programmeContext);
+	await countActivity(programmeContext, programmes, ages);
 	await tx.execute(sql`ANALYZE ix_cube`);
 	await countCube(context);
 }
