@@ -115,14 +115,21 @@ function writeDir(files: Record<string, string>): string {
 }
 
 /** Every stored value, in a stable order. */
-function dump(db: Db) {
-	return queryRows(
-		db,
-		sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
-				numerator, denominator, value
-			FROM indicator_values
-			ORDER BY indicator_id, period, geo_code, programme, group_by, group_value`
-	);
+async function dump(db: Db) {
+	return {
+		values: await queryRows(
+			db,
+			sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
+					numerator, denominator, value
+				FROM indicator_values
+				ORDER BY indicator_id, period, geo_code, programme, group_by, group_value`
+		),
+		programmes: await queryRows(
+			db,
+			sql`SELECT * FROM programme_values
+				ORDER BY period, geo_code, programme, group_by, group_value`
+		)
+	};
 }
 
 /** Additive rows whose sums differ from their children's (medians are excluded). */
@@ -145,6 +152,25 @@ function rollUpViolations(db: Db) {
 				AND p.group_by = c.group_by AND p.group_value = c.group_value
 			WHERE coalesce(p.numerator, 0) <> c.numerator
 				OR coalesce(p.denominator, 0) <> coalesce(c.denominator, 0)`
+	);
+}
+
+/** Programme counts whose sums differ from their children's. */
+function programmeRollUpViolations(db: Db) {
+	const counts = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
+	return queryRows(
+		db,
+		sql`WITH children AS (
+				SELECT v.period, g.parent_code AS geo_code, v.programme, v.group_by, v.group_value,
+					${sql.raw(counts.map((c) => `sum(v.${c}) AS ${c}`).join(', '))}
+				FROM programme_values v JOIN geo_units g ON g.code = v.geo_code
+				WHERE v.level <> 'national' AND NOT (v.level = 'village' AND v.group_by <> '')
+				GROUP BY 1, 2, 3, 4, 5
+			)
+			SELECT c.* FROM children c LEFT JOIN programme_values p ON p.period = c.period
+				AND p.geo_code = c.geo_code AND p.programme = c.programme AND p.group_by = c.group_by
+				AND p.group_value = c.group_value
+			WHERE ${sql.raw(counts.map((c) => `coalesce(p.${c}, 0) <> c.${c}`).join(' OR '))}`
 	);
 }
 
@@ -191,6 +217,7 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 
 						expect(await dump(incremental.db)).toEqual(await dump(full.db));
 						expect(await rollUpViolations(full.db)).toEqual([]);
+						expect(await programmeRollUpViolations(full.db)).toEqual([]);
 					} finally {
 						rmSync(dir, { recursive: true, force: true });
 						await Promise.all([incremental.drop(), full.drop()]);

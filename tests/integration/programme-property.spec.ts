@@ -21,6 +21,7 @@ import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { parsePeriod } from '../../src/lib/indicators/periods';
 import { PROGRAMME_INDICATORS } from '../../src/lib/server/indicators/programme-indicators';
+import { storedValues } from '../../src/lib/server/indicators/stored';
 import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS } from './test-database';
 
@@ -290,8 +291,11 @@ describe.each(DATABASE_KINDS)('programme indicators on %s', (kind) => {
 									|| geo_code || ' '
 									|| CASE WHEN group_by = '' THEN '- -' ELSE group_by || ' ' || group_value END
 									AS key, numerator AS n, denominator AS d
-								FROM indicator_values
-								WHERE indicator_id IN ${PROGRAMME_INDICATORS} AND programme <> ''
+								FROM (${sql.join(
+									PROGRAMME_INDICATORS.map((id) => sql`SELECT * FROM ${storedValues(id)} s`),
+									sql` UNION ALL `
+								)}) v
+								WHERE programme <> ''
 									AND level IN ('village', 'commune') AND period IN ${result.periods}
 									AND NOT (level = 'commune' AND group_by = '')`
 						);

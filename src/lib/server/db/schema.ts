@@ -312,6 +312,36 @@ export const indicatorValues = pgTable(
 	]
 );
 
+/**
+ * The five programme indicators (§5) in one row per unit, period, programme (or all, \`''\`)
+ * and group: the counts their numerators and denominators are made of. \`e\` eligible units,
+ * \`en\` eligible and enrolled at the period's end, \`n\` enrolled at the end, \`n_not_e\`
+ * enrolled at the end but not eligible, \`a\` enrolled during the period, \`ab\` enrolled during
+ * it and paid in it, \`eb\` eligible and paid. Five times fewer rows to write than one per
+ * indicator; readers see them as \`indicator_values\` rows (\`storedValues\`).
+ */
+export const programmeValues = pgTable(
+	'programme_values',
+	{
+		period: text('period').notNull(),
+		level: text('level', {
+			enum: ['national', 'province', 'district', 'commune', 'village']
+		}).notNull(),
+		geoCode: text('geo_code').notNull(),
+		programme: text('programme').notNull(),
+		groupBy: text('group_by').notNull().default(''),
+		groupValue: text('group_value').notNull().default(''),
+		e: doublePrecision('e').notNull().default(0),
+		en: doublePrecision('en').notNull().default(0),
+		n: doublePrecision('n').notNull().default(0),
+		nNotE: doublePrecision('n_not_e').notNull().default(0),
+		a: doublePrecision('a').notNull().default(0),
+		ab: doublePrecision('ab').notNull().default(0),
+		eb: doublePrecision('eb').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.period, t.geoCode, t.programme, t.groupBy, t.groupValue] })]
+);
+
 /** Bookkeeping of indicator refreshes (what ran, when, how long). */
 export const refreshRuns = pgTable('refresh_runs', {
 	id: serial('id').primaryKey(),

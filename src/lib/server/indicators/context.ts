@@ -6,7 +6,8 @@
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there);
- * - `ix_base`: village-level (or own-level) numerators and denominators of the additive
+ * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`);
+ * - `ix_base`: village-level (or own-level) numerators and denominators of the other additive
  *   indicators, which `rollUp` sums into every level above.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -83,6 +84,12 @@ export async function createContext(
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
 	}
 
+	await tx.execute(sql`CREATE TEMP TABLE ix_programme_base (
+		period text NOT NULL, level text NOT NULL, geo_code text NOT NULL, programme text NOT NULL,
+		group_by text NOT NULL, group_value text NOT NULL, e double precision NOT NULL,
+		en double precision NOT NULL, n double precision NOT NULL, n_not_e double precision NOT NULL,
+		a double precision NOT NULL, ab double precision NOT NULL, eb double precision NOT NULL
+	) ON COMMIT DROP`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_base (
 		indicator_id text NOT NULL, period text NOT NULL, level text NOT NULL, geo_code text NOT NULL,
 		programme text NOT NULL DEFAULT '', group_by text NOT NULL DEFAULT '',
@@ -112,36 +119,50 @@ export function unitInScope(context: ComputeContext, unit: 'household' | 'person
 export const IDPOOR_GROUP = sql`coalesce(h.idpoor_level::text, 'none')`;
 
 /**
- * Each of the indicators with each refreshed period and each unit of a scope table
- * (`ix_scope`, `ix_scope_communes`, …), as `k (indicator_id, period, geo_code)`: the leading
- * columns of the store's key, so that the store's rows of a few units are looked up by key
- * instead of scanning every unit of each period.
+ * Which stored rows a scoped look-up or deletion is about: those of some indicators in
+ * `indicator_values`, or the programme indicators' rows in `programme_values`.
  */
-function scopeKeys(indicatorIds: readonly string[], scope: string): SQL {
-	return sql`(SELECT i.id, p.label, s.code
-		FROM unnest(${sql.param([...indicatorIds])}::text[]) i (id) CROSS JOIN ix_periods p
-		CROSS JOIN ${sql.identifier(scope)} s) k (indicator_id, period, geo_code)`;
-}
-const SAME_STORED_KEY = sql`v.indicator_id = k.indicator_id AND v.period = k.period
-	AND v.geo_code = k.geo_code`;
+export type StoredRowsOf = readonly string[] | 'programme_values';
 
 /**
- * The stored rows of the indicators, at `level`, of a scope table's units, as `v`, looked up
- * one key at a time (LATERAL, and OFFSET 0 so that the planner keeps it so: misled by
- * statistics a large import has outdated, it would otherwise scan).
+ * Each of the indicators (if any) with each refreshed period and each unit of a scope table
+ * (`ix_scope`, `ix_scope_communes`, …), as `k (indicator_id, period, geo_code)` (or
+ * `k (period, geo_code)`): the leading columns of the store's key, so that the store's rows of
+ * a few units are looked up by key instead of scanning every unit of each period.
  */
-export function storedRows(indicatorIds: readonly string[], scope: string, level: string): SQL {
-	return sql`${scopeKeys(indicatorIds, scope)} CROSS JOIN LATERAL (SELECT v.* FROM indicator_values v
-		WHERE ${SAME_STORED_KEY} AND v.level = ${level} OFFSET 0) v`;
+function scopeKeys(of: StoredRowsOf, scope: string): SQL {
+	if (of === 'programme_values') {
+		return sql`(SELECT p.label, s.code FROM ix_periods p CROSS JOIN ${sql.identifier(scope)} s)
+			k (period, geo_code)`;
+	}
+	return sql`(SELECT i.id, p.label, s.code
+		FROM unnest(${sql.param([...of])}::text[]) i (id) CROSS JOIN ix_periods p
+		CROSS JOIN ${sql.identifier(scope)} s) k (indicator_id, period, geo_code)`;
+}
+function sameStoredKey(of: StoredRowsOf): SQL {
+	const key = sql`v.period = k.period AND v.geo_code = k.geo_code`;
+	return of === 'programme_values' ? key : sql`v.indicator_id = k.indicator_id AND ${key}`;
+}
+const storeTable = (of: StoredRowsOf) =>
+	sql.identifier(of === 'programme_values' ? 'programme_values' : 'indicator_values');
+
+/**
+ * The stored rows, at `level`, of a scope table's units, as `v`, looked up one key at a
+ * time (LATERAL, and OFFSET 0 so that the planner keeps it so: misled by statistics a large
+ * import has outdated, it would otherwise scan).
+ */
+export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL {
+	return sql`${scopeKeys(of, scope)} CROSS JOIN LATERAL (SELECT v.* FROM ${storeTable(of)} v
+		WHERE ${sameStoredKey(of)} AND v.level = ${level} OFFSET 0) v`;
 }
 
-/** Deletes the stored rows of the indicators of a scope table's units (at `level`, if given). */
+/** Deletes the stored rows of a scope table's units (at `level`, if given). */
 export async function deleteStored(
 	{ tx }: ComputeContext,
-	indicatorIds: readonly string[],
+	of: StoredRowsOf,
 	scope: string,
 	level?: string
 ) {
-	await tx.execute(sql`DELETE FROM indicator_values v USING ${scopeKeys(indicatorIds, scope)}
-		WHERE ${SAME_STORED_KEY} ${level ? sql`AND v.level = ${level}` : sql``}`);
+	await tx.execute(sql`DELETE FROM ${storeTable(of)} v USING ${scopeKeys(of, scope)}
+		WHERE ${sameStoredKey(of)} ${level ? sql`AND v.level = ${level}` : sql``}`);
 }

@@ -504,32 +504,19 @@ async function countActivity(
 	}
 }
 
-/** The cube summed and unpivoted into the five indicators, into `ix_base`. */
+/** The cube summed per unit, period, programme and group into `ix_programme_base`. */
 async function countCube(context: ComputeContext) {
-	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
-			programme, group_by, group_value, numerator, denominator)
-		WITH counts AS (
-			SELECT period, programme, level, geo_code, group_by, group_value,
-				sum(e) AS e, sum(en) AS en, sum(n) AS n, sum(n_not_e) AS n_not_e, sum(a) AS a,
-				sum(ab) AS ab, sum(eb) AS eb
-			FROM ix_cube
-			-- Household units have no sex, life-cycle group or disability.
-			WHERE group_value <> '' OR group_by = ''
-			GROUP BY period, programme, level, geo_code, group_by, group_value
-		)
-		SELECT x.indicator_id, c.period, c.level, c.geo_code, c.programme, c.group_by,
-			c.group_value, x.numerator, x.denominator
-		FROM counts c CROSS JOIN LATERAL (VALUES
-			('eligible', c.e, NULL::numeric),
-			('enrolment_coverage', c.en, c.e),
-			('take_up', c.ab, c.a),
-			('effective_coverage', c.eb, c.e),
-			('inclusion_outside_target', c.n_not_e, c.n)
-		) AS x (indicator_id, numerator, denominator)
-		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
+	await context.tx.execute(sql`INSERT INTO ix_programme_base (period, level, geo_code, programme,
+			group_by, group_value, e, en, n, n_not_e, a, ab, eb)
+		SELECT period, level, geo_code, programme, group_by, group_value, sum(e), sum(en), sum(n),
+			sum(n_not_e), sum(a), sum(ab), sum(eb)
+		FROM ix_cube
+		-- Household units have no sex, life-cycle group or disability.
+		WHERE group_value <> '' OR group_by = ''
+		GROUP BY period, level, geo_code, programme, group_by, group_value`);
 }
 
-/** Computes the programme indicators into `ix_base` (village level, per programme). */
+/** Computes the programme indicators' counts into `ix_programme_base` (village level, per programme). */
 export async function computeProgrammeIndicators(context: ComputeContext) {
 	const { tx } = context;
 	const programmes = await queryRows<ProgrammeRow>(
@@ -564,7 +551,6 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
 	await countEligible(programmeContext);
 	await countActivity(programmeContext, programmes, ages);
-	await tx.execute(sql`ANALYZE ix_cube`);
 	await countCube(context);
 }
 

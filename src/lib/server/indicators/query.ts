@@ -4,6 +4,7 @@
  * listed and a missing row reads as zero: a count of 0, a rate with a zero denominator (value
  * null, never 0) or a median over no records (null).
  */
+import { storedValues } from './stored';
 import { sql } from 'drizzle-orm';
 import {
 	LEVELS,
@@ -61,7 +62,7 @@ export async function listIndicatorValues(db: Db, query: IndicatorQuery): Promis
 			FROM geo_units g
 			CROSS JOIN json_array_elements_text(${JSON.stringify(groups)}::json)
 				WITH ORDINALITY AS grp (value, ord)
-			LEFT JOIN indicator_values v ON v.geo_code = g.code
+			LEFT JOIN ${storedValues(indicator.id)} v ON v.geo_code = g.code
 				AND v.indicator_id = ${indicator.id} AND v.period = ${query.period}
 				AND v.programme = ${query.programme ?? ''} AND v.group_by = ${by?.name ?? ''}
 				AND v.group_value = grp.value

@@ -35,21 +35,20 @@ import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
-import { addAllProgrammes, rollUp } from './rollup';
+import { addAllProgrammeCounts, addAllProgrammes, rollUp } from './rollup';
 import { mergeTouch, type Touch } from '../ingest/touched';
 
-/** Indicators summed from villages (or offices' units) up to the nation. */
-const ADDITIVE_INDICATORS = [
-	...PROGRAMME_INDICATORS,
-	'combined_package',
-	...APPLICATION_INDICATORS,
-	...APPEAL_INDICATORS
-];
+/**
+ * Indicators summed from villages (or offices' units) up to the nation in `indicator_values`
+ * (the programme indicators are summed as counts in `programme_values`).
+ */
+const ADDITIVE_INDICATORS = ['combined_package', ...APPLICATION_INDICATORS, ...APPEAL_INDICATORS];
 
 /** The catalogue indicators the engine computes and stores. */
 export const COMPUTED_INDICATORS: readonly string[] = [
 	REGISTRATION_COVERAGE,
 	...OFFICE_INDICATORS,
+	...PROGRAMME_INDICATORS,
 	...ADDITIVE_INDICATORS,
 	'possible_duplicates',
 	...MEDIAN_INDICATORS
@@ -76,13 +75,16 @@ async function computeAll(
 		[
 			'sums to every level',
 			async () => {
-				await addAllProgrammes(context, [...PROGRAMME_INDICATORS, ...APPLICATION_INDICATORS]);
+				await addAllProgrammes(context, APPLICATION_INDICATORS);
+				await addAllProgrammeCounts(context);
 				await tx.execute(sql`ANALYZE ix_base`);
+				await tx.execute(sql`ANALYZE ix_programme_base`);
 				// Offices sit above villages, and a member's possible duplicate may live in any
 				// village: these are recomputed everywhere (offices only in a full refresh).
 				const everywhere = context.scoped ? [] : [...OFFICE_INDICATORS];
 				await rollUp(context, [...everywhere, 'possible_duplicates'], false);
 				await rollUp(context, ADDITIVE_INDICATORS);
+				await rollUp(context, 'programme_values');
 			}
 		],
 		['medians at every level', () => computeMedians(context)]

@@ -4,35 +4,107 @@
  * level above, so a parent's rate is always the ratio of summed numerators and denominators,
  * never an average of rates.
  *
- * - A full roll-up replaces every unit's rows in one pass (GROUPING SETS over the levels).
+ * - A full roll-up replaces every unit's rows, summing level by level.
  * - A scoped roll-up (incremental refresh) replaces the villages in `ix_scope` and their
  *   communes, and adds to each unit above them the difference between their communes' new
  *   and old sums. Sums of whole numbers are
  *   exact in double precision, so this gives the same values as a full roll-up.
  *
- * Rows are stored sparsely: a unit with numerator and denominator both zero (or a zero count)
- * has no row, and readers show it as zero (see `query.ts`).
+ * The same code rolls up `indicator_values` (numerator and denominator per indicator) and
+ * `programme_values` (the seven counts the programme indicators are made of, see `stored.ts`).
+ *
+ * Rows are stored sparsely: a unit with numerator and denominator both zero (or a zero count;
+ * or all seven counts zero) has no row, and readers show it as zero (see `query.ts`).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { indicatorById } from '../../indicators/catalogue';
-import { deleteStored, storedRows, type ComputeContext } from './context';
+import { deleteStored, storedRows, type ComputeContext, type StoredRowsOf } from './context';
 
-/** The value of a row `r` from its numerator and denominator, by the indicator's unit `u`. */
-function unitsTable(indicatorIds: readonly string[]) {
-	const units = indicatorIds.map((id) => sql`(${id}, ${indicatorById(id)!.unit})`);
-	return sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`;
-}
 /** The value from a numerator and a denominator, by the indicator's unit `u.unit`. */
 const valueOf = (numerator: SQL, denominator: SQL) => sql`CASE
 	WHEN u.unit = 'count' THEN ${numerator}
 	WHEN ${denominator} > 0 AND u.unit = 'per 1,000' THEN 1000 * ${numerator} / ${denominator}
 	WHEN ${denominator} > 0 THEN ${numerator} / ${denominator}
 END`;
-const VALUE = valueOf(sql`r.numerator`, sql`r.denominator`);
 
-const KEYS = sql`indicator_id, period, programme, group_by, group_value`;
-const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
-	numerator, denominator, value)`;
+/**
+ * A table of stored values and how the roll-up fills it: `indicator_values` (one row per
+ * indicator) for some indicators, or `programme_values` (the programme indicators' counts).
+ */
+interface Store {
+	of: StoredRowsOf;
+	table: string;
+	/** The key columns other than `level` and `geo_code`. */
+	keys: readonly string[];
+	/** The summed columns. */
+	measures: readonly string[];
+	/** The table's key, in order (rows are written in it). */
+	order: readonly string[];
+	/** The base rows: `keys`, `level`, `geo_code` and `measures` at villages (or own level). */
+	base: SQL;
+	/** The store's rows a full roll-up replaces (with the refreshed periods). */
+	own: SQL;
+	/** `indicator_values` also stores the value, from the indicator's unit (`u`, joined by id). */
+	value?: { units: SQL; of: (numerator: SQL, denominator: SQL) => SQL };
+}
+
+/** `indicator_values` rows of `indicatorIds`, from `ix_base`. */
+function indicatorStore(indicatorIds: readonly string[]): Store {
+	const units = indicatorIds.map((id) => sql`(${id}, ${indicatorById(id)!.unit})`);
+	return {
+		of: indicatorIds,
+		table: 'indicator_values',
+		keys: ['indicator_id', 'period', 'programme', 'group_by', 'group_value'],
+		measures: ['numerator', 'denominator'],
+		order: ['indicator_id', 'period', 'geo_code', 'programme', 'group_by', 'group_value'],
+		base: sql`(SELECT * FROM ix_base WHERE indicator_id IN ${indicatorIds})`,
+		own: sql`indicator_id IN ${indicatorIds}`,
+		value: {
+			units: sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`,
+			of: valueOf
+		}
+	};
+}
+
+/** The programme indicators' counts (`programme_values`), from `ix_programme_base`. */
+export const PROGRAMME_MEASURES = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
+const PROGRAMME_STORE: Store = {
+	of: 'programme_values',
+	table: 'programme_values',
+	keys: ['period', 'programme', 'group_by', 'group_value'],
+	measures: PROGRAMME_MEASURES,
+	order: ['period', 'geo_code', 'programme', 'group_by', 'group_value'],
+	base: sql`ix_programme_base`,
+	own: sql`TRUE`
+};
+
+const list = (columns: readonly string[], prefix?: string) =>
+	sql.join(
+		columns.map((c) =>
+			prefix ? sql`${sql.identifier(prefix)}.${sql.identifier(c)}` : sql.identifier(c)
+		),
+		sql`, `
+	);
+const sums = (columns: readonly string[]) =>
+	sql.join(
+		columns.map((c) => sql`sum(${sql.identifier(c)}) AS ${sql.identifier(c)}`),
+		sql`, `
+	);
+
+/** The columns written, and their values from a row `r` (the value, if any, by its unit). */
+function written(store: Store, r: string) {
+	const columns = sql`(${list(store.keys)}, level, geo_code, ${list(store.measures)}
+		${store.value ? sql`, value` : sql``})`;
+	const numerator = sql`${sql.identifier(r)}.numerator`;
+	const denominator = sql`${sql.identifier(r)}.denominator`;
+	const values = sql`${list(store.keys, r)}, ${sql.identifier(r)}.level,
+		${sql.identifier(r)}.geo_code, ${list(store.measures, r)}
+		${store.value ? sql`, ${store.value.of(numerator, denominator)}` : sql``}`;
+	const units = store.value
+		? sql`JOIN ${store.value.units} ON u.indicator_id = ${sql.identifier(r)}.indicator_id`
+		: sql``;
+	return { columns, values, units };
+}
 
 /** The unit `g`'s code at each level (null above its own level; village only for villages). */
 const LEVEL_KEYS = sql`CROSS JOIN LATERAL (SELECT
@@ -58,17 +130,30 @@ export async function addAllProgrammes(context: ComputeContext, indicatorIds: re
 		GROUP BY indicator_id, period, level, geo_code, group_by, group_value`);
 }
 
+/** The same for the programme indicators' counts in `ix_programme_base`. */
+export async function addAllProgrammeCounts(context: ComputeContext) {
+	await context.tx.execute(sql`INSERT INTO ix_programme_base
+		SELECT period, level, geo_code, '', group_by, group_value, ${sums(PROGRAMME_MEASURES)}
+		FROM ix_programme_base
+		WHERE programme <> '' AND group_by IN ('', 'idpoor')
+		GROUP BY period, level, geo_code, group_by, group_value`);
+}
+
 /**
- * Replaces the stored values of `indicatorIds` for the refresh's periods with `ix_base`
- * summed to every level; `scoped`: only the villages in `ix_scope` and the units above them.
+ * Replaces the stored values of `indicatorIds` (or, with `'programme_values'`, the programme
+ * indicators' counts) for the refresh's periods with their base rows summed to every level;
+ * `scoped`: only the villages in `ix_scope` and the units above them.
  */
 export async function rollUp(
 	context: ComputeContext,
-	indicatorIds: readonly string[],
+	indicators: StoredRowsOf,
 	scoped = context.scoped
 ) {
-	if (scoped) return rollUpScoped(context, indicatorIds);
+	const store = indicators === 'programme_values' ? PROGRAMME_STORE : indicatorStore(indicators);
+	if (scoped) return rollUpScoped(context, store);
 	const { tx } = context;
+	const keys = list(store.keys);
+	const measures = list(store.measures);
 	// Level by level, each from the level below (already summed, so ever smaller) plus its own
 	// base rows (offices sit at communes, districts and provinces).
 	const levels = ['village', 'commune', 'district', 'province', 'national'] as const;
@@ -76,111 +161,126 @@ export async function rollUp(
 		const children =
 			i === 0
 				? sql``
-				: sql`UNION ALL SELECT ${KEYS}, g.parent_code, r.numerator, r.denominator
+				: sql`UNION ALL SELECT ${list(store.keys, 'r')}, g.parent_code, ${list(store.measures, 'r')}
 					FROM ${sql.identifier(`ix_sum_${levels[i - 1]}`)} r
 					JOIN geo_units g ON g.code = r.geo_code`;
 		await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(`ix_sum_${level}`)} ON COMMIT DROP AS
-			SELECT ${KEYS}, geo_code, sum(numerator) AS numerator, sum(denominator) AS denominator
+			SELECT ${keys}, geo_code, ${sums(store.measures)}
 			FROM (
-				SELECT ${KEYS}, geo_code, numerator, denominator FROM ix_base
-				WHERE indicator_id IN ${indicatorIds} AND level = ${level}
+				SELECT ${keys}, geo_code, ${measures} FROM ${store.base} b WHERE level = ${level}
 				${children}
-			) rows (${KEYS}, geo_code, numerator, denominator)
-			GROUP BY ${KEYS}, geo_code`);
+			) rows (${keys}, geo_code, ${measures})
+			GROUP BY ${keys}, geo_code`);
 	}
-	await tx.execute(sql`DELETE FROM indicator_values
-		WHERE indicator_id IN ${indicatorIds} AND period IN (SELECT label FROM ix_periods)`);
+	await tx.execute(sql`DELETE FROM ${sql.identifier(store.table)}
+		WHERE ${store.own} AND period IN (SELECT label FROM ix_periods)`);
 	const all = sql.join(
 		levels.map(
-			(level) => sql`SELECT ${KEYS}, ${level} AS level, geo_code, numerator, denominator
+			(level) => sql`SELECT ${keys}, ${level} AS level, geo_code, ${measures}
 				FROM ${sql.identifier(`ix_sum_${level}`)}`
 		),
 		sql` UNION ALL `
 	);
+	const w = written(store, 'r');
 	// In key order, so the key's index grows at its end instead of splitting pages everywhere.
-	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
-		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
-			r.group_value, r.numerator, r.denominator, ${VALUE}
-		FROM (${all}) r JOIN ${unitsTable(indicatorIds)} USING (indicator_id)
+	await tx.execute(sql`INSERT INTO ${sql.identifier(store.table)} ${w.columns}
+		SELECT ${w.values} FROM (${all}) r ${w.units}
 		WHERE ${STORED_GROUPS}
-		ORDER BY r.indicator_id, r.period, r.geo_code, r.programme, r.group_by, r.group_value`);
+		ORDER BY ${list(store.order, 'r')}`);
 	for (const level of levels) {
 		await tx.execute(sql`DROP TABLE ${sql.identifier(`ix_sum_${level}`)}`);
 	}
 }
 
-async function rollUpScoped(context: ComputeContext, indicatorIds: readonly string[]) {
+async function rollUpScoped(context: ComputeContext, store: Store) {
 	const { tx } = context;
-	const ids = indicatorIds;
-	// The scope is whole communes (ix_scope_communes), so their new sums are complete in ix_base.
-	// Villages from their base rows; communes from their own base rows (groups) plus their
+	const keys = list(store.keys);
+	const measures = list(store.measures);
+	// The scope is whole communes (ix_scope_communes), so their new sums are complete in the
+	// base. Villages from their base rows; communes from their own base rows (groups) plus their
 	// villages'.
-	const newRows = sql`SELECT ${KEYS}, 'village' AS level, geo_code,
-			sum(numerator) AS numerator, sum(denominator) AS denominator
-		FROM ix_base WHERE indicator_id IN ${ids} AND level = 'village'
-		GROUP BY ${KEYS}, geo_code
+	await tx.execute(sql`CREATE TEMP TABLE ix_new ON COMMIT DROP AS
+		SELECT ${keys}, 'village' AS level, geo_code, ${sums(store.measures)}
+		FROM ${store.base} b WHERE level = 'village'
+		GROUP BY ${keys}, geo_code
 		UNION ALL
-		SELECT ${KEYS}, 'commune', commune, sum(numerator), sum(denominator)
+		SELECT ${keys}, 'commune', commune, ${sums(store.measures)}
 		FROM (
-			SELECT ${KEYS}, g.commune_code AS commune, b.numerator, b.denominator
-			FROM ix_base b JOIN geo_units g ON g.code = b.geo_code
-			WHERE b.indicator_id IN ${ids} AND b.level IN ('village', 'commune')
+			SELECT ${list(store.keys, 'b')}, g.commune_code AS commune, ${list(store.measures, 'b')}
+			FROM ${store.base} b JOIN geo_units g ON g.code = b.geo_code
+			WHERE b.level IN ('village', 'commune')
 		) c
-		GROUP BY ${KEYS}, commune`;
-	await tx.execute(sql`CREATE TEMP TABLE ix_new ON COMMIT DROP AS ${newRows}`);
+		GROUP BY ${keys}, commune`);
 
 	// New minus old, per commune in scope.
+	const negated = sql.join(
+		store.measures.map((m) => sql`-v.${sql.identifier(m)}`),
+		sql`, `
+	);
 	await tx.execute(sql`CREATE TEMP TABLE ix_delta ON COMMIT DROP AS
-		SELECT ${KEYS}, geo_code, sum(numerator) AS numerator, sum(denominator) AS denominator
+		SELECT ${keys}, geo_code, ${sums(store.measures)}
 		FROM (
-			SELECT ${KEYS}, geo_code, numerator, denominator FROM ix_new WHERE level = 'commune'
+			SELECT ${keys}, geo_code, ${measures} FROM ix_new WHERE level = 'commune'
 			UNION ALL
-			SELECT v.indicator_id, v.period, v.programme, v.group_by, v.group_value, v.geo_code,
-				-v.numerator, -v.denominator
-			FROM ${storedRows(ids, 'ix_scope_communes', 'commune')}
-		) d
-		GROUP BY ${KEYS}, geo_code`);
+			SELECT ${list(store.keys, 'v')}, v.geo_code, ${negated}
+			FROM ${storedRows(store.of, 'ix_scope_communes', 'commune')}
+		) d (${keys}, geo_code, ${measures})
+		GROUP BY ${keys}, geo_code`);
 
 	// The villages and communes in scope: replaced.
-	await deleteStored(context, ids, 'ix_scope', 'village');
-	await deleteStored(context, ids, 'ix_scope_communes', 'commune');
-	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
-		SELECT r.indicator_id, r.period, r.level, r.geo_code, r.programme, r.group_by,
-			r.group_value, r.numerator, r.denominator, ${VALUE}
-		FROM ix_new r JOIN ${unitsTable(ids)} USING (indicator_id)
+	await deleteStored(context, store.of, 'ix_scope', 'village');
+	await deleteStored(context, store.of, 'ix_scope_communes', 'commune');
+	const table = sql.identifier(store.table);
+	const w = written(store, 'r');
+	await tx.execute(sql`INSERT INTO ${table} ${w.columns}
+		SELECT ${w.values} FROM ix_new r ${w.units}
 		WHERE ${STORED_GROUPS}
-		ORDER BY r.indicator_id, r.period, r.geo_code, r.programme, r.group_by, r.group_value`);
+		ORDER BY ${list(store.order, 'r')}`);
 
 	// Every unit above: old sum plus the difference.
+	const moved = sql.join(
+		store.measures.map((m) => sql`coalesce(sum(b.${sql.identifier(m)}), 0) <> 0`),
+		sql` OR `
+	);
 	await tx.execute(sql`CREATE TEMP TABLE ix_delta_up ON COMMIT DROP AS
-		SELECT ${KEYS},
+		SELECT ${list(store.keys, 'b')},
 			CASE WHEN GROUPING(k.district) = 0 THEN 'district'
 				WHEN GROUPING(k.province) = 0 THEN 'province' ELSE 'national' END AS level,
-			coalesce(k.district, k.province, 'KH') AS geo_code,
-			sum(b.numerator) AS numerator, sum(b.denominator) AS denominator
+			coalesce(k.district, k.province, 'KH') AS geo_code, ${sums(store.measures)}
 		FROM ix_delta b JOIN geo_units g ON g.code = b.geo_code ${LEVEL_KEYS}
-		GROUP BY ${KEYS}, GROUPING SETS ((k.district), (k.province), ())
+		GROUP BY ${list(store.keys, 'b')}, GROUPING SETS ((k.district), (k.province), ())
 		-- A unit whose sums did not move keeps its row as it is.
-		HAVING coalesce(sum(b.numerator), 0) <> 0 OR coalesce(sum(b.denominator), 0) <> 0`);
-	await tx.execute(sql`CREATE INDEX ON ix_delta_up (geo_code, indicator_id, period)`);
-	const sameRow = sql`v.indicator_id = d.indicator_id AND v.period = d.period
-		AND v.geo_code = d.geo_code AND v.programme = d.programme AND v.group_by = d.group_by
-		AND v.group_value = d.group_value`;
+		HAVING ${moved}`);
+	await tx.execute(sql`CREATE INDEX ON ix_delta_up (geo_code, period)`);
+	const sameRow = sql.join(
+		['geo_code', ...store.keys].map((c) => sql`v.${sql.identifier(c)} = d.${sql.identifier(c)}`),
+		sql` AND `
+	);
 	const plus = (column: string) =>
 		sql`CASE WHEN v.${sql.identifier(column)} IS NULL AND d.${sql.identifier(column)} IS NULL
 			THEN NULL ELSE coalesce(v.${sql.identifier(column)}, 0)
 				+ coalesce(d.${sql.identifier(column)}, 0) END`;
-	await tx.execute(sql`UPDATE indicator_values v
-		SET numerator = ${plus('numerator')}, denominator = ${plus('denominator')},
-			value = ${valueOf(plus('numerator'), plus('denominator'))}
-		FROM ix_delta_up d JOIN ${unitsTable(ids)} ON u.indicator_id = d.indicator_id
+	const set = sql.join(
+		store.measures.map((m) => sql`${sql.identifier(m)} = ${plus(m)}`),
+		sql`, `
+	);
+	const units = store.value
+		? sql`JOIN ${store.value.units} ON u.indicator_id = d.indicator_id`
+		: sql``;
+	await tx.execute(sql`UPDATE ${table} v
+		SET ${set} ${store.value ? sql`, value = ${store.value.of(plus('numerator'), plus('denominator'))}` : sql``}
+		FROM ix_delta_up d ${units}
 		WHERE ${sameRow}`);
-	await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
-		SELECT d.indicator_id, d.period, d.level, d.geo_code, d.programme, d.group_by,
-			d.group_value, d.numerator, d.denominator, ${valueOf(sql`d.numerator`, sql`d.denominator`)}
-		FROM ix_delta_up d JOIN ${unitsTable(ids)} USING (indicator_id)
-		WHERE NOT EXISTS (SELECT 1 FROM indicator_values v WHERE ${sameRow})`);
+	const d = written(store, 'd');
+	await tx.execute(sql`INSERT INTO ${table} ${d.columns}
+		SELECT ${d.values} FROM ix_delta_up d ${d.units}
+		WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE ${sameRow})`);
 	// Keep the store sparse, as a full roll-up would leave it.
-	await tx.execute(sql`DELETE FROM indicator_values v USING ix_delta_up d
-		WHERE ${sameRow} AND coalesce(v.numerator, 0) = 0 AND coalesce(v.denominator, 0) = 0`);
+	const zero = sql.join(
+		store.measures.map((m) => sql`coalesce(v.${sql.identifier(m)}, 0) = 0`),
+		sql` AND `
+	);
+	await tx.execute(sql`DELETE FROM ${table} v USING ix_delta_up d WHERE ${sameRow} AND ${zero}`);
+	for (const temp of ['ix_new', 'ix_delta', 'ix_delta_up'])
+		await tx.execute(sql`DROP TABLE ${sql.identifier(temp)}`);
 }

@@ -10,6 +10,7 @@
  * The API, the unit profile, the series and the finder are written once against
  * `IndicatorSource`; the two sources differ only in how they read.
  */
+import { storedValues } from './stored';
 import { sql } from 'drizzle-orm';
 import type {
 	IndicatorDefinition,
@@ -100,7 +101,8 @@ export function storeSource(db: Db): IndicatorSource {
 			if (units.length === 0 || periods.length === 0) return [];
 			const rows = await queryRows<Omit<SeriesPoint, 'suppressed'>>(
 				db,
-				sql`SELECT geo_code AS code, period, numerator, denominator, value FROM indicator_values
+				sql`SELECT geo_code AS code, period, numerator, denominator, value
+					FROM ${storedValues(indicator.id)} v
 					WHERE indicator_id = ${indicator.id}
 						AND period = ANY(${`{${periods.join(',')}}`}::text[])
 						AND geo_code = ANY(${`{${units.map((u) => u.code).join(',')}}`}::text[])

@@ -13,6 +13,7 @@
  * Memory: values are read one table at a time (one indicator and the periods it is protected
  * with, every level), never a whole level; the units and programmes are small and read once.
  */
+import { storedValues } from '../indicators/stored';
 import { sql } from 'drizzle-orm';
 import {
 	CATALOGUE,
@@ -247,7 +248,7 @@ export async function readTable(
 			), cells AS (
 				SELECT (periods.i * ${units.length}::int + units.i) * ${options.length}::int + options.i AS cell,
 					v.numerator, v.denominator, v.value
-				FROM indicator_values v
+				FROM ${storedValues(indicator.id)} v
 				LEFT JOIN periods ON periods.label = v.period
 				LEFT JOIN units ON units.code = v.geo_code
 				LEFT JOIN options ON options.key = v.programme || '|' || v.group_by || '|' || v.group_value
