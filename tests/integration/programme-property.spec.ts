@@ -8,7 +8,8 @@
  * with counts made here unit by unit, period by period, from the definitions: ages in completed
  * years at each period's end (someone born on 29 February turns a year older on 1 March in
  * other years), enrolled at the end (begun on or before it, not exited by it), enrolled during
- * (for at least one day of it), paid in it (a benefit delivered in it).
+ * (for at least one day of it), paid in it (a benefit delivered in it). Combined packages too:
+ * households enrolled at a period's end in two or more programmes, out of those in one or more.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -216,7 +217,31 @@ function expected(households: Registry, periods: string[]): Map<string, [number,
 			}
 		}
 	});
+	// Households enrolled (at the period's end) in two or more programmes / in one or more.
+	const packages = new Map<string, [number, number]>();
+	const count = (key: string, two: boolean) => {
+		const cell = packages.get(key) ?? [0, 0];
+		packages.set(key, [cell[0] + (two ? 1 : 0), cell[1] + 1]);
+	};
+	households.forEach((h, i) => {
+		for (const label of periods) {
+			const end = parsePeriod(label)!.end;
+			const enrolled = new Set(
+				enrolmentsOf(h, i)
+					.filter((e) => e.enrolled <= end && (!e.exited || e.exited > end))
+					.map((e) => e.programme.code)
+			);
+			if (enrolled.size === 0) continue;
+			count(`${label}  village ${h.village} - -`, enrolled.size >= 2);
+			count(
+				`${label}  commune ${COMMUNE_OF[h.village]} idpoor ${h.idpoor || 'none'}`,
+				enrolled.size >= 2
+			);
+		}
+	});
 	const rows = new Map<string, [number, number | null]>();
+	for (const [key, [numerator, denominator]] of packages)
+		rows.set(`combined_package ${key}`, [numerator, denominator]);
 	for (const [key, c] of cells) {
 		const indicators: [string, number, number | null][] = [
 			['eligible', c.e, null],
@@ -292,10 +317,12 @@ describe.each(DATABASE_KINDS)('programme indicators on %s', (kind) => {
 									|| CASE WHEN group_by = '' THEN '- -' ELSE group_by || ' ' || group_value END
 									AS key, numerator AS n, denominator AS d
 								FROM (${sql.join(
-									PROGRAMME_INDICATORS.map((id) => sql`SELECT * FROM ${storedValues(id)} s`),
+									[...PROGRAMME_INDICATORS, 'combined_package'].map(
+										(id) => sql`SELECT * FROM ${storedValues(id)} s WHERE indicator_id = ${id}`
+									),
 									sql` UNION ALL `
 								)}) v
-								WHERE programme <> ''
+								WHERE (programme <> '' OR indicator_id = 'combined_package')
 									AND level IN ('village', 'commune') AND period IN ${result.periods}
 									AND NOT (level = 'commune' AND group_by = '')`
 						);

@@ -313,12 +313,12 @@ export const indicatorValues = pgTable(
 );
 
 /**
- * The five programme indicators (§5) in one row per unit, period, programme (or all, \`''\`)
- * and group: the counts their numerators and denominators are made of. \`e\` eligible units,
- * \`en\` eligible and enrolled at the period's end, \`n\` enrolled at the end, \`n_not_e\`
- * enrolled at the end but not eligible, \`a\` enrolled during the period, \`ab\` enrolled during
- * it and paid in it, \`eb\` eligible and paid. Five times fewer rows to write than one per
- * indicator; readers see them as \`indicator_values\` rows (\`storedValues\`).
+ * The five programme indicators (§5) in one row per unit, period, programme (or all, `''`)
+ * and group: the counts their numerators and denominators are made of. `e` eligible units,
+ * `en` eligible and enrolled at the period's end, `n` enrolled at the end, `n_not_e`
+ * enrolled at the end but not eligible, `a` enrolled during the period, `ab` enrolled during
+ * it and paid in it, `eb` eligible and paid. Five times fewer rows to write than one per
+ * indicator; readers see them as `indicator_values` rows (`storedValues`).
  */
 export const programmeValues = pgTable(
 	'programme_values',

@@ -39,10 +39,10 @@ interface ProgrammeRow {
 
 /**
  * The cube keeps each village's total, and each commune's rows by one group at a time
- * (villages keep no groups, see \`rollup.ts\`): grouped by commune and these sets of rows with
- * columns \`sex\`, \`life_cycle\`, \`disability\` and \`idpoor\`, named by \`COMMUNE_GROUP_BY\`.
+ * (villages keep no groups, see `rollup.ts`): grouped by commune and these sets of rows with
+ * columns `sex`, `life_cycle`, `disability` and `idpoor`, named by `COMMUNE_GROUP_BY`.
  * Household units, without sex, life-cycle group or disability, get rows with an empty value
- * for those, which \`countCube\` leaves out.
+ * for those, which `countCube` leaves out.
  */
 const COMMUNE_GROUPING_SETS = sql`GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`;
 const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
@@ -59,15 +59,15 @@ function ageIndices(ends: EndIndices, ages: readonly number[], birthDate: SQL): 
 	);
 }
 
-/** The period ends' indices (see \`eligibilityBounds\`), as SQL over values read once. */
+/** The period ends' indices (see `eligibilityBounds`), as SQL over values read once. */
 interface EndIndices {
 	/** K, the number of distinct period ends. */
 	kmax: SQL;
 	/** The last period end. */
 	lastEnd: SQL;
-	/** \`r\` of a household registered on \`registeredOn\`: the ends before it. */
+	/** `r` of a household registered on `registeredOn`: the ends before it. */
 	registration(registeredOn: SQL): SQL;
-	/** \`a_Y\` of a person born on \`birthDate\`: the ends whose cut-off for \`years\` is before it. */
+	/** `a_Y` of a person born on `birthDate`: the ends whose cut-off for `years` is before it. */
 	age(years: number, birthDate: SQL): SQL;
 }
 
@@ -75,9 +75,9 @@ interface EndIndices {
 type ProgrammeContext = ComputeContext & { ends: EndIndices };
 
 /**
- * Numbers the refreshed periods' ends 1…K in date order (\`ix_periods.k\`; a quarter shares its
+ * Numbers the refreshed periods' ends 1…K in date order (`ix_periods.k`; a quarter shares its
  * last month's end) and reads the ends and each age's cut-off birth dates in that order, which
- * the statements then carry as constants (an index is a binary search in them, \`width_bucket\`).
+ * the statements then carry as constants (an index is a binary search in them, `width_bucket`).
  */
 async function endIndices(context: ComputeContext, ages: readonly number[]): Promise<EndIndices> {
 	const { tx } = context;
@@ -243,14 +243,14 @@ async function countEligible(context: ProgrammeContext) {
 		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
 }
 
-/** Periods are bits of a \`bigint\`: at most this many at a time. */
+/** Periods are bits of a `bigint`: at most this many at a time. */
 const PERIODS_PER_PASS = 62;
 
 /**
- * Look-ups for one pass over the periods whose \`ix_periods.bit\` is set (one bit each):
- * \`ix_day_bits\` (a day → the periods containing it), \`ix_run_bits\` (a run of period-end
- * indices \`first\`…\`last\` → the periods ending in it) and \`ix_spans\` (an enrolment's first and
- * exit days → the periods it is enrolled during, \`a_bits\`, and at the end of, \`n_bits\`).
+ * Look-ups for one pass over the periods whose `ix_periods.bit` is set (one bit each):
+ * `ix_day_bits` (a day → the periods containing it), `ix_run_bits` (a run of period-end
+ * indices `first`…`last` → the periods ending in it) and `ix_spans` (an enrolment's first and
+ * exit days → the periods it is enrolled during, `a_bits`, and at the end of, `n_bits`).
  */
 async function periodBitLookups(context: ProgrammeContext) {
 	const { ends } = context;
@@ -268,6 +268,9 @@ async function periodBitLookups(context: ProgrammeContext) {
 	await tx.execute(sql`ANALYZE ix_run_bits`);
 	const enrolmentScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
 		OR (pr.unit = 'household' AND ${unitInScope(context, 'household', sql`e.household_id`)})`;
+	// Spans also of the enrolments of households in scope (combined packages count by household).
+	const spanScope = sql`${enrolmentScope}
+		OR ${unitInScope(context, 'household', sql`e.household_id`)}`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_spans ON COMMIT DROP AS
 		SELECT s.enrolled_on, s.ends_on,
 			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.start_date), 0) AS a_bits,
@@ -275,7 +278,7 @@ async function periodBitLookups(context: ProgrammeContext) {
 		FROM (
 			SELECT DISTINCT e.enrolled_on, coalesce(e.exited_on, 'infinity') AS ends_on
 			FROM enrolments e JOIN programmes pr ON pr.programme_code = e.programme_code
-			WHERE ${enrolmentScope}
+			WHERE ${spanScope}
 		) s JOIN ix_periods p ON s.enrolled_on <= p.end_date AND p.bit IS NOT NULL
 		GROUP BY 1, 2`);
 	await tx.execute(sql`ANALYZE ix_spans`);
@@ -305,9 +308,9 @@ async function periodBitLookups(context: ProgrammeContext) {
 
 /**
  * One row per unit of each programme enrolled or paid in the pass's periods, into
- * \`ix_units\`, with the periods (bits) where it is: eligible and enrolled at the end
- * (\`en\`), enrolled at the end (\`n\`), enrolled at the end but not eligible (\`n_not_e\`),
- * enrolled during (\`a\`), enrolled during and paid (\`ab\`), eligible and paid (\`eb\`). A
+ * `ix_units`, with the periods (bits) where it is: eligible and enrolled at the end
+ * (`en`), enrolled at the end (`n`), enrolled at the end but not eligible (`n_not_e`),
+ * enrolled during (`a`), enrolled during and paid (`ab`), eligible and paid (`eb`). A
  * person is split by life-cycle group, each row keeping the periods in which they belong to it.
  */
 async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) {
@@ -356,8 +359,8 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
 }
 
 /**
- * The units of \`ix_enrolled\` in scope with their village, groups and (persons) the indices
- * of their registration and birthdays, into \`ix_active\`: every programme's at once, so that
+ * The units of `ix_enrolled` in scope with their village, groups and (persons) the indices
+ * of their registration and birthdays, into `ix_active`: every programme's at once, so that
  * the registry is read once.
  */
 async function activeUnits(context: ProgrammeContext, ages: number[]) {
@@ -380,14 +383,14 @@ async function activeUnits(context: ProgrammeContext, ages: number[]) {
 
 /**
  * Counts are summed three periods at a time: each period's bit of a unit's mask becomes a 1
- * in its own 21-bit lane of a \`bigint\` word, so one addition counts three periods (a
+ * in its own 21-bit lane of a `bigint` word, so one addition counts three periods (a
  * village's or commune's group never holds 2,097,152 units, so lanes never overflow).
  */
 const LANE_BITS = 21;
 const LANES = 3;
 const UNIT_MEASURES = ['en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
 
-/** Word \`word\` of mask column \`m\`: its bits 3·word…3·word+2 spread over the lanes. */
+/** Word `word` of mask column `m`: its bits 3·word…3·word+2 spread over the lanes. */
 function packedWord(m: string, word: number): SQL {
 	const column = sql.identifier(m);
 	const lanes = Array.from(
@@ -398,30 +401,51 @@ function packedWord(m: string, word: number): SQL {
 }
 
 /**
- * The units' periods counted into \`ix_cube\` (\`bits\` periods in this pass): alike units
- * (same village or commune and groups, same periods) grouped and counted (\`c\`), then their
- * packed words summed per village and per commune group, then each period's count read from
- * its lane.
+ * The distinct combinations of masks (`measures`) in `table` with their packed words
+ * (`words` per mask), into `ix_tuples`: few, so each is packed once.
  */
-async function countUnits(context: ComputeContext, bits: number) {
-	const { tx } = context;
-	const words = Math.ceil(bits / LANES);
+async function packTuples(
+	context: ComputeContext,
+	table: string,
+	measures: readonly string[],
+	words: number
+) {
 	const masks = sql.join(
-		UNIT_MEASURES.map((m) => sql.identifier(m)),
+		measures.map((m) => sql.identifier(m)),
 		sql`, `
 	);
-	const wordColumns = UNIT_MEASURES.flatMap((m) =>
+	const wordColumns = measures.flatMap((m) =>
 		Array.from(
 			{ length: words },
 			(_, w) => sql`${packedWord(m, w)} AS ${sql.identifier(`${m}_${w}`)}`
 		)
 	);
-	// The distinct mask combinations (few) with their packed words.
-	await tx.execute(sql`CREATE TEMP TABLE ix_tuples ON COMMIT DROP AS
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_tuples ON COMMIT DROP AS
 		SELECT ${masks}, ${sql.join(wordColumns, sql`, `)}
-		FROM (SELECT DISTINCT ${masks} FROM ix_units) t`);
+		FROM (SELECT DISTINCT ${masks} FROM ${sql.identifier(table)}) t`);
+}
+
+/**
+ * Per-period counts of classes of alike units (`classes`: key columns, the masks of
+ * `measures` and their number `c`, as `u`): the classes' packed words (`ix_tuples`) summed
+ * by `grouping`, then each period's count read from its lane, as rows of `period`, the key
+ * columns `names` (selected by `keys`) and one count per measure.
+ */
+function periodCounts(options: {
+	measures: readonly string[];
+	words: number;
+	names: readonly string[];
+	keys: SQL;
+	classes: SQL;
+	grouping: SQL;
+}): SQL {
+	const { measures, words } = options;
+	const masks = sql.join(
+		measures.map((m) => sql.identifier(m)),
+		sql`, `
+	);
 	const sums = sql.join(
-		UNIT_MEASURES.map(
+		measures.map(
 			(m) =>
 				sql`ARRAY[${sql.join(
 					Array.from({ length: words }, (_, w) => sql`sum(u.c * t.${sql.identifier(`${m}_${w}`)})`),
@@ -431,23 +455,48 @@ async function countUnits(context: ComputeContext, bits: number) {
 		sql`, `
 	);
 	const counts = sql.join(
-		UNIT_MEASURES.map(
+		measures.map(
 			(m) =>
 				sql`(s.${sql.identifier(m)}[p.bit / ${LANES} + 1] >> (${LANE_BITS} * (p.bit % ${LANES})))
-					& ${2 ** LANE_BITS - 1}`
+					& ${2 ** LANE_BITS - 1} AS ${sql.identifier(m)}`
 		),
+		sql`, `
+	);
+	const names = sql.join(
+		options.names.map((n) => sql`s.${sql.identifier(n)}`),
+		sql`, `
+	);
+	return sql`SELECT p.label AS period, ${names}, ${counts}
+		FROM (
+			SELECT ${options.keys}, ${sums}
+			FROM (${options.classes}) u JOIN ix_tuples t USING (${masks})
+			GROUP BY ${options.grouping}
+		) s JOIN ix_periods p ON p.bit IS NOT NULL`;
+}
+
+/**
+ * The units' periods counted into `ix_cube` (`bits` periods in this pass): alike units (same
+ * village or commune and groups, same periods) grouped and counted, then spread over the
+ * periods (`periodCounts`), per village and per commune group.
+ */
+async function countUnits(context: ComputeContext, bits: number) {
+	const { tx } = context;
+	const words = Math.ceil(bits / LANES);
+	await packTuples(context, 'ix_units', UNIT_MEASURES, words);
+	const masks = sql.join(
+		UNIT_MEASURES.map((m) => sql.identifier(m)),
 		sql`, `
 	);
 	const insert = (keys: SQL, classes: SQL, grouping: SQL) => sql`INSERT INTO ix_cube (period,
 			programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
-		SELECT * FROM (
-			SELECT p.label, s.programme, s.level, s.geo_code, s.group_by, s.group_value, ${counts}
-			FROM (
-				SELECT u.programme, ${keys}, ${sums}
-				FROM (${classes}) u JOIN ix_tuples t USING (${masks})
-				GROUP BY ${grouping}
-			) s JOIN ix_periods p ON p.bit IS NOT NULL
-		) r (period, programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
+		SELECT * FROM (${periodCounts({
+			measures: UNIT_MEASURES,
+			words,
+			names: ['programme', 'level', 'geo_code', 'group_by', 'group_value'],
+			keys: sql`u.programme, ${keys}`,
+			classes,
+			grouping
+		})}) r
 		WHERE a <> 0 OR eb <> 0`;
 	await tx.execute(
 		insert(
@@ -472,9 +521,53 @@ async function countUnits(context: ComputeContext, bits: number) {
 }
 
 /**
+ * `combined_package` into `ix_base` (village level, by IDPoor level) for this pass's periods:
+ * each household's programmes enrolled at the end of each period as masks (from `ix_spans`),
+ * the periods in which it is enrolled in one or more (`one`) and in two or more (`two`: in
+ * the masks of two of its programmes), counted as the units are.
+ */
+async function countCombinedPackage(context: ComputeContext, bits: number) {
+	const { tx } = context;
+	await tx.execute(sql`CREATE TEMP TABLE ix_household_programmes ON COMMIT DROP AS
+		SELECT e.household_id, e.programme_code, bit_or(s.n_bits) AS n
+		FROM enrolments e JOIN ix_spans s ON s.enrolled_on = e.enrolled_on
+			AND s.ends_on = coalesce(e.exited_on, 'infinity')
+		WHERE ${unitInScope(context, 'household', sql`e.household_id`)}
+		GROUP BY 1, 2 HAVING bit_or(s.n_bits) <> 0`);
+	await tx.execute(sql`CREATE TEMP TABLE ix_households_enrolled ON COMMIT DROP AS
+		SELECT h.village_code, ${IDPOOR_GROUP} AS idpoor, x.one, x.two
+		FROM (
+			SELECT a.household_id, bit_or(a.n) AS one,
+				coalesce(bit_or(a.n & b.n) FILTER (WHERE a.programme_code < b.programme_code), 0) AS two
+			FROM ix_household_programmes a JOIN ix_household_programmes b USING (household_id)
+			GROUP BY a.household_id
+		) x JOIN households h ON h.household_id = x.household_id
+		WHERE ${inScope(context, sql`h.village_code`)}`);
+	const words = Math.ceil(bits / LANES);
+	await packTuples(context, 'ix_households_enrolled', ['one', 'two'], words);
+	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, group_by,
+			group_value, numerator, denominator)
+		SELECT 'combined_package', period, 'village', geo_code, group_by, group_value, two, one
+		FROM (${periodCounts({
+			measures: ['one', 'two'],
+			words,
+			names: ['geo_code', 'group_by', 'group_value'],
+			keys: sql`u.village_code AS geo_code,
+				CASE WHEN GROUPING(u.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+				coalesce(u.idpoor, '') AS group_value`,
+			classes: sql`SELECT village_code, idpoor, one, two, count(*) AS c
+				FROM ix_households_enrolled GROUP BY village_code, idpoor, one, two`,
+			grouping: sql`u.village_code, GROUPING SETS ((), (u.idpoor))`
+		})}) r
+		WHERE one <> 0`);
+	for (const table of ['ix_tuples', 'ix_household_programmes', 'ix_households_enrolled'])
+		await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
+}
+
+/**
  * Every programme's units enrolled or paid during the periods (few, against the eligible),
- * counted into \`ix_cube\`: one pass over enrolments and benefits for all programmes, each
- * unit's periods as bits (at most \`PERIODS_PER_PASS\` periods a pass).
+ * counted into `ix_cube`: one pass over enrolments and benefits for all programmes, each
+ * unit's periods as bits (at most `PERIODS_PER_PASS` periods a pass).
  */
 async function countActivity(
 	context: ProgrammeContext,
@@ -497,7 +590,9 @@ async function countActivity(
 		await periodBitLookups(context);
 		await activeUnits(context, ages);
 		for (const programme of programmes) await unitActivity(context, programme);
-		await countUnits(context, Math.min(PERIODS_PER_PASS, context.periods.length - first));
+		const bits = Math.min(PERIODS_PER_PASS, context.periods.length - first);
+		await countUnits(context, bits);
+		await countCombinedPackage(context, bits);
 		for (const table of ['ix_day_bits', 'ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
 			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 		await tx.execute(sql`TRUNCATE ix_units`);
@@ -552,24 +647,4 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	await countEligible(programmeContext);
 	await countActivity(programmeContext, programmes, ages);
 	await countCube(context);
-}
-
-/** `combined_package` into `ix_base` (village level, by IDPoor level). */
-export async function computeCombinedPackage(context: ComputeContext) {
-	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
-			group_by, group_value, numerator, denominator)
-		WITH enrolled AS (
-			SELECT p.label AS period, h.village_code, ${IDPOOR_GROUP} AS idpoor,
-				count(DISTINCT e.programme_code) AS programmes
-			FROM enrolments e JOIN households h ON h.household_id = e.household_id
-			JOIN ix_periods p ON e.enrolled_on <= p.end_date
-				AND (e.exited_on IS NULL OR e.exited_on > p.end_date)
-			WHERE ${inScope(context, sql`h.village_code`)}
-				AND ${unitInScope(context, 'household', sql`e.household_id`)}
-			GROUP BY p.label, h.household_id
-		)
-		SELECT 'combined_package', period, 'village', village_code,
-			CASE WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END, coalesce(idpoor, ''),
-			count(*) FILTER (WHERE programmes >= 2), count(*)
-		FROM enrolled GROUP BY period, village_code, GROUPING SETS ((), (idpoor))`);
 }

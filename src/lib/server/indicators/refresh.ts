@@ -25,11 +25,7 @@ import {
 } from './activity-indicators';
 import { createContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS } from './medians';
-import {
-	computeCombinedPackage,
-	computeProgrammeIndicators,
-	PROGRAMME_INDICATORS
-} from './programme-indicators';
+import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
@@ -67,8 +63,10 @@ async function computeAll(
 		// Offices change only with the offices feed, which refreshes everything: an incremental
 		// refresh keeps their indicators.
 		['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
-		['eligibility, enrolment and benefits', () => computeProgrammeIndicators(context)],
-		['combined packages', () => computeCombinedPackage(context)],
+		[
+			'eligibility, enrolment, benefits and combined packages',
+			() => computeProgrammeIndicators(context)
+		],
 		['applications', () => computeApplicationIndicators(context)],
 		['appeals', () => computeAppealIndicators(context)],
 		['possible duplicates', () => computeDuplicateIndicator(context)],
