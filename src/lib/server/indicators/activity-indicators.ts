@@ -23,7 +23,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { OPEN_AT_END } from '../registry/offices';
-import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
+import { IDPOOR_GROUP, inScope, registeredHouseholds, type ComputeContext } from './context';
 
 export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
 export const APPLICATION_INDICATORS = [
@@ -79,7 +79,11 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 				count(*) FILTER (WHERE a.applied_on < p.end_date - 30
 					AND (a.decided_on > p.end_date
 						OR (a.decided_on IS NULL AND a.status = 'pending'))) AS backlog
+			-- Only the periods an application counts in: lodged or decided in it, or still
+			-- undecided at its start (for the backlog).
 			FROM a JOIN ix_periods p ON a.applied_on <= p.end_date
+				AND (a.applied_on >= p.start_date OR a.decided_on >= p.start_date
+					OR a.decided_on IS NULL)
 			GROUP BY p.label, a.programme_code, a.village_code, GROUPING SETS ((), (a.idpoor))
 		)
 		SELECT x.indicator_id, c.period, 'village', c.village_code, c.programme_code, c.group_by,
@@ -106,7 +110,11 @@ export async function computeAppealIndicators(context: ComputeContext) {
 				count(*) FILTER (WHERE a.lodged_on < p.end_date - 30
 					AND (a.resolved_on > p.end_date
 						OR (a.resolved_on IS NULL AND a.status IN ('open', 'escalated')))) AS overdue
+			-- Only the periods an appeal counts in: lodged or closed in it, or still open at its
+			-- start (for the overdue).
 			FROM appeals a JOIN ix_periods p ON a.lodged_on <= p.end_date
+				AND (a.lodged_on >= p.start_date OR a.resolved_on >= p.start_date
+					OR a.resolved_on IS NULL)
 			WHERE ${inScope(context, sql`a.village_code`)}
 			GROUP BY p.label, a.village_code
 		)
@@ -120,10 +128,8 @@ export async function computeAppealIndicators(context: ComputeContext) {
 	// The appeals rate's denominator: households registered at period end, per village.
 	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
 			denominator)
-		SELECT 'appeals_rate', p.label, 'village', h.village_code, 0, count(*)
-		FROM households h JOIN ix_periods p ON h.registered_on <= p.end_date
-		WHERE ${inScope(context, sql`h.village_code`)}
-		GROUP BY p.label, h.village_code`);
+		SELECT 'appeals_rate', period, 'village', village_code, 0, n
+		FROM ${await registeredHouseholds(context)}`);
 }
 
 /**

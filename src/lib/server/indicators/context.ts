@@ -22,6 +22,8 @@ export interface ComputeContext {
 	scoped: boolean;
 	/** The ages with a cut-off column on `ix_periods` so far. */
 	ageCutoffs: Set<number>;
+	/** Whether `ix_registered` exists (see `registeredHouseholds`). */
+	registered?: boolean;
 }
 
 /**
@@ -97,6 +99,31 @@ export async function createContext(
 		denominator double precision
 	) ON COMMIT DROP`);
 	return { tx, periods, scoped: scopeCommunes !== undefined, ageCutoffs: new Set() };
+}
+
+/**
+ * The households registered at each period's end per village in scope (\`period\`,
+ * \`village_code\`, \`n\`; no row for none), as a table made on first use: registrations
+ * counted per village and month, summed month after month, and each period's end given the
+ * sum of its month (a pass over households, not one per period).
+ */
+export async function registeredHouseholds(context: ComputeContext): Promise<SQL> {
+	if (!context.registered) {
+		await context.tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
+			WITH monthly AS (
+				SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
+				FROM households WHERE ${inScope(context, sql`village_code`)} GROUP BY 1, 2
+			), cumulative AS (
+				SELECT village_code, month, sum(n) OVER w AS n, lead(month) OVER w AS next
+				FROM monthly WINDOW w AS (PARTITION BY village_code ORDER BY month)
+			)
+			SELECT p.label AS period, c.village_code, c.n::double precision AS n
+			FROM cumulative c JOIN ix_periods p ON c.month <= p.end_date
+				AND (c.next IS NULL OR c.next > p.end_date)`);
+		await context.tx.execute(sql`ANALYZE ix_registered`);
+		context.registered = true;
+	}
+	return sql`ix_registered`;
 }
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
