@@ -6,7 +6,8 @@
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there);
- * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`);
+ * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
+ *   and communes' by group; a unit may have several rows, which the roll-up sums;
  * - `ix_base`: village-level (or own-level) numerators and denominators of the other additive
  *   indicators, which `rollUp` sums into every level above.
  */
@@ -88,9 +89,11 @@ export async function createContext(
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_programme_base (
 		period text NOT NULL, level text NOT NULL, geo_code text NOT NULL, programme text NOT NULL,
-		group_by text NOT NULL, group_value text NOT NULL, e double precision NOT NULL,
-		en double precision NOT NULL, n double precision NOT NULL, n_not_e double precision NOT NULL,
-		a double precision NOT NULL, ab double precision NOT NULL, eb double precision NOT NULL
+		group_by text NOT NULL, group_value text NOT NULL,
+		e double precision NOT NULL DEFAULT 0, en double precision NOT NULL DEFAULT 0,
+		n double precision NOT NULL DEFAULT 0, n_not_e double precision NOT NULL DEFAULT 0,
+		a double precision NOT NULL DEFAULT 0, ab double precision NOT NULL DEFAULT 0,
+		eb double precision NOT NULL DEFAULT 0
 	) ON COMMIT DROP`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_base (
 		indicator_id text NOT NULL, period text NOT NULL, level text NOT NULL, geo_code text NOT NULL,

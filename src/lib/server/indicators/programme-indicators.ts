@@ -38,7 +38,7 @@ interface ProgrammeRow {
 }
 
 /**
- * The cube keeps each village's total, and each commune's rows by one group at a time
+ * Programme counts are kept for each village's total, and each commune's by one group at a time
  * (villages keep no groups, see `rollup.ts`): grouped by commune and these sets of rows with
  * columns `sex`, `life_cycle`, `disability` and `idpoor`, named by `COMMUNE_GROUP_BY`.
  * Household units, without sex, life-cycle group or disability, get rows with an empty value
@@ -205,12 +205,12 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 
 /**
  * The events summed per village and per commune and group, then run through the ends: the
- * number of eligible units of each programme at each period's end, into `ix_cube`. A sum
+ * number of eligible units of each programme at each period's end, into `ix_programme_base`. A sum
  * holds from its end index to the next one with a change (or K).
  */
 async function countEligible(context: ProgrammeContext) {
 	const { ends } = context;
-	await context.tx.execute(sql`INSERT INTO ix_cube (period, programme, level, geo_code,
+	await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme, level, geo_code,
 			group_by, group_value, e)
 		WITH ev AS MATERIALIZED (
 			SELECT programme, k, village_code, sex, life_cycle, disability, idpoor,
@@ -475,7 +475,7 @@ function periodCounts(options: {
 }
 
 /**
- * The units' periods counted into `ix_cube` (`bits` periods in this pass): alike units (same
+ * The units' periods counted into `ix_programme_base` (`bits` periods in this pass): alike units (same
  * village or commune and groups, same periods) grouped and counted, then spread over the
  * periods (`periodCounts`), per village and per commune group.
  */
@@ -487,7 +487,11 @@ async function countUnits(context: ComputeContext, bits: number) {
 		UNIT_MEASURES.map((m) => sql.identifier(m)),
 		sql`, `
 	);
-	const insert = (keys: SQL, classes: SQL, grouping: SQL) => sql`INSERT INTO ix_cube (period,
+	const insert = (
+		keys: SQL,
+		classes: SQL,
+		grouping: SQL
+	) => sql`INSERT INTO ix_programme_base (period,
 			programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
 		SELECT * FROM (${periodCounts({
 			measures: UNIT_MEASURES,
@@ -497,7 +501,8 @@ async function countUnits(context: ComputeContext, bits: number) {
 			classes,
 			grouping
 		})}) r
-		WHERE a <> 0 OR eb <> 0`;
+		-- Household units have no sex, life-cycle group or disability.
+		WHERE (a <> 0 OR eb <> 0) AND (group_value <> '' OR group_by = '')`;
 	await tx.execute(
 		insert(
 			sql`'village' AS level, u.village_code AS geo_code, '' AS group_by, '' AS group_value`,
@@ -537,10 +542,13 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 	await tx.execute(sql`CREATE TEMP TABLE ix_households_enrolled ON COMMIT DROP AS
 		SELECT h.village_code, ${IDPOOR_GROUP} AS idpoor, x.one, x.two
 		FROM (
-			SELECT a.household_id, bit_or(a.n) AS one,
-				coalesce(bit_or(a.n & b.n) FILTER (WHERE a.programme_code < b.programme_code), 0) AS two
-			FROM ix_household_programmes a JOIN ix_household_programmes b USING (household_id)
-			GROUP BY a.household_id
+			SELECT household_id, one, CASE WHEN programmes = 1 THEN 0 ELSE
+				(SELECT bit_or(a.n & b.n) FROM unnest(masks) WITH ORDINALITY a (n, i)
+					JOIN unnest(masks) WITH ORDINALITY b (n, j) ON a.i < b.j) END AS two
+			FROM (
+				SELECT household_id, bit_or(n) AS one, count(*) AS programmes, array_agg(n) AS masks
+				FROM ix_household_programmes GROUP BY household_id
+			) x
 		) x JOIN households h ON h.household_id = x.household_id
 		WHERE ${inScope(context, sql`h.village_code`)}`);
 	const words = Math.ceil(bits / LANES);
@@ -566,7 +574,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 
 /**
  * Every programme's units enrolled or paid during the periods (few, against the eligible),
- * counted into `ix_cube`: one pass over enrolments and benefits for all programmes, each
+ * counted into `ix_programme_base`: one pass over enrolments and benefits for all programmes, each
  * unit's periods as bits (at most `PERIODS_PER_PASS` periods a pass).
  */
 async function countActivity(
@@ -599,18 +607,6 @@ async function countActivity(
 	}
 }
 
-/** The cube summed per unit, period, programme and group into `ix_programme_base`. */
-async function countCube(context: ComputeContext) {
-	await context.tx.execute(sql`INSERT INTO ix_programme_base (period, level, geo_code, programme,
-			group_by, group_value, e, en, n, n_not_e, a, ab, eb)
-		SELECT period, level, geo_code, programme, group_by, group_value, sum(e), sum(en), sum(n),
-			sum(n_not_e), sum(a), sum(ab), sum(eb)
-		FROM ix_cube
-		-- Household units have no sex, life-cycle group or disability.
-		WHERE group_value <> '' OR group_by = ''
-		GROUP BY period, level, geo_code, programme, group_by, group_value`);
-}
-
 /** Computes the programme indicators' counts into `ix_programme_base` (village level, per programme). */
 export async function computeProgrammeIndicators(context: ComputeContext) {
 	const { tx } = context;
@@ -631,13 +627,6 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
 	const programmeContext = { ...context, ends: await endIndices(context, ages) };
-	await tx.execute(sql`CREATE TEMP TABLE ix_cube (
-		period text NOT NULL, programme text NOT NULL, level text NOT NULL,
-		geo_code text NOT NULL, group_by text NOT NULL, group_value text NOT NULL,
-		e bigint NOT NULL DEFAULT 0, en bigint NOT NULL DEFAULT 0, n bigint NOT NULL DEFAULT 0,
-		n_not_e bigint NOT NULL DEFAULT 0, a bigint NOT NULL DEFAULT 0,
-		ab bigint NOT NULL DEFAULT 0, eb bigint NOT NULL DEFAULT 0
-	) ON COMMIT DROP`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
 		programme text NOT NULL, k int NOT NULL, village_code text NOT NULL, sex text,
 		life_cycle text, disability text, idpoor text NOT NULL, delta bigint NOT NULL
@@ -646,5 +635,4 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
 	await countEligible(programmeContext);
 	await countActivity(programmeContext, programmes, ages);
-	await countCube(context);
 }
