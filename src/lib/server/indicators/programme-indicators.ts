@@ -132,6 +132,8 @@ async function groupPersons(context: ProgrammeContext, ages: readonly number[]) 
 		WHERE h.registered_on <= ${ends.lastEnd} AND ${inScope(context, sql`h.village_code`)}
 			AND ${unitInScope(context, 'household', sql`h.household_id`)}
 		GROUP BY 1, 2, 3`);
+	await context.tx.execute(sql`ANALYZE ix_persons`);
+	await context.tx.execute(sql`ANALYZE ix_households`);
 }
 
 /** The first and last period-end index of a target's run for unit row `u` (and `life`). */
@@ -482,6 +484,7 @@ function periodCounts(options: {
 async function countUnits(context: ComputeContext, bits: number) {
 	const { tx } = context;
 	const words = Math.ceil(bits / LANES);
+	await tx.execute(sql`ANALYZE ix_units`);
 	await packTuples(context, 'ix_units', UNIT_MEASURES, words);
 	const masks = sql.join(
 		UNIT_MEASURES.map((m) => sql.identifier(m)),
@@ -552,6 +555,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 		) x JOIN households h ON h.household_id = x.household_id
 		WHERE ${inScope(context, sql`h.village_code`)}`);
 	const words = Math.ceil(bits / LANES);
+	await tx.execute(sql`ANALYZE ix_households_enrolled`);
 	await packTuples(context, 'ix_households_enrolled', ['one', 'two'], words);
 	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, group_by,
 			group_value, numerator, denominator)
@@ -633,6 +637,7 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 	) ON COMMIT DROP`);
 	await groupPersons(programmeContext, ages);
 	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
+	await tx.execute(sql`ANALYZE ix_events`);
 	await countEligible(programmeContext);
 	await countActivity(programmeContext, programmes, ages);
 }
