@@ -158,7 +158,9 @@ export const members = pgTable(
 		// The flagged few, for the possible-duplicates indicator (every refresh reads them all).
 		index('members_possible_duplicate_idx')
 			.on(t.householdId)
-			.where(sql`${t.possibleDuplicate}`)
+			.where(sql`${t.possibleDuplicate}`),
+		// An incremental refresh finds the persons of the households it recomputes.
+		index('members_household_idx').on(t.householdId)
 	]
 );
 
@@ -202,6 +204,9 @@ export const enrolments = pgTable(
 	},
 	(t) => [
 		index('enrolments_household_idx').on(t.householdId),
+		index('enrolments_person_idx')
+			.on(t.personId)
+			.where(sql`${t.personId} IS NOT NULL`),
 		index('enrolments_programme_idx').on(t.programmeCode, t.enrolledOn)
 	]
 );

@@ -5,7 +5,8 @@
  * - `ix_periods (label, kind, start_date, end_date)`: the periods computed;
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
- *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there);
+ *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there)
+ *   and `ix_scope_enrolments` (their enrolments);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
  *   and communes' by group; a unit may have several rows, which the roll-up sums;
  * - `ix_base`: village-level (or own-level) numerators and denominators of the other additive
@@ -85,6 +86,13 @@ export async function createContext(
 			WHERE household_id IN (SELECT household_id FROM ix_scope_households)`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
+		// Their enrolments (of the persons, and of the households), found by index.
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
+			SELECT * FROM enrolments WHERE person_id IN (SELECT person_id FROM ix_scope_persons)
+			UNION
+			SELECT * FROM enrolments
+			WHERE household_id IN (SELECT household_id FROM ix_scope_households)`);
+		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
 	}
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_programme_base (
@@ -143,6 +151,14 @@ export function unitInScope(context: ComputeContext, unit: 'household' | 'person
 	return unit === 'person'
 		? sql`${id} IN (SELECT person_id FROM ix_scope_persons)`
 		: sql`${id} IN (SELECT household_id FROM ix_scope_households)`;
+}
+
+/**
+ * The enrolments a refresh reads: all, or for an incremental refresh those of the persons and
+ * households in scope (a superset of what each programme's scope keeps).
+ */
+export function enrolmentRows(context: ComputeContext): SQL {
+	return context.scoped ? sql`ix_scope_enrolments` : sql`enrolments`;
 }
 
 /** An IDPoor group value: `1`, `2` or `none`. */

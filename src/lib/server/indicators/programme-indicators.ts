@@ -20,7 +20,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
-import { addAgeCutoffs, IDPOOR_GROUP, inScope, unitInScope, type ComputeContext } from './context';
+import {
+	addAgeCutoffs,
+	enrolmentRows,
+	IDPOOR_GROUP,
+	inScope,
+	unitInScope,
+	type ComputeContext
+} from './context';
 import { ageCutoffColumn, ageIndexColumn, eligibilityBounds } from './eligibility';
 
 export const PROGRAMME_INDICATORS = [
@@ -279,7 +286,7 @@ async function periodBitLookups(context: ProgrammeContext) {
 			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.end_date), 0) AS n_bits
 		FROM (
 			SELECT DISTINCT e.enrolled_on, coalesce(e.exited_on, 'infinity') AS ends_on
-			FROM enrolments e JOIN programmes pr ON pr.programme_code = e.programme_code
+			FROM ${enrolmentRows(context)} e JOIN programmes pr ON pr.programme_code = e.programme_code
 			WHERE ${spanScope}
 		) s JOIN ix_periods p ON s.enrolled_on <= p.end_date AND p.bit IS NOT NULL
 		GROUP BY 1, 2`);
@@ -296,7 +303,7 @@ async function periodBitLookups(context: ProgrammeContext) {
 	await tx.execute(sql`CREATE TEMP TABLE ix_enrolled ON COMMIT DROP AS
 		SELECT e.programme_code AS programme, u.unit_id, bit_or(coalesce(s.a_bits, 0)) AS a_bits,
 			bit_or(coalesce(s.n_bits, 0)) AS n_bits, bit_or(coalesce(pay.bits, 0)) AS b_bits
-		FROM enrolments e JOIN programmes pr ON pr.programme_code = e.programme_code
+		FROM ${enrolmentRows(context)} e JOIN programmes pr ON pr.programme_code = e.programme_code
 		CROSS JOIN LATERAL (SELECT CASE WHEN pr.unit = 'person' THEN e.person_id
 			ELSE e.household_id END AS unit_id) u
 		LEFT JOIN ix_spans s ON s.enrolled_on = e.enrolled_on
@@ -538,7 +545,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 	const { tx } = context;
 	await tx.execute(sql`CREATE TEMP TABLE ix_household_programmes ON COMMIT DROP AS
 		SELECT e.household_id, e.programme_code, bit_or(s.n_bits) AS n
-		FROM enrolments e JOIN ix_spans s ON s.enrolled_on = e.enrolled_on
+		FROM ${enrolmentRows(context)} e JOIN ix_spans s ON s.enrolled_on = e.enrolled_on
 			AND s.ends_on = coalesce(e.exited_on, 'infinity')
 		WHERE ${unitInScope(context, 'household', sql`e.household_id`)}
 		GROUP BY 1, 2 HAVING bit_or(s.n_bits) <> 0`);

@@ -1,0 +1,2 @@
+CREATE INDEX "enrolments_person_idx" ON "enrolments" USING btree ("person_id") WHERE "enrolments"."person_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "members_household_idx" ON "members" USING btree ("household_id");
