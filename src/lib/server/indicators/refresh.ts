@@ -91,6 +91,12 @@ async function computeAll(
 		onProgress(`${i + 1}/${steps.length} ${name}`);
 		await run();
 	}
+	// A full refresh rewrites most of the store: statistics of it as it is now, so that the
+	// incremental refreshes after it look rows up by key instead of scanning.
+	if (!context.scoped) {
+		await tx.execute(sql`ANALYZE indicator_values`);
+		await tx.execute(sql`ANALYZE programme_values`);
+	}
 }
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
