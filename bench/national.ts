@@ -33,6 +33,21 @@ import {
 /** The day the benchmark's registry is "as of": data runs up to the month before it. */
 export const NATIONAL_TODAY = '2026-12-01';
 
+/** The demo's ten programmes, with every kind of target, for the benchmarks' registries. */
+export async function insertBenchProgrammes(db: Db) {
+	await db.execute(sql`INSERT INTO programmes (programme_code, name_en, kind, unit, target) VALUES
+		('HEF', 'Health Equity Fund', 'social_assistance', 'household', 'idpoor'),
+		('CT-PW', 'Cash transfer, pregnant women and young children', 'social_assistance', 'household', 'idpoor&age<2'),
+		('DIS', 'Disability allowance', 'social_assistance', 'person', 'idpoor&disability'),
+		('OAA', 'Old-age allowance', 'social_assistance', 'person', 'age>=60&idpoor'),
+		('SCH', 'Scholarship', 'social_assistance', 'person', 'idpoor&age>=6&age<18'),
+		('PWP', 'Public works', 'employment', 'person', 'idpoor&age>=18&age<60'),
+		('NSSF-VHI', 'Voluntary health insurance', 'social_insurance', 'person', 'all'),
+		('VTJ', 'Vocational training', 'employment', 'person', 'age>=15&age<45'),
+		('FOOD', 'Food support', 'social_assistance', 'household', 'idpoor1'),
+		('WEE', 'Women economic empowerment', 'employment', 'person', 'sex=F&age>=18&age<60')`);
+}
+
 export interface NationalCounts {
 	households: number;
 	members: number;
@@ -59,18 +74,7 @@ export async function generateNational(
 	const members = Math.round(households * 4.3);
 	await db.execute(sql`SET session_replication_role = replica`);
 	await db.execute(sql`SET maintenance_work_mem = '1GB'`);
-	// The programmes of the demo, with every kind of target.
-	await db.execute(sql`INSERT INTO programmes (programme_code, name_en, kind, unit, target) VALUES
-		('HEF', 'Health Equity Fund', 'social_assistance', 'household', 'idpoor'),
-		('CT-PW', 'Cash transfer, pregnant women and young children', 'social_assistance', 'household', 'idpoor&age<2'),
-		('DIS', 'Disability allowance', 'social_assistance', 'person', 'idpoor&disability'),
-		('OAA', 'Old-age allowance', 'social_assistance', 'person', 'age>=60&idpoor'),
-		('SCH', 'Scholarship', 'social_assistance', 'person', 'idpoor&age>=6&age<18'),
-		('PWP', 'Public works', 'employment', 'person', 'idpoor&age>=18&age<60'),
-		('NSSF-VHI', 'Voluntary health insurance', 'social_insurance', 'person', 'all'),
-		('VTJ', 'Vocational training', 'employment', 'person', 'age>=15&age<45'),
-		('FOOD', 'Food support', 'social_assistance', 'household', 'idpoor1'),
-		('WEE', 'Women economic empowerment', 'employment', 'person', 'sex=F&age>=18&age<60')`);
+	await insertBenchProgrammes(db);
 
 	// Households: registered from 2015 to November 2026, a fifth IDPoor (2 in 5 of them level 1).
 	await step(

@@ -55,7 +55,7 @@ import {
 	seconds,
 	writeCsv
 } from './refresh';
-import { benchNational, printNationalFigures } from './national';
+import { benchNational, insertBenchProgrammes, printNationalFigures } from './national';
 
 const { values } = parseArgs({
 	options: {
@@ -90,17 +90,7 @@ const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLoca
  */
 async function generateProgrammeActivity(db: Db) {
 	const started = performance.now();
-	await db.execute(sql`INSERT INTO programmes (programme_code, name_en, kind, unit, target) VALUES
-		('HEF', 'Health Equity Fund', 'social_assistance', 'household', 'idpoor'),
-		('CT-PW', 'Cash transfer, pregnant women and young children', 'social_assistance', 'household', 'idpoor&age<2'),
-		('DIS', 'Disability allowance', 'social_assistance', 'person', 'idpoor&disability'),
-		('OAA', 'Old-age allowance', 'social_assistance', 'person', 'age>=60&idpoor'),
-		('SCH', 'Scholarship', 'social_assistance', 'person', 'idpoor&age>=6&age<18'),
-		('PWP', 'Public works', 'employment', 'person', 'idpoor&age>=18&age<60'),
-		('NSSF-VHI', 'Voluntary health insurance', 'social_insurance', 'person', 'all'),
-		('VTJ', 'Vocational training', 'employment', 'person', 'age>=15&age<45'),
-		('FOOD', 'Food support', 'social_assistance', 'household', 'idpoor1'),
-		('WEE', 'Women economic empowerment', 'employment', 'person', 'sex=F&age>=18&age<60')`);
+	await insertBenchProgrammes(db);
 	const hash = (column: string, modulo: number) =>
 		sql.raw(`(abs(hashtext(${column})) % ${modulo})`);
 	await db.execute(sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, enrolled_on)

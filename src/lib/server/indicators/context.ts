@@ -29,7 +29,7 @@ export interface ComputeContext {
 }
 
 /**
- * Adds to `ix_periods` a cut-off birth date per age (see `ageAtLeast`), so that age tests
+ * Adds to `ix_periods` a cut-off birth date per age (see `ageCutoffColumn`), so that age tests
  * compare two dates instead of doing calendar arithmetic for every person and period.
  */
 export async function addAgeCutoffs(context: ComputeContext, ages: readonly number[]) {

@@ -17,6 +17,20 @@
  * received in the period when it was delivered (`delivered_on`) in it. Person units are
  * grouped by sex, life-cycle group (age at period end), disability (`no` includes not
  * reported) and their household's IDPoor level; household units by IDPoor level.
+ *
+ * How they are counted without a row per unit and period (which at national scale is
+ * hundreds of millions of rows):
+ *
+ * - **eligible**: persons alike in village, groups and where their registration and birthdays
+ *   fall among the period ends are one row (`ix_persons`); a target holds on one run of
+ *   period ends (see `eligibilityBounds`), which becomes +n at its first end and −n after its
+ *   last, and a running sum over the ends gives every period's count;
+ * - **enrolled and paid**: each unit's periods are bits of a `bigint` (enrolment spans and
+ *   delivery days are looked up once, `ix_spans`, `ix_day_bits`), alike units are grouped and
+ *   their periods counted three at a time in 21-bit lanes of packed words (`periodCounts`).
+ *
+ * The counts go into `ix_programme_base` as the seven counts of `programme_values` (see
+ * `stored.ts`), per village and per commune group; `rollup.ts` sums them to every level.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
@@ -49,7 +63,7 @@ interface ProgrammeRow {
  * (villages keep no groups, see `rollup.ts`): grouped by commune and these sets of rows with
  * columns `sex`, `life_cycle`, `disability` and `idpoor`, named by `COMMUNE_GROUP_BY`.
  * Household units, without sex, life-cycle group or disability, get rows with an empty value
- * for those, which `countCube` leaves out.
+ * for those, which are left out.
  */
 const COMMUNE_GROUPING_SETS = sql`GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`;
 const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
@@ -160,8 +174,7 @@ function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: S
  * then a running sum over at most K ends, however many periods there are.
  */
 async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow) {
-	const { ends } = context;
-	const { tx } = context;
+	const { ends, tx } = context;
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
@@ -262,8 +275,7 @@ const PERIODS_PER_PASS = 62;
  * exit days → the periods it is enrolled during, `a_bits`, and at the end of, `n_bits`).
  */
 async function periodBitLookups(context: ProgrammeContext) {
-	const { ends } = context;
-	const { tx } = context;
+	const { ends, tx } = context;
 	await tx.execute(sql`CREATE TEMP TABLE ix_day_bits ON COMMIT DROP AS
 		SELECT d::date AS day, bit_or(1::bigint << p.bit) AS bits
 		FROM ix_periods p CROSS JOIN LATERAL generate_series(p.start_date, p.end_date, interval '1 day') d

@@ -44,8 +44,11 @@ interface Store {
 	base: SQL;
 	/** The store's rows a full roll-up replaces (with the refreshed periods). */
 	own: SQL;
-	/** `indicator_values` also stores the value, from the indicator's unit (`u`, joined by id). */
-	value?: { units: SQL; of: (numerator: SQL, denominator: SQL) => SQL };
+	/**
+	 * `indicator_values` also stores the value, from the indicator's unit: the units as `u`,
+	 * joined by id (see `valueOf`).
+	 */
+	units?: SQL;
 }
 
 /** `indicator_values` rows of `indicatorIds`, from `ix_base`. */
@@ -59,15 +62,12 @@ function indicatorStore(indicatorIds: readonly string[]): Store {
 		order: ['indicator_id', 'period', 'geo_code', 'programme', 'group_by', 'group_value'],
 		base: sql`(SELECT * FROM ix_base WHERE indicator_id IN ${indicatorIds})`,
 		own: sql`indicator_id IN ${indicatorIds}`,
-		value: {
-			units: sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`,
-			of: valueOf
-		}
+		units: sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`
 	};
 }
 
 /** The programme indicators' counts (`programme_values`), from `ix_programme_base`. */
-export const PROGRAMME_MEASURES = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
+const PROGRAMME_MEASURES = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
 const PROGRAMME_STORE: Store = {
 	of: 'programme_values',
 	table: 'programme_values',
@@ -94,14 +94,14 @@ const sums = (columns: readonly string[]) =>
 /** The columns written, and their values from a row `r` (the value, if any, by its unit). */
 function written(store: Store, r: string) {
 	const columns = sql`(${list(store.keys)}, level, geo_code, ${list(store.measures)}
-		${store.value ? sql`, value` : sql``})`;
+		${store.units ? sql`, value` : sql``})`;
 	const numerator = sql`${sql.identifier(r)}.numerator`;
 	const denominator = sql`${sql.identifier(r)}.denominator`;
 	const values = sql`${list(store.keys, r)}, ${sql.identifier(r)}.level,
 		${sql.identifier(r)}.geo_code, ${list(store.measures, r)}
-		${store.value ? sql`, ${store.value.of(numerator, denominator)}` : sql``}`;
-	const units = store.value
-		? sql`JOIN ${store.value.units} ON u.indicator_id = ${sql.identifier(r)}.indicator_id`
+		${store.units ? sql`, ${valueOf(numerator, denominator)}` : sql``}`;
+	const units = store.units
+		? sql`JOIN ${store.units} ON u.indicator_id = ${sql.identifier(r)}.indicator_id`
 		: sql``;
 	return { columns, values, units };
 }
@@ -264,11 +264,9 @@ async function rollUpScoped(context: ComputeContext, store: Store) {
 		store.measures.map((m) => sql`${sql.identifier(m)} = ${plus(m)}`),
 		sql`, `
 	);
-	const units = store.value
-		? sql`JOIN ${store.value.units} ON u.indicator_id = d.indicator_id`
-		: sql``;
+	const units = store.units ? sql`JOIN ${store.units} ON u.indicator_id = d.indicator_id` : sql``;
 	await tx.execute(sql`UPDATE ${table} v
-		SET ${set} ${store.value ? sql`, value = ${store.value.of(plus('numerator'), plus('denominator'))}` : sql``}
+		SET ${set} ${store.units ? sql`, value = ${valueOf(plus('numerator'), plus('denominator'))}` : sql``}
 		FROM ix_delta_up d ${units}
 		WHERE ${sameRow}`);
 	const d = written(store, 'd');
