@@ -57,7 +57,10 @@ function stepTimes() {
 export interface FullRefreshFigures {
 	ms: number;
 	periods: string[];
+	/** Rows of `indicator_values`. */
 	values: number;
+	/** Rows of `programme_values` (seven counts, five indicators each). */
+	programmeRows: number;
 	baselineMs: number;
 	steps: string;
 }
@@ -72,14 +75,16 @@ export async function measureFullRefresh(
 	const baselineMs = performance.now() - start;
 	const steps = stepTimes();
 	const refresh = await refreshAll(db, { ...options, onProgress: steps.onProgress });
-	const [stored] = await queryRows<{ n: number }>(
+	const [stored] = await queryRows<{ values: number; programmes: number }>(
 		db,
-		sql`SELECT count(*)::int AS n FROM indicator_values`
+		sql`SELECT (SELECT count(*) FROM indicator_values)::int AS values,
+			(SELECT count(*) FROM programme_values)::int AS programmes`
 	);
 	return {
 		ms: refresh.durationMs,
 		periods: refresh.periods,
-		values: stored!.n,
+		values: stored!.values,
+		programmeRows: stored!.programmes,
 		baselineMs,
 		steps: steps.list()
 	};
@@ -87,7 +92,7 @@ export async function measureFullRefresh(
 
 export function printFullRefresh(figures: FullRefreshFigures, title: string) {
 	console.log(
-		`\nfull refresh of the whole catalogue, ${title} (${figures.periods.length} periods: ${figures.periods.join(', ')}; every level, programme and group; ${figures.values.toLocaleString('en')} values stored)`
+		`\nfull refresh of the whole catalogue, ${title} (${figures.periods.length} periods: ${figures.periods.join(', ')}; every level, programme and group; ${figures.values.toLocaleString('en')} indicator values and ${figures.programmeRows.toLocaleString('en')} rows of programme counts stored)`
 	);
 	console.log(`  refresh:         ${seconds(figures.ms)} s  (target ≤ 60 s at national scale)`);
 	console.log(`  baseline GROUP BY village: ${seconds(figures.baselineMs)} s`);
