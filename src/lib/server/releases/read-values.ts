@@ -253,8 +253,9 @@ export async function readTable(
 				LEFT JOIN units ON units.code = v.geo_code
 				LEFT JOIN options ON options.key = v.programme || '|' || v.group_by || '|' || v.group_value
 				WHERE v.indicator_id = ${indicator.id}
-					AND v.period IN (SELECT label FROM periods)
-					AND v.level IN (SELECT json_array_elements_text(${JSON.stringify(levels)}::json))
+					-- Constants, so that the period is a condition on the store's key.
+					AND v.period = ANY (${sql.param([...periods])}::text[])
+					AND v.level = ANY (${sql.param([...levels])}::text[])
 			)
 			SELECT count(*) FILTER (WHERE cell IS NULL)::int AS unexpected,
 				string_agg(cell::text || ',' || coalesce(numerator::text, '') || ','
