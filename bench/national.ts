@@ -173,15 +173,17 @@ export interface NationalFigures {
 	counts: NationalCounts;
 	generateSeconds: number;
 	refresh: FullRefreshFigures;
-	older: { ms: number; periods: string[] };
+	/** The first full refresh: every year, and the recent periods. */
+	first: { ms: number; periods: string[] };
 	incremental: IncrementalFigures;
 }
 
 /**
  * The national-scale part of `npm run bench`: a throwaway database with `households`
- * households generated in SQL, a full refresh of the recent periods (the last 12 months, their
- * quarters and years) against the single-pass baseline, the older years computed once (as a
- * deployment's first nightly refresh would), then an incremental refresh after a 500-row import.
+ * households generated in SQL, the first full refresh (every year once, as a deployment's
+ * first night), then the nightly refresh of the recent periods (the last 12 months, their
+ * quarters and years) against the single-pass baseline, then an incremental refresh after a
+ * 500-row import.
  */
 export async function benchNational(
 	adminUrl: string,
@@ -199,16 +201,18 @@ export async function benchNational(
 		const started = performance.now();
 		const counts = await generateNational(db, households);
 		const generateSeconds = (performance.now() - started) / 1000;
+		// The first night computes every year once; each night after it recomputes the recent
+		// periods over a store already full: that refresh is the one timed against the target.
+		const first = performance.now();
+		const firstNight = await refreshAll(db, { today: NATIONAL_TODAY });
+		const firstMs = performance.now() - first;
 		const refresh = await measureFullRefresh(db, { today: NATIONAL_TODAY, recentOnly: true });
-		const older = performance.now();
-		const olderYears = await refreshAll(db, { today: NATIONAL_TODAY });
-		const olderMs = performance.now() - older;
 		const incremental = await measureIncremental(db, work);
 		return {
 			counts,
 			generateSeconds,
 			refresh,
-			older: { ms: olderMs, periods: olderYears.periods },
+			first: { ms: firstMs, periods: firstNight.periods },
 			incremental
 		};
 	} finally {
@@ -227,9 +231,9 @@ export function printNationalFigures(figures: NationalFigures) {
 			.map(([table, n]) => `${n.toLocaleString('en')} ${table}`)
 			.join(', ')}`
 	);
-	printFullRefresh(figures.refresh, 'national scale');
 	console.log(
-		`\nolder years, computed once (${figures.older.periods.join(', ')}): ${(figures.older.ms / 1000).toFixed(1)} s`
+		`\nfirst full refresh, every year once (${figures.first.periods.join(', ')}): ${(figures.first.ms / 1000).toFixed(1)} s`
 	);
+	printFullRefresh(figures.refresh, 'national scale, the nightly refresh of the recent periods');
 	printIncremental(figures.incremental);
 }

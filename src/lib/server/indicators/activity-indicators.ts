@@ -23,7 +23,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { OPEN_AT_END } from '../registry/offices';
-import { IDPOOR_GROUP, inScope, registeredHouseholds, type ComputeContext } from './context';
+import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
 
 export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
 export const APPLICATION_INDICATORS = [
@@ -129,7 +129,7 @@ export async function computeAppealIndicators(context: ComputeContext) {
 	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
 			denominator)
 		SELECT 'appeals_rate', period, 'village', village_code, 0, n
-		FROM ${await registeredHouseholds(context)}`);
+		FROM ix_registered`);
 }
 
 /**

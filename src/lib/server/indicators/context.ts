@@ -7,6 +7,8 @@
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there)
  *   and `ix_scope_enrolments` (their enrolments);
+ * - `ix_registered (period, village_code, n)`: households registered at each period's end per
+ *   village in scope (no row for none);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
  *   and communes' by group; a unit may have several rows, which the roll-up sums;
  * - `ix_base`: village-level (or own-level) numerators and denominators of the other additive
@@ -24,8 +26,6 @@ export interface ComputeContext {
 	scoped: boolean;
 	/** The ages with a cut-off column on `ix_periods` so far. */
 	ageCutoffs: Set<number>;
-	/** Whether `ix_registered` exists (see `registeredHouseholds`). */
-	registered?: boolean;
 }
 
 /**
@@ -95,46 +95,38 @@ export async function createContext(
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
 	}
 
-	await tx.execute(sql`CREATE TEMP TABLE ix_programme_base (
-		period text NOT NULL, level text NOT NULL, geo_code text NOT NULL, programme text NOT NULL,
-		group_by text NOT NULL, group_value text NOT NULL,
-		e double precision NOT NULL DEFAULT 0, en double precision NOT NULL DEFAULT 0,
-		n double precision NOT NULL DEFAULT 0, n_not_e double precision NOT NULL DEFAULT 0,
-		a double precision NOT NULL DEFAULT 0, ab double precision NOT NULL DEFAULT 0,
-		eb double precision NOT NULL DEFAULT 0
-	) ON COMMIT DROP`);
+	const context = {
+		tx,
+		periods,
+		scoped: scopeCommunes !== undefined,
+		ageCutoffs: new Set<number>()
+	};
+	// Registration coverage and the appeals rate both divide by it: registrations counted per
+	// village and month, summed month after month, each period's end given its month's sum (a
+	// pass over households, not one per period).
+	await tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
+		WITH monthly AS (
+			SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
+			FROM households WHERE ${inScope(context, sql`village_code`)} GROUP BY 1, 2
+		), cumulative AS (
+			SELECT village_code, month, sum(n) OVER w AS n, lead(month) OVER w AS next
+			FROM monthly WINDOW w AS (PARTITION BY village_code ORDER BY month)
+		)
+		SELECT p.label AS period, c.village_code, c.n::double precision AS n
+		FROM cumulative c JOIN ix_periods p ON c.month <= p.end_date
+			AND (c.next IS NULL OR c.next > p.end_date)`);
+	await tx.execute(sql`ANALYZE ix_registered`);
+
+	// The store's columns, defaults (zero counts) included.
+	await tx.execute(sql`CREATE TEMP TABLE ix_programme_base
+		(LIKE programme_values INCLUDING DEFAULTS) ON COMMIT DROP`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_base (
 		indicator_id text NOT NULL, period text NOT NULL, level text NOT NULL, geo_code text NOT NULL,
 		programme text NOT NULL DEFAULT '', group_by text NOT NULL DEFAULT '',
 		group_value text NOT NULL DEFAULT '', numerator double precision,
 		denominator double precision
 	) ON COMMIT DROP`);
-	return { tx, periods, scoped: scopeCommunes !== undefined, ageCutoffs: new Set() };
-}
-
-/**
- * The households registered at each period's end per village in scope (\`period\`,
- * \`village_code\`, \`n\`; no row for none), as a table made on first use: registrations
- * counted per village and month, summed month after month, and each period's end given the
- * sum of its month (a pass over households, not one per period).
- */
-export async function registeredHouseholds(context: ComputeContext): Promise<SQL> {
-	if (!context.registered) {
-		await context.tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
-			WITH monthly AS (
-				SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
-				FROM households WHERE ${inScope(context, sql`village_code`)} GROUP BY 1, 2
-			), cumulative AS (
-				SELECT village_code, month, sum(n) OVER w AS n, lead(month) OVER w AS next
-				FROM monthly WINDOW w AS (PARTITION BY village_code ORDER BY month)
-			)
-			SELECT p.label AS period, c.village_code, c.n::double precision AS n
-			FROM cumulative c JOIN ix_periods p ON c.month <= p.end_date
-				AND (c.next IS NULL OR c.next > p.end_date)`);
-		await context.tx.execute(sql`ANALYZE ix_registered`);
-		context.registered = true;
-	}
-	return sql`ix_registered`;
+	return context;
 }
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */

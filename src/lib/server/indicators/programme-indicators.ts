@@ -201,28 +201,42 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
-		const ages = [...bounds.from, ...bounds.until];
-		const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
+		const members = sql`${inScope(context, sql`h.village_code`)}
+			AND ${unitInScope(context, 'person', sql`m.person_id`)}`;
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
-				SELECT DISTINCT u.household_id, u.village_code,
-					coalesce(u.idpoor_level::text, 'none') AS idpoor, k.k
-				FROM (
-					SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
-						m.disability IS TRUE AS disability,
-						${ends.registration(sql`h.registered_on`)} AS r
-						${ages.length ? sql`, ${ageIndices(ends, ages, sql`m.birth_date`)}` : sql``}
-					FROM members m JOIN households h ON h.household_id = m.household_id
-					WHERE ${inScope(context, sql`h.village_code`)}
-						AND ${unitInScope(context, 'person', sql`m.person_id`)}
-				) u
-				CROSS JOIN LATERAL generate_series(${run.first}, ${run.last}) k (k)
-				WHERE ${bounds.household} AND ${bounds.member}
+				SELECT DISTINCT r.household_id, r.village_code,
+					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
+				FROM ${memberRuns(context, programme, members)} r
+				CROSS JOIN LATERAL generate_series(r.first, r.last) k (k)
 			) x
 			${events(sql`x.k`, sql`x.k`, sql`1`)}
 			WHERE ev.k <= ${ends.kmax}`);
 	}
+}
+
+/**
+ * A household programme's member terms, member by member: the household, its village and
+ * IDPoor level, and the run of period ends (`first`…`last`) in which the member meets the
+ * terms (their household's registered and its own terms met); `where` (over members `m` and
+ * households `h`) picks the members read.
+ */
+function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: SQL): SQL {
+	const { ends } = context;
+	const bounds = eligibilityBounds(programme.target);
+	const ages = [...bounds.from, ...bounds.until];
+	const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
+	return sql`(SELECT u.household_id, u.village_code, u.idpoor_level, ${run.first} AS first,
+			${run.last} AS last
+		FROM (
+			SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
+				m.disability IS TRUE AS disability, ${ends.registration(sql`h.registered_on`)} AS r
+				${ages.length ? sql`, ${ageIndices(ends, ages, sql`m.birth_date`)}` : sql``}
+			FROM members m JOIN households h ON h.household_id = m.household_id
+			WHERE ${where}
+		) u
+		WHERE ${bounds.household} AND ${bounds.member} AND ${run.first} <= ${run.last})`;
 }
 
 /**
@@ -346,19 +360,13 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
 			AND eb.first = ${run.first} AND eb.last = ${run.last}`;
 	} else {
 		// A household with a member meeting the member terms: the union of its members' runs.
-		const memberAges = [...bounds.from, ...bounds.until];
+		const enrolled = sql`m.household_id IN
+			(SELECT unit_id FROM ix_enrolled WHERE programme = ${code})`;
 		eligible = sql`LEFT JOIN (
-			SELECT u.household_id, bit_or(rb.bits) AS bits
-			FROM (
-				SELECT m.household_id, m.sex, m.disability IS TRUE AS disability, hh.idpoor_level,
-					${ends.registration(sql`hh.registered_on`)} AS r
-					${memberAges.length ? sql`, ${ageIndices(ends, memberAges, sql`m.birth_date`)}` : sql``}
-				FROM members m JOIN households hh ON hh.household_id = m.household_id
-				WHERE m.household_id IN (SELECT unit_id FROM ix_enrolled WHERE programme = ${code})
-			) u
-			JOIN ix_run_bits rb ON rb.first = ${run.first} AND rb.last = ${run.last}
-			WHERE ${bounds.household} AND ${bounds.member}
-			GROUP BY u.household_id
+			SELECT r.household_id, bit_or(rb.bits) AS bits
+			FROM ${memberRuns(context, programme, enrolled)} r
+			JOIN ix_run_bits rb ON rb.first = r.first AND rb.last = r.last
+			GROUP BY r.household_id
 		) eb ON eb.household_id = u.unit_id`;
 	}
 	const lives = person

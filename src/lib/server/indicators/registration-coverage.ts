@@ -7,13 +7,7 @@
  * population row when the feed gives one at that level, else the sum of its children's.
  */
 import { sql } from 'drizzle-orm';
-import {
-	deleteStored,
-	inScope,
-	registeredHouseholds,
-	storedRows,
-	type ComputeContext
-} from './context';
+import { deleteStored, inScope, storedRows, type ComputeContext } from './context';
 
 export const INDICATOR_ID = 'registration_coverage';
 
@@ -49,13 +43,12 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 		ORDER BY p.label, pop.geo_code, pop.year DESC`);
 	await tx.execute(sql`CREATE INDEX ON period_population (geo_code, period)`);
 
-	const registered = await registeredHouseholds(context);
 	await tx.execute(sql`INSERT INTO indicator_values
 			(indicator_id, period, level, geo_code, numerator, denominator, value)
 		SELECT ${INDICATOR_ID}, p.label, 'village', g.code, coalesce(r.n, 0), pp.households,
 			CASE WHEN pp.households > 0 THEN coalesce(r.n, 0) / pp.households END
 		FROM geo_units g CROSS JOIN ix_periods p
-		LEFT JOIN ${registered} r ON r.village_code = g.code AND r.period = p.label
+		LEFT JOIN ix_registered r ON r.village_code = g.code AND r.period = p.label
 		LEFT JOIN period_population pp ON pp.geo_code = g.code AND pp.period = p.label
 		WHERE g.level = 'village' AND ${inScope(context, sql`g.code`)}`);
 
