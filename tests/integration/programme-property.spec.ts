@@ -2,7 +2,7 @@
  * Property test of the programme indicators (fast-check): random households registered close
  * to period ends, members born close to the birthdays that matter (2, 6, 18 and 60 years before
  * a period's end, and on 29 February), enrolments beginning and ending close to period ends
- * (or not at all), benefits delivered close to them (also outside any enrolment), and eight
+ * (or not at all), benefits delivered close to them (also outside any enrolment), and nine
  * programmes with every kind of target. The stored numerator and denominator of the five
  * programme indicators for every programme, period, village and commune group are compared
  * with counts made here unit by unit, period by period, from the definitions: ages in completed
@@ -48,6 +48,7 @@ const PROGRAMMES: Programme[] = [
 	{ code: 'DIS', unit: 'person', target: 'disability' },
 	{ code: 'CT', unit: 'household', target: 'idpoor&age<2' },
 	{ code: 'KID', unit: 'household', target: 'age>=6&age<18' },
+	{ code: 'MUM', unit: 'household', target: 'sex=F&age>=15&age<50' },
 	{ code: 'POOR1', unit: 'household', target: 'idpoor1' }
 ];
 
