@@ -41,6 +41,9 @@ const birthDay = fc
 	.integer({ min: 0, max: 31_000 })
 	.map((n) => new Date(Date.UTC(1940, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
 
+/** No national ID, or one a fixture member has (N-1: P5 and P13), or a new one. */
+const nationalId = fc.constantFrom('', 'N-1', 'N-7');
+
 /** A random batch of changes to the fixture, as import files. */
 const batch = fc.record({
 	moves: fc.uniqueArray(
@@ -52,10 +55,30 @@ const batch = fc.record({
 		}),
 		{ selector: (m) => m.household, maxLength: 3 }
 	),
-	births: fc.uniqueArray(fc.record({ member: fc.constantFrom(...MEMBERS), born: birthDay }), {
-		selector: (b) => b.member[0],
-		maxLength: 2
-	}),
+	// New households (HN0, HN1, …): counted only from their registration on.
+	newHouseholds: fc.array(
+		fc.record({
+			village: fc.constantFrom(...VILLAGES),
+			registered: day,
+			idpoor: fc.constantFrom('1', '2', '')
+		}),
+		{ maxLength: 2 }
+	),
+	// Changed members, with a national ID that may make them (or stop them being) possible
+	// duplicates of a person in another village (P5 and P13 share N-1).
+	births: fc.uniqueArray(
+		fc.record({ member: fc.constantFrom(...MEMBERS), born: birthDay, id: nationalId }),
+		{ selector: (b) => b.member[0], maxLength: 2 }
+	),
+	// New members (PN0, PN1, …) of existing or new households.
+	newMembers: fc.array(
+		fc.record({
+			household: fc.constantFrom(...HOUSEHOLDS, 'HN0'),
+			born: birthDay,
+			id: nationalId
+		}),
+		{ maxLength: 2 }
+	),
 	enrolments: fc.array(
 		fc.record({
 			programme: fc.constantFrom(...PROGRAMMES),
@@ -74,15 +97,25 @@ type Batch = typeof batch extends fc.Arbitrary<infer T> ? T : never;
 
 function batchFiles(b: Batch): Record<string, string> {
 	const files: Record<string, string> = {};
-	if (b.moves.length) {
+	// A new member of HN0 needs it: it is then registered too.
+	const newHouseholds =
+		b.newHouseholds.length === 0 && b.newMembers.some((m) => m.household === 'HN0')
+			? [{ village: VILLAGES[0], registered: '2024-02-29', idpoor: '' }]
+			: b.newHouseholds;
+	const households = [
+		...b.moves.map((m) => `${m.household},${m.village},${m.registered},${m.idpoor}\n`),
+		...newHouseholds.map((h, i) => `HN${i},${h.village},${h.registered},${h.idpoor}\n`)
+	];
+	if (households.length) {
 		files['households.csv'] =
-			'household_id,village_code,registered_on,idpoor_level\n' +
-			b.moves.map((m) => `${m.household},${m.village},${m.registered},${m.idpoor}\n`).join('');
+			'household_id,village_code,registered_on,idpoor_level\n' + households.join('');
 	}
-	if (b.births.length) {
-		files['members.csv'] =
-			'person_id,household_id,sex,birth_date\n' +
-			b.births.map((x) => `${x.member[0]},${x.member[1]},F,${x.born}\n`).join('');
+	const members = [
+		...b.births.map((x) => `${x.member[0]},${x.member[1]},F,${x.born},${x.id}\n`),
+		...b.newMembers.map((x, i) => `PN${i},${x.household},M,${x.born},${x.id}\n`)
+	];
+	if (members.length) {
+		files['members.csv'] = 'person_id,household_id,sex,birth_date,national_id\n' + members.join('');
 	}
 	if (b.enrolments.length) {
 		files['enrolments.csv'] =
@@ -192,6 +225,90 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	});
 
+	it("recompute a partner's village in another commune when an import changes its duplicate flag", async () => {
+		const base = writeDir(FIXTURE_FILES);
+		// P13 (H8, commune 010201) and P5 (H2, commune 170101) share national ID N-1: clearing
+		// P13's unflags P5 too, and giving it back flags P5 again.
+		const steps = [
+			writeDir({ 'members.csv': 'person_id,household_id,sex,birth_date\nP13,H8,M,1958-02-02\n' }),
+			writeDir({
+				'members.csv':
+					'person_id,household_id,sex,birth_date,national_id\nP13,H8,M,1958-02-02,N-1\n'
+			})
+		];
+		const [incremental, full] = await Promise.all([
+			createTestDatabase(kind),
+			createTestDatabase(kind)
+		]);
+		try {
+			for (const database of [incremental, full]) {
+				await importPath(database.db, base);
+				await refreshAll(database.db, { today: FIXTURE_TODAY });
+			}
+			const flagged = (db: Db) =>
+				queryRows(
+					db,
+					sql`SELECT person_id FROM members WHERE possible_duplicate ORDER BY person_id`
+				);
+			const partnerCount = (db: Db) =>
+				queryRows(
+					db,
+					sql`SELECT numerator FROM indicator_values WHERE indicator_id = 'possible_duplicates'
+						AND period = '2025-06' AND geo_code = '17010101'`
+				);
+			for (const [i, dir] of steps.entries()) {
+				const outcomes = await importPath(incremental.db, dir);
+				const touch = outcomes.map((o) => (o.ok ? o.summary.touch : undefined));
+				// The file touched commune 010201 only; P5's flag adds 170101, from H2's registration.
+				expect(touch).toEqual([
+					{ communes: ['010201', '170101'], since: '0001-01-01', medians: false }
+				]);
+				await refreshAfterImport(incremental.db, touch);
+				await importPath(full.db, dir);
+				await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+				expect(await flagged(incremental.db)).toEqual(
+					i === 0 ? [] : [{ person_id: 'P13' }, { person_id: 'P5' }]
+				);
+				// P5's village, 17010101: no possible duplicate left, then one again.
+				expect(await partnerCount(incremental.db)).toEqual(i === 0 ? [] : [{ numerator: 1 }]);
+				expect(await dump(incremental.db)).toEqual(await dump(full.db));
+			}
+		} finally {
+			for (const dir of [base, ...steps]) rmSync(dir, { recursive: true, force: true });
+			await Promise.all([incremental.drop(), full.drop()]);
+		}
+	}, 120_000);
+
+	it("recompute a new household's commune from its registration, and the medians only when they can change", async () => {
+		const database = await createTestDatabase(kind);
+		const base = writeDir(FIXTURE_FILES);
+		const dir = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nHN1,17020101,2025-05-20,1\nH7,01020101,2023-05-05,2\n'
+		});
+		const added = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nHN2,17020101,2025-05-20,1\n'
+		});
+		try {
+			await importPath(database.db, base);
+			await refreshAll(database.db, { today: FIXTURE_TODAY });
+			const touches = async (path: string) =>
+				(await importPath(database.db, path)).map((o) => (o.ok ? o.summary.touch : undefined));
+			// A new household only: its commune from its registration day; no median can move.
+			expect(await touches(added)).toEqual([
+				{ communes: ['170201'], since: '2025-05-20', medians: false }
+			]);
+			// With a stored household changed (H7 has a decided application): every period, medians too.
+			expect(await touches(dir)).toEqual([
+				{ communes: ['010201', '170201'], since: '0001-01-01', medians: true }
+			]);
+		} finally {
+			for (const d of [base, dir, added]) rmSync(d, { recursive: true, force: true });
+			await database.drop();
+		}
+	});
+
 	it('give the same values, and every parent sums its children, after random imports', async () => {
 		const base = writeDir(FIXTURE_FILES);
 		try {
@@ -223,7 +340,7 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 						await Promise.all([incremental.drop(), full.drop()]);
 					}
 				}),
-				{ numRuns: 5 }
+				{ numRuns: 8 }
 			);
 		} finally {
 			rmSync(base, { recursive: true, force: true });

@@ -23,7 +23,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { OPEN_AT_END } from '../registry/offices';
-import { IDPOOR_GROUP, inScope, type ComputeContext } from './context';
+import { householdRows, IDPOOR_GROUP, inScope, memberRows, type ComputeContext } from './context';
 
 export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
 export const APPLICATION_INDICATORS = [
@@ -66,8 +66,7 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 		WITH a AS (
 			SELECT a.programme_code, a.applied_on, a.decided_on, a.status, h.village_code,
 				${IDPOOR_GROUP} AS idpoor
-			FROM applications a JOIN households h ON h.household_id = a.household_id
-			WHERE ${inScope(context, sql`h.village_code`)}
+			FROM applications a JOIN ${householdRows(context)} h ON h.household_id = a.household_id
 		), counts AS (
 			SELECT p.label AS period, a.programme_code, a.village_code,
 				CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
@@ -133,14 +132,16 @@ export async function computeAppealIndicators(context: ComputeContext) {
 }
 
 /**
- * `possible_duplicates` into `ix_base` (village level), always for every village: an import
- * can flag or clear a member's partner in any other village. Only flagged members are read.
+ * `possible_duplicates` into `ix_base` (village level). An import that flags or clears a
+ * member's partner in another village touches that village too (see `householdsTouch`), so
+ * the villages in scope are enough. Only flagged members are read.
  */
 export async function computeDuplicateIndicator(context: ComputeContext) {
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			numerator)
 		SELECT 'possible_duplicates', p.label, 'village', h.village_code, count(*)
-		FROM members m JOIN households h ON h.household_id = m.household_id
+		FROM ${memberRows(context)} m
+		JOIN ${householdRows(context)} h ON h.household_id = m.household_id
 		JOIN ix_periods p ON h.registered_on <= p.end_date
 		WHERE m.possible_duplicate
 		GROUP BY p.label, h.village_code`);

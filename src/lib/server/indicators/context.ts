@@ -5,8 +5,8 @@
  * - `ix_periods (label, kind, start_date, end_date)`: the periods computed;
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
- *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there)
- *   and `ix_scope_enrolments` (their enrolments);
+ *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
+ *   see `householdRows` and `memberRows`) and `ix_scope_enrolments` (their enrolments);
  * - `ix_registered (period, village_code, n)`: households registered at each period's end per
  *   village in scope (no row for none);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
@@ -77,21 +77,27 @@ export async function createContext(
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
 		await tx.execute(sql`ANALYZE ix_scope`);
 		await tx.execute(sql`ANALYZE ix_scope_communes`);
-		// The households and persons living there now: an incremental refresh reads only their
-		// enrolments and benefits.
+		// The households and persons living there now, read once (with the columns the
+		// indicators read): an incremental refresh reads only them, their enrolments and
+		// their benefits.
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
-			SELECT household_id FROM households WHERE village_code IN (SELECT code FROM ix_scope)`);
+			SELECT household_id, village_code, registered_on, idpoor_level FROM households
+			WHERE village_code IN (SELECT code FROM ix_scope)`);
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
-			SELECT person_id FROM members
-			WHERE household_id IN (SELECT household_id FROM ix_scope_households)`);
+			SELECT m.person_id, m.household_id, m.sex, m.birth_date, m.disability,
+				m.possible_duplicate
+			FROM ix_scope_households h CROSS JOIN LATERAL (SELECT * FROM members m
+				WHERE m.household_id = h.household_id OFFSET 0) m`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
-		// Their enrolments (of the persons, and of the households), found by index.
+		// Their enrolments (of the persons, and of the households), looked up by index one
+		// person or household at a time (a hash join would read every enrolment).
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
-			SELECT * FROM enrolments WHERE person_id IN (SELECT person_id FROM ix_scope_persons)
+			SELECT e.* FROM ix_scope_persons p CROSS JOIN LATERAL (SELECT * FROM enrolments e
+				WHERE e.person_id = p.person_id OFFSET 0) e
 			UNION
-			SELECT * FROM enrolments
-			WHERE household_id IN (SELECT household_id FROM ix_scope_households)`);
+			SELECT e.* FROM ix_scope_households h CROSS JOIN LATERAL (SELECT * FROM enrolments e
+				WHERE e.household_id = h.household_id OFFSET 0) e`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
 	}
 
@@ -107,7 +113,7 @@ export async function createContext(
 	await tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
 		WITH monthly AS (
 			SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
-			FROM households WHERE ${inScope(context, sql`village_code`)} GROUP BY 1, 2
+			FROM ${householdRows(context)} h GROUP BY 1, 2
 		), cumulative AS (
 			SELECT village_code, month, sum(n) OVER w AS n, lead(month) OVER w AS next
 			FROM monthly WINDOW w AS (PARTITION BY village_code ORDER BY month)
@@ -143,6 +149,22 @@ export function unitInScope(context: ComputeContext, unit: 'household' | 'person
 	return unit === 'person'
 		? sql`${id} IN (SELECT person_id FROM ix_scope_persons)`
 		: sql`${id} IN (SELECT household_id FROM ix_scope_households)`;
+}
+
+/**
+ * The households a refresh reads: all, or for an incremental refresh those living in the
+ * villages in scope (`ix_scope_households`: id, village, registration date, IDPoor level).
+ */
+export function householdRows(context: ComputeContext): SQL {
+	return context.scoped ? sql`ix_scope_households` : sql`households`;
+}
+
+/**
+ * The members a refresh reads: all, or for an incremental refresh those of the households in
+ * scope (`ix_scope_persons`: id, household, sex, birth date, disability, duplicate flag).
+ */
+export function memberRows(context: ComputeContext): SQL {
+	return context.scoped ? sql`ix_scope_persons` : sql`members`;
 }
 
 /**

@@ -55,8 +55,15 @@ function levelAndCode(levels: Levels): SQL {
 const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
 	numerator, value)`;
 
-/** Both medians' rows for `levels`, from the records whose village `v` meets `where`. */
-function medianRows(levels: Levels, where: SQL): SQL[] {
+/**
+ * Both medians' rows for `levels`, from the records whose village `v` meets `where` and which
+ * close within the periods' span (`first`…`last`, constants, so that the planner sees how few
+ * records of a few recent periods are).
+ */
+function medianRows(context: ComputeContext, levels: Levels, where: SQL): SQL[] {
+	const first = context.periods.reduce((d, p) => (p.start < d ? p.start : d), '9999-12-31');
+	const last = context.periods.reduce((d, p) => (p.end > d ? p.end : d), '0000-01-01');
+	const within = (column: SQL) => sql`${column} BETWEEN ${first}::date AND ${last}::date`;
 	return [
 		sql`SELECT 'processing_days_median', p.label, ${levelAndCode(levels)},
 			CASE WHEN GROUPING(a.programme_code) = 0 THEN a.programme_code ELSE '' END,
@@ -66,7 +73,7 @@ function medianRows(levels: Levels, where: SQL): SQL[] {
 			SELECT a.programme_code, a.decided_on, a.decided_on - a.applied_on AS days,
 				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
 			FROM applications a JOIN households h ON h.household_id = a.household_id
-			WHERE a.status IN ('approved', 'rejected') AND a.decided_on IS NOT NULL
+			WHERE a.status IN ('approved', 'rejected') AND ${within(sql`a.decided_on`)}
 		) a
 		JOIN geo_units v ON v.code = a.village_code
 		JOIN ix_periods p ON a.decided_on BETWEEN p.start_date AND p.end_date
@@ -76,7 +83,7 @@ function medianRows(levels: Levels, where: SQL): SQL[] {
 			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.resolved_on - a.lodged_on)
 		FROM appeals a JOIN geo_units v ON v.code = a.village_code
 		JOIN ix_periods p ON a.resolved_on BETWEEN p.start_date AND p.end_date
-		WHERE a.status IN ('resolved', 'rejected') AND ${where}
+		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)} AND ${where}
 		GROUP BY p.label, ${groupingSets([], levels)}`
 	];
 }
@@ -91,7 +98,7 @@ export async function computeMedians(context: ComputeContext) {
 	if (!scoped) {
 		await tx.execute(sql`DELETE FROM indicator_values
 			WHERE indicator_id IN ${MEDIAN_INDICATORS} AND period IN (SELECT label FROM ix_periods)`);
-		for (const rows of medianRows('all', sql`TRUE`)) {
+		for (const rows of medianRows(context, 'all', sql`TRUE`)) {
 			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
 		}
 		return;
@@ -104,13 +111,13 @@ export async function computeMedians(context: ComputeContext) {
 	await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
 	const provinces = sql`v.province_code IN (SELECT g.province_code FROM geo_units g
 		WHERE g.code IN (SELECT code FROM ix_scope_communes))`;
-	for (const rows of medianRows('below_national', provinces)) {
+	for (const rows of medianRows(context, 'below_national', provinces)) {
 		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 			SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
 				group_value, numerator, value)
 			WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
 	}
-	for (const rows of medianRows('national', sql`TRUE`)) {
+	for (const rows of medianRows(context, 'national', sql`TRUE`)) {
 		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
 	}
 }

@@ -37,8 +37,9 @@ import { queryRows } from '../db';
 import {
 	addAgeCutoffs,
 	enrolmentRows,
+	householdRows,
 	IDPOOR_GROUP,
-	inScope,
+	memberRows,
 	unitInScope,
 	type ComputeContext
 } from './context';
@@ -141,17 +142,16 @@ async function groupPersons(context: ProgrammeContext, ages: readonly number[]) 
 			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
 				${ends.registration(sql`h.registered_on`)} AS r,
 				${ageIndices(ends, ages, sql`m.birth_date`)}
-			FROM members m JOIN households h ON h.household_id = m.household_id
-			WHERE h.registered_on <= ${ends.lastEnd} AND ${inScope(context, sql`h.village_code`)}
-				AND ${unitInScope(context, 'person', sql`m.person_id`)}
+			FROM ${memberRows(context)} m
+			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
+			WHERE h.registered_on <= ${ends.lastEnd}
 		) u
 		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
 		SELECT h.village_code, h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
 			count(*) AS c
-		FROM households h
-		WHERE h.registered_on <= ${ends.lastEnd} AND ${inScope(context, sql`h.village_code`)}
-			AND ${unitInScope(context, 'household', sql`h.household_id`)}
+		FROM ${householdRows(context)} h
+		WHERE h.registered_on <= ${ends.lastEnd}
 		GROUP BY 1, 2, 3`);
 	await context.tx.execute(sql`ANALYZE ix_persons`);
 	await context.tx.execute(sql`ANALYZE ix_households`);
@@ -201,14 +201,12 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
-		const members = sql`${inScope(context, sql`h.village_code`)}
-			AND ${unitInScope(context, 'person', sql`m.person_id`)}`;
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
 				SELECT DISTINCT r.household_id, r.village_code,
 					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
-				FROM ${memberRuns(context, programme, members)} r
+				FROM ${memberRuns(context, programme, sql`TRUE`)} r
 				CROSS JOIN LATERAL generate_series(r.first, r.last) k (k)
 			) x
 			${events(sql`x.k`, sql`x.k`, sql`1`)}
@@ -233,7 +231,8 @@ function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: S
 			SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
 				m.disability IS TRUE AS disability, ${ends.registration(sql`h.registered_on`)} AS r
 				${ages.length ? sql`, ${ageIndices(ends, ages, sql`m.birth_date`)}` : sql``}
-			FROM members m JOIN households h ON h.household_id = m.household_id
+			FROM ${memberRows(context)} m
+			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
 			WHERE ${where}
 		) u
 		WHERE ${bounds.household} AND ${bounds.member} AND ${run.first} <= ${run.last})`;
@@ -400,11 +399,10 @@ async function activeUnits(context: ProgrammeContext, ages: number[]) {
 			h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
 			${ageIndices(ends, ages, sql`m.birth_date`)}
 		FROM ix_enrolled x JOIN programmes pr ON pr.programme_code = x.programme
-		LEFT JOIN members m ON pr.unit = 'person' AND m.person_id = x.unit_id
-		JOIN households h ON h.household_id = CASE WHEN pr.unit = 'person' THEN m.household_id
-			ELSE x.unit_id END
-		JOIN geo_units g ON g.code = h.village_code
-		WHERE ${inScope(context, sql`h.village_code`)}`);
+		LEFT JOIN ${memberRows(context)} m ON pr.unit = 'person' AND m.person_id = x.unit_id
+		JOIN ${householdRows(context)} h ON h.household_id = CASE WHEN pr.unit = 'person'
+			THEN m.household_id ELSE x.unit_id END
+		JOIN geo_units g ON g.code = h.village_code`);
 	// Each programme reads its own units.
 	await context.tx.execute(sql`CREATE INDEX ON ix_active (programme)`);
 	await context.tx.execute(sql`ANALYZE ix_active`);
@@ -579,8 +577,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 				SELECT household_id, bit_or(n) AS one, count(*) AS programmes, array_agg(n) AS masks
 				FROM ix_household_programmes GROUP BY household_id
 			) x
-		) x JOIN households h ON h.household_id = x.household_id
-		WHERE ${inScope(context, sql`h.village_code`)}`);
+		) x JOIN ${householdRows(context)} h ON h.household_id = x.household_id`);
 	const words = Math.ceil(bits / LANES);
 	await tx.execute(sql`ANALYZE ix_households_enrolled`);
 	await packTuples(context, 'ix_households_enrolled', ['one', 'two'], words);

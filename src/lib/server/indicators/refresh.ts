@@ -38,7 +38,12 @@ import { mergeTouch, type Touch } from '../ingest/touched';
  * Indicators summed from villages (or offices' units) up to the nation in `indicator_values`
  * (the programme indicators are summed as counts in `programme_values`).
  */
-const ADDITIVE_INDICATORS = ['combined_package', ...APPLICATION_INDICATORS, ...APPEAL_INDICATORS];
+const ADDITIVE_INDICATORS = [
+	'combined_package',
+	...APPLICATION_INDICATORS,
+	...APPEAL_INDICATORS,
+	'possible_duplicates'
+];
 
 /** The catalogue indicators the engine computes and stores. */
 export const COMPUTED_INDICATORS: readonly string[] = [
@@ -46,18 +51,24 @@ export const COMPUTED_INDICATORS: readonly string[] = [
 	...OFFICE_INDICATORS,
 	...PROGRAMME_INDICATORS,
 	...ADDITIVE_INDICATORS,
-	'possible_duplicates',
 	...MEDIAN_INDICATORS
 ];
 
-/** Computes every indicator for `periods` (only `communes`, if given) inside `tx`. */
+/** What an incremental refresh recomputes: some communes, and the medians or not. */
+interface Scope {
+	communes: readonly string[];
+	/** False when nothing the import changed counts in a median (see `Touch`). */
+	medians: boolean;
+}
+
+/** Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`. */
 async function computeAll(
 	tx: Tx,
 	periods: readonly Period[],
 	onProgress: (step: string) => void,
-	communes?: readonly string[]
+	scope?: Scope
 ) {
-	const context = await createContext(tx, periods, communes);
+	const context = await createContext(tx, periods, scope?.communes);
 	const steps: [string, () => Promise<void>][] = [
 		['registration coverage', () => computeRegistrationCoverage(context)],
 		// Offices change only with the offices feed, which refreshes everything: an incremental
@@ -77,15 +88,16 @@ async function computeAll(
 				await addAllProgrammeCounts(context);
 				await tx.execute(sql`ANALYZE ix_base`);
 				await tx.execute(sql`ANALYZE ix_programme_base`);
-				// Offices sit above villages, and a member's possible duplicate may live in any
-				// village: these are recomputed everywhere (offices only in a full refresh).
-				const everywhere = context.scoped ? [] : [...OFFICE_INDICATORS];
-				await rollUp(context, [...everywhere, 'possible_duplicates'], false);
+				// Offices sit above villages: recomputed everywhere, in a full refresh only.
+				if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
 				await rollUp(context, ADDITIVE_INDICATORS);
 				await rollUp(context, 'programme_values');
 			}
 		],
-		['medians at every level', () => computeMedians(context)]
+		[
+			'medians at every level',
+			async () => (scope?.medians === false ? undefined : computeMedians(context))
+		]
 	];
 	for (const [i, [name, run]] of steps.entries()) {
 		onProgress(`${i + 1}/${steps.length} ${name}`);
@@ -125,6 +137,8 @@ export interface ImportTouch {
 	communes?: string[];
 	/** The earliest date of a changed row (`YYYY-MM-DD`). */
 	since: string;
+	/** False when no changed row counts in a median: they keep their stored values. */
+	medians?: boolean;
 }
 
 /** The refresh running in this process, for the status page. */
@@ -203,11 +217,12 @@ export function refreshTouched(
 		const periods = computed
 			.filter((p) => p.end >= touch.since)
 			.sort((a, b) => a.label.localeCompare(b.label));
-		const result = await runRefresh(db, 'incremental', periods, options.onProgress, touch.communes);
+		const scope = touch.communes && { communes: touch.communes, medians: touch.medians ?? true };
+		const result = await runRefresh(db, 'incremental', periods, options.onProgress, scope);
 		// Rows older than any computed year (a household registered earlier) open new years,
 		// which no commune has yet: those are computed everywhere.
 		const years = computed.filter((p) => p.kind === 'year').map((p) => Number(p.label));
-		if (years.length === 0) return result;
+		if (years.length === 0 || touch.since >= `${Math.min(...years)}-01-01`) return result;
 		const newYears: Period[] = [];
 		for (let year = await firstDataYear(db); year < Math.min(...years); year++)
 			newYears.push(parsePeriod(String(year))!);
@@ -242,7 +257,7 @@ async function runRefresh(
 	kind: RefreshResult['kind'],
 	periods: Period[],
 	onProgress: ((step: string) => void) | undefined,
-	communes?: string[]
+	scope?: Scope
 ): Promise<RefreshResult> {
 	const labels = periods.map((p) => p.label);
 	// Nothing computed yet (an import before the first full refresh): nothing to record.
@@ -250,7 +265,7 @@ async function runRefresh(
 	const startedAt = new Date();
 	const [run] = await db
 		.insert(refreshRuns)
-		.values({ kind, startedAt, periods: labels, communes: communes ?? null })
+		.values({ kind, startedAt, periods: labels, communes: scope ? [...scope.communes] : null })
 		.returning({ id: refreshRuns.id });
 	const id = run!.id;
 	running = { id, kind, startedAt, step: 'starting' };
@@ -266,7 +281,7 @@ async function runRefresh(
 	};
 	try {
 		report(`${labels.length} periods (${labels.join(', ')})`);
-		await db.transaction((tx) => computeAll(tx, periods, report, communes));
+		await db.transaction((tx) => computeAll(tx, periods, report, scope));
 	} catch (error) {
 		await db
 			.update(refreshRuns)

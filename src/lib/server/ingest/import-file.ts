@@ -14,9 +14,9 @@ import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
-import { prepareDuplicateDetection } from '../registry/members';
+import { FLAGS_CHANGED, prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
-import { collectTouch, type Touch } from './touched';
+import { collectTouch, householdsTouch, mergeTouch, type Touch } from './touched';
 import { validateRow, type RowError } from './validate-row';
 
 /** A file that cannot be imported at all (unreadable, unknown feed, bad header). */
@@ -623,7 +623,7 @@ async function importFileUnaudited(
 			// the upsert's "is this id new" and the duplicate flags need a table that holds
 			// still. Readers are not blocked.
 			await tx.execute(sql`LOCK TABLE ${ident(feed.table)} IN SHARE ROW EXCLUSIVE MODE`);
-			const touch = await collectTouch(tx, feed.name);
+			let touch = await collectTouch(tx, feed.name);
 			phase('touch');
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
 			const [inserted, updated] =
@@ -634,6 +634,8 @@ async function importFileUnaudited(
 			if (duplicates) {
 				options.onStep?.('flagging possible duplicates');
 				summary.duplicatesFlagged = await duplicates.flag();
+				// Their partners' flags too, wherever they live.
+				touch = mergeTouch(touch, await householdsTouch(tx, FLAGS_CHANGED));
 				phase('duplicates');
 			}
 			if (failures.length > 0) {

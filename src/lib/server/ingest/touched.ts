@@ -12,64 +12,103 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db';
 import type { FeedName } from './feeds';
 
-/** Everything, or some communes from a date on. */
-export type Touch = 'all' | { communes: string[]; since: string };
+/**
+ * Everything, or some communes from a date on; `medians` is false when no touched row can
+ * change a median indicator (only applications, appeals and the households that have them
+ * count in medians: a new household has none yet).
+ */
+export type Touch = 'all' | { communes: string[]; since: string; medians: boolean };
 
 /** A date before every period. */
 const EVER = sql`DATE '0001-01-01'`;
 
-/** Per feed: (village, date) pairs of the staged rows `s` and the stored rows they replace. */
+/**
+ * Per feed: (village, date, medians) rows of the staged rows `s` and the stored rows they
+ * replace; `medians`: whether the row can change a median indicator (see `Touch`).
+ */
 const TOUCHED_ROWS: Partial<Record<FeedName, SQL>> = {
 	// A household's or member's village, IDPoor level, age, sex or disability also changes how
-	// its earlier applications, enrolments and benefits count: every period.
-	households: sql`SELECT s.village_code, ${EVER} AS since FROM import_stage s
+	// its earlier applications, enrolments and benefits count: every period. A new household
+	// (or member) has none of these yet, and counts only once its household is registered:
+	// from that date (the stored rows, which would say every period, do not exist).
+	households: sql`SELECT s.village_code, s.registered_on::date AS since, FALSE AS medians
+		FROM import_stage s
 		WHERE s.error IS NULL
-		UNION ALL SELECT h.village_code, ${EVER} FROM households h
+		UNION ALL SELECT h.village_code, ${EVER}, TRUE FROM households h
 		JOIN import_stage s ON s.household_id = h.household_id WHERE s.error IS NULL`,
-	members: sql`SELECT h.village_code, ${EVER} AS since FROM import_stage s
+	members: sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
-		UNION ALL SELECT h.village_code, ${EVER} FROM members m
+		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM members m
 		JOIN import_stage s ON s.person_id = m.person_id
 		JOIN households h ON h.household_id = m.household_id WHERE s.error IS NULL`,
-	applications: sql`SELECT h.village_code, s.applied_on::date AS since FROM import_stage s
+	applications: sql`SELECT h.village_code, s.applied_on::date AS since, TRUE AS medians
+		FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
-		UNION ALL SELECT h.village_code, a.applied_on FROM applications a
+		UNION ALL SELECT h.village_code, a.applied_on, TRUE FROM applications a
 		JOIN import_stage s ON s.application_id = a.application_id
 		JOIN households h ON h.household_id = a.household_id WHERE s.error IS NULL`,
 	// An enrolment's benefits may be dated before it (a data-quality issue that still counts).
-	enrolments: sql`SELECT h.village_code, ${EVER} AS since FROM import_stage s
+	enrolments: sql`SELECT h.village_code, ${EVER} AS since, FALSE AS medians FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
-		UNION ALL SELECT h.village_code, ${EVER} FROM enrolments e
+		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM enrolments e
 		JOIN import_stage s ON s.enrolment_id = e.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
-	benefits: sql`SELECT h.village_code, s.delivered_on::date AS since FROM import_stage s
+	benefits: sql`SELECT h.village_code, s.delivered_on::date AS since, FALSE AS medians
+		FROM import_stage s
 		JOIN enrolments e ON e.enrolment_id = s.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL
-		UNION ALL SELECT h.village_code, b.delivered_on FROM benefits b
+		UNION ALL SELECT h.village_code, b.delivered_on, FALSE FROM benefits b
 		JOIN import_stage s ON s.benefit_id = b.benefit_id
 		JOIN enrolments e ON e.enrolment_id = b.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
-	appeals: sql`SELECT s.village_code, s.lodged_on::date AS since FROM import_stage s
+	appeals: sql`SELECT s.village_code, s.lodged_on::date AS since, TRUE AS medians
+		FROM import_stage s
 		WHERE s.error IS NULL
-		UNION ALL SELECT a.village_code, a.lodged_on FROM appeals a
+		UNION ALL SELECT a.village_code, a.lodged_on, TRUE FROM appeals a
 		JOIN import_stage s ON s.appeal_id = a.appeal_id WHERE s.error IS NULL`
 };
 
 /** What the staged good rows touch; call inside the import, before the upsert. */
 export async function collectTouch(tx: Tx, feed: FeedName): Promise<Touch> {
 	const rows = TOUCHED_ROWS[feed];
-	if (!rows) return 'all';
-	const [touch] = await queryRows<{ communes: string[] | null; since: string | null }>(
+	return rows ? touchOf(tx, rows) : 'all';
+}
+
+/**
+ * What the households listed in `table` (column `household_id`) touch from their
+ * registration on: after an import of members changed their members' possible-duplicate
+ * flags, which they count in from then (a partner may live in any village).
+ */
+export function householdsTouch(tx: Tx, table: string): Promise<Touch> {
+	return touchOf(
+		tx,
+		sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians FROM households h
+			WHERE h.household_id IN (SELECT household_id FROM ${sql.identifier(table)})`
+	);
+}
+
+/** The communes, earliest date and medians of `rows` (see `TOUCHED_ROWS`). */
+async function touchOf(tx: Tx, rows: SQL): Promise<Touch> {
+	const [touch] = await queryRows<{
+		communes: string[] | null;
+		since: string | null;
+		medians: boolean | null;
+	}>(
 		tx,
 		// Grouped by village first (one hash aggregate; a DISTINCT inside array_agg would sort
 		// every staged row), then by commune.
-		sql`WITH v AS (SELECT t.village_code, min(t.since) AS since FROM (${rows}) t GROUP BY 1),
-			c AS (SELECT g.commune_code, min(v.since) AS since FROM v
+		sql`WITH v AS (SELECT t.village_code, min(t.since) AS since, bool_or(t.medians) AS medians
+				FROM (${rows}) t GROUP BY 1),
+			c AS (SELECT g.commune_code, min(v.since) AS since, bool_or(v.medians) AS medians FROM v
 				JOIN geo_units g ON g.code = v.village_code GROUP BY 1)
 			SELECT array_agg(commune_code ORDER BY commune_code) AS communes,
-				to_char(min(since), 'YYYY-MM-DD') AS since FROM c`
+				to_char(min(since), 'YYYY-MM-DD') AS since, bool_or(medians) AS medians FROM c`
 	);
-	return { communes: touch?.communes ?? [], since: touch?.since ?? '9999-12-31' };
+	return {
+		communes: touch?.communes ?? [],
+		since: touch?.since ?? '9999-12-31',
+		medians: touch?.medians ?? false
+	};
 }
 
 /** Two imports' touches together. */
@@ -78,6 +117,7 @@ export function mergeTouch(a: Touch | undefined, b: Touch): Touch {
 	if (a === 'all' || b === 'all') return 'all';
 	return {
 		communes: [...new Set([...a.communes, ...b.communes])].sort(),
-		since: a.since < b.since ? a.since : b.since
+		since: a.since < b.since ? a.since : b.since,
+		medians: a.medians || b.medians
 	};
 }

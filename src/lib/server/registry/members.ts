@@ -3,7 +3,7 @@
  * different households are possible duplicates when they share a national ID, or the same
  * normalised full name, birth date and sex. They are flagged and listed, never merged.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../db';
 
 /** The columns duplicate detection reads from the members an import wrote. */
@@ -67,23 +67,45 @@ export async function prepareDuplicateDetection(tx: Tx): Promise<DuplicateDetect
 	};
 }
 
+/**
+ * The households of the members whose flag an import changed, for what the import touches
+ * (see `householdsTouch`): a flag may change in any village.
+ */
+export const FLAGS_CHANGED = 'duplicate_flags_changed';
+
+/**
+ * Runs `update` (an UPDATE of members `m` returning `m.household_id`), records the returned
+ * households in `FLAGS_CHANGED`, and returns how many members it changed.
+ */
+async function recordFlagChanges(tx: Tx, update: SQL): Promise<number> {
+	await tx.execute(sql`CREATE TEMP TABLE IF NOT EXISTS ${sql.identifier(FLAGS_CHANGED)}
+		(household_id text NOT NULL) ON COMMIT DROP`);
+	const [changed] = await queryRows<{ n: number }>(
+		tx,
+		sql`WITH f AS (${update}),
+			i AS (INSERT INTO ${sql.identifier(FLAGS_CHANGED)} SELECT household_id FROM f)
+			SELECT count(*)::int AS n FROM f`
+	);
+	return changed!.n;
+}
+
 /** Flags the unflagged holders of `shared_keys`; returns how many. */
 async function setSharedFlags(tx: Tx): Promise<number> {
 	await tx.execute(sql`ANALYZE shared_keys`);
-	const flaggedById = await queryRows<{ n: number }>(
+	const flaggedById = await recordFlagChanges(
 		tx,
-		sql`WITH f AS (UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
 			WHERE NOT m.possible_duplicate AND m.national_id = k.national_id
-			RETURNING 1) SELECT count(*)::int AS n FROM f`
+			RETURNING m.household_id`
 	);
-	const flaggedByName = await queryRows<{ n: number }>(
+	const flaggedByName = await recordFlagChanges(
 		tx,
-		sql`WITH f AS (UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
+		sql`UPDATE members m SET possible_duplicate = TRUE FROM shared_keys k
 			WHERE NOT m.possible_duplicate AND m.name_key = k.name_key
 				AND m.birth_date = k.birth_date AND m.sex = k.sex
-			RETURNING 1) SELECT count(*)::int AS n FROM f`
+			RETURNING m.household_id`
 	);
-	return flaggedById[0]!.n + flaggedByName[0]!.n;
+	return flaggedById + flaggedByName;
 }
 
 /**
@@ -117,9 +139,9 @@ async function flagTouched(tx: Tx): Promise<number> {
 	const flagged = await setSharedFlags(tx);
 	// A flagged holder of a touched key stays flagged while either of its keys is still
 	// shared with another household (the other key may not have been touched at all).
-	const cleared = await queryRows<{ n: number }>(
+	const cleared = await recordFlagChanges(
 		tx,
-		sql`WITH c AS (UPDATE members m SET possible_duplicate = FALSE
+		sql`UPDATE members m SET possible_duplicate = FALSE
 			WHERE m.possible_duplicate
 				AND (m.national_id IN (SELECT national_id FROM duplicate_keys)
 					OR (m.name_key, m.birth_date, m.sex) IN (SELECT name_key, birth_date, sex FROM duplicate_keys)
@@ -129,9 +151,9 @@ async function flagTouched(tx: Tx): Promise<number> {
 				AND NOT EXISTS (SELECT 1 FROM members o
 					WHERE o.name_key = m.name_key AND o.birth_date = m.birth_date AND o.sex = m.sex
 						AND o.household_id <> m.household_id)
-			RETURNING 1) SELECT count(*)::int AS n FROM c`
+			RETURNING m.household_id`
 	);
-	return flagged + cleared[0]!.n;
+	return flagged + cleared;
 }
 
 /** A pair of possible duplicates, without names or ID numbers (they stay on the server). */
