@@ -67,6 +67,8 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 			SELECT a.programme_code, a.applied_on, a.decided_on, a.status, h.village_code,
 				${IDPOOR_GROUP} AS idpoor
 			FROM applications a JOIN ${householdRows(context)} h ON h.household_id = a.household_id
+			-- In scope: looked up by household (a hash join would read every application).
+			${context.scoped ? sql`WHERE a.household_id = ANY (ARRAY(SELECT household_id FROM ix_scope_households))` : sql``}
 		), counts AS (
 			SELECT p.label AS period, a.programme_code, a.village_code,
 				CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,

@@ -6,7 +6,8 @@
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
- *   see `householdRows` and `memberRows`) and `ix_scope_enrolments` (their enrolments);
+ *   see `householdRows` and `memberRows`), `ix_scope_enrolments` and `ix_scope_benefits`
+ *   (their enrolments and benefits);
  * - `ix_registered (period, village_code, n)`: households registered at each period's end per
  *   village in scope (no row for none);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
@@ -69,6 +70,9 @@ export async function createContext(
 		// statistics a large import has outdated) can be large: compiling them with JIT would
 		// take ten times longer than running them.
 		await tx.execute(sql`SET LOCAL jit = off`);
+		// Its temporary tables are analysed for their sizes and keys' spread, which a small
+		// sample gives (a full one costs more than some statements).
+		await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
 		await tx.execute(sql`INSERT INTO ix_scope
 			SELECT code FROM geo_units WHERE level = 'village'
 				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);
@@ -80,25 +84,31 @@ export async function createContext(
 		// The households and persons living there now, read once (with the columns the
 		// indicators read): an incremental refresh reads only them, their enrolments and
 		// their benefits.
+		// Each is looked up by index with the keys found before it as an array (a hash join
+		// would read every row of the table), the heap pages found in the index read many at a
+		// time (a commune's rows lie anywhere in the table, often not in memory).
+		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
+		const among = (column: SQL, keys: SQL) => sql`${column} = ANY (ARRAY(${keys}))`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
 			SELECT household_id, village_code, registered_on, idpoor_level FROM households
-			WHERE village_code IN (SELECT code FROM ix_scope)`);
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
-			SELECT m.person_id, m.household_id, m.sex, m.birth_date, m.disability,
-				m.possible_duplicate
-			FROM ix_scope_households h CROSS JOIN LATERAL (SELECT * FROM members m
-				WHERE m.household_id = h.household_id OFFSET 0) m`);
+			WHERE ${among(sql`village_code`, sql`SELECT code FROM ix_scope`)}`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
+		const households = sql`SELECT household_id FROM ix_scope_households`;
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
+			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate
+			FROM members WHERE ${among(sql`household_id`, households)}`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
-		// Their enrolments (of the persons, and of the households), looked up by index one
-		// person or household at a time (a hash join would read every enrolment).
+		// Their enrolments (of the persons, and of the households), and their benefits.
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
-			SELECT e.* FROM ix_scope_persons p CROSS JOIN LATERAL (SELECT * FROM enrolments e
-				WHERE e.person_id = p.person_id OFFSET 0) e
+			SELECT * FROM enrolments
+			WHERE ${among(sql`person_id`, sql`SELECT person_id FROM ix_scope_persons`)}
 			UNION
-			SELECT e.* FROM ix_scope_households h CROSS JOIN LATERAL (SELECT * FROM enrolments e
-				WHERE e.household_id = h.household_id OFFSET 0) e`);
+			SELECT * FROM enrolments WHERE ${among(sql`household_id`, households)}`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
+			SELECT enrolment_id, delivered_on FROM benefits
+			WHERE ${among(sql`enrolment_id`, sql`SELECT enrolment_id FROM ix_scope_enrolments`)}`);
+		await tx.execute(sql`ANALYZE ix_scope_benefits`);
 	}
 
 	const context = {
@@ -173,6 +183,14 @@ export function memberRows(context: ComputeContext): SQL {
  */
 export function enrolmentRows(context: ComputeContext): SQL {
 	return context.scoped ? sql`ix_scope_enrolments` : sql`enrolments`;
+}
+
+/**
+ * The benefits a refresh reads (enrolment and delivery day): all, or for an incremental
+ * refresh those of the enrolments in scope.
+ */
+export function benefitRows(context: ComputeContext): SQL {
+	return context.scoped ? sql`ix_scope_benefits` : sql`benefits`;
 }
 
 /** An IDPoor group value: `1`, `2` or `none`. */

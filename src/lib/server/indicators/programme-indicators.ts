@@ -36,6 +36,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import {
 	addAgeCutoffs,
+	benefitRows,
 	enrolmentRows,
 	householdRows,
 	IDPOOR_GROUP,
@@ -317,13 +318,9 @@ async function periodBitLookups(context: ProgrammeContext) {
 		GROUP BY 1, 2`);
 	await tx.execute(sql`ANALYZE ix_spans`);
 	// Each programme's units (persons or households) with their enrolments' and benefits'
-	// periods, those in scope with any (benefits looked up by enrolment when few, see above).
-	const benefits = context.scoped
-		? sql`LEFT JOIN LATERAL (SELECT bit_or(d.bits) AS bits FROM (SELECT b.delivered_on
-				FROM benefits b WHERE b.enrolment_id = e.enrolment_id OFFSET 0) b
-			JOIN ix_day_bits d ON d.day = b.delivered_on) pay ON TRUE`
-		: sql`LEFT JOIN (SELECT b.enrolment_id, bit_or(d.bits) AS bits
-			FROM benefits b JOIN ix_day_bits d ON d.day = b.delivered_on GROUP BY 1
+	// periods, those in scope with any.
+	const benefits = sql`LEFT JOIN (SELECT b.enrolment_id, bit_or(d.bits) AS bits
+			FROM ${benefitRows(context)} b JOIN ix_day_bits d ON d.day = b.delivered_on GROUP BY 1
 		) pay ON pay.enrolment_id = e.enrolment_id`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_enrolled ON COMMIT DROP AS
 		SELECT e.programme_code AS programme, u.unit_id, bit_or(coalesce(s.a_bits, 0)) AS a_bits,
