@@ -81,12 +81,11 @@ export async function createContext(
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
 		await tx.execute(sql`ANALYZE ix_scope`);
 		await tx.execute(sql`ANALYZE ix_scope_communes`);
-		// The households and persons living there now, read once (with the columns the
-		// indicators read): an incremental refresh reads only them, their enrolments and
-		// their benefits.
-		// Each is looked up by index with the keys found before it as an array (a hash join
-		// would read every row of the table), the heap pages found in the index read many at a
-		// time (a commune's rows lie anywhere in the table, often not in memory).
+		// The households and persons living there now, with the columns the indicators read,
+		// their enrolments and their benefits: an incremental refresh reads only these. Each
+		// is looked up by index with the keys found before it as an array (a hash join would
+		// read every row of the table), and the heap pages the index points to are read many
+		// at a time (a commune's rows lie anywhere in the table, often not in memory).
 		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
 		const among = (column: SQL, keys: SQL) => sql`${column} = ANY (ARRAY(${keys}))`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
