@@ -23,7 +23,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { OPEN_AT_END } from '../registry/offices';
-import { householdRows, IDPOOR_GROUP, inScope, memberRows, type ComputeContext } from './context';
+import {
+	among,
+	householdRows,
+	IDPOOR_GROUP,
+	inScope,
+	memberRows,
+	type ComputeContext
+} from './context';
 
 export const OFFICE_INDICATORS = ['offices_open', 'commune_office_coverage'] as const;
 export const APPLICATION_INDICATORS = [
@@ -68,7 +75,7 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 				${IDPOOR_GROUP} AS idpoor
 			FROM applications a JOIN ${householdRows(context)} h ON h.household_id = a.household_id
 			-- In scope: looked up by household (a hash join would read every application).
-			${context.scoped ? sql`WHERE a.household_id = ANY (ARRAY(SELECT household_id FROM ix_scope_households))` : sql``}
+			${context.scoped ? sql`WHERE ${among(sql`a.household_id`, sql`SELECT household_id FROM ix_scope_households`)}` : sql``}
 		), counts AS (
 			SELECT p.label AS period, a.programme_code, a.village_code,
 				CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,

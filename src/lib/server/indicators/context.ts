@@ -87,7 +87,6 @@ export async function createContext(
 		// read every row of the table), and the heap pages the index points to are read many
 		// at a time (a commune's rows lie anywhere in the table, often not in memory).
 		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
-		const among = (column: SQL, keys: SQL) => sql`${column} = ANY (ARRAY(${keys}))`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
 			SELECT household_id, village_code, registered_on, idpoor_level FROM households
 			WHERE ${among(sql`village_code`, sql`SELECT code FROM ix_scope`)}`);
@@ -143,6 +142,12 @@ export async function createContext(
 	) ON COMMIT DROP`);
 	return context;
 }
+
+/**
+ * `column` among the keys a query `keys` returns, as an array: the planner then looks the rows
+ * up by index (a bitmap scan) instead of hashing the whole table.
+ */
+export const among = (column: SQL, keys: SQL) => sql`${column} = ANY (ARRAY(${keys}))`;
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
 export function inScope(context: ComputeContext, villageCode: SQL): SQL {
