@@ -19,6 +19,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
 import { ageCutoffColumn } from './eligibility';
+import { createNextStores, nextStore, type StoreTable } from './partitions';
 
 export interface ComputeContext {
 	tx: Tx;
@@ -27,6 +28,11 @@ export interface ComputeContext {
 	scoped: boolean;
 	/** The ages with a cut-off column on `ix_periods` so far. */
 	ageCutoffs: Set<number>;
+	/**
+	 * The table the computations write a store's rows to: the store itself in an incremental
+	 * refresh, its new partitions in a full one (empty, see `partitions.ts`).
+	 */
+	store: (name: StoreTable) => SQL;
 }
 
 /**
@@ -109,11 +115,14 @@ export async function createContext(
 		await tx.execute(sql`ANALYZE ix_scope_benefits`);
 	}
 
-	const context = {
+	const scoped = scopeCommunes !== undefined;
+	if (!scoped) await createNextStores(tx, periods);
+	const context: ComputeContext = {
 		tx,
 		periods,
-		scoped: scopeCommunes !== undefined,
-		ageCutoffs: new Set<number>()
+		scoped,
+		ageCutoffs: new Set<number>(),
+		store: (name) => sql`${sql.identifier(scoped ? name : nextStore(name))}`
 	};
 	// Registration coverage and the appeals rate both divide by it: registrations counted per
 	// village and month, summed month after month, each period's end given its month's sum (a

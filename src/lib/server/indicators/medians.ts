@@ -96,10 +96,8 @@ function medianRows(context: ComputeContext, levels: Levels, where: SQL): SQL[] 
 export async function computeMedians(context: ComputeContext) {
 	const { tx, scoped } = context;
 	if (!scoped) {
-		await tx.execute(sql`DELETE FROM indicator_values
-			WHERE indicator_id IN ${MEDIAN_INDICATORS} AND period IN (SELECT label FROM ix_periods)`);
 		for (const rows of medianRows(context, 'all', sql`TRUE`)) {
-			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
+			await tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS} ${rows}`);
 		}
 		return;
 	}

@@ -31,6 +31,7 @@ import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
+import { swapNextStores } from './partitions';
 import { addAllProgrammeCounts, addAllProgrammes, rollUp } from './rollup';
 import { mergeTouch, type Touch } from '../ingest/touched';
 
@@ -103,12 +104,8 @@ async function computeAll(
 		onProgress(`${i + 1}/${steps.length} ${name}`);
 		await run();
 	}
-	// A full refresh rewrites most of the store: statistics of it as it is now, so that the
-	// incremental refreshes after it look rows up by key instead of scanning.
-	if (!context.scoped) {
-		await tx.execute(sql`ANALYZE indicator_values`);
-		await tx.execute(sql`ANALYZE programme_values`);
-	}
+	// A full refresh wrote new partitions of the stores: they take the old ones' places.
+	if (!context.scoped) await swapNextStores(tx, periods);
 }
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */

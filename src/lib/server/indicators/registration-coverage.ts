@@ -28,9 +28,6 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 			SELECT v.period, v.geo_code, v.numerator FROM ${stored('ix_scope_communes', 'commune')}`);
 		await deleteStored(context, [INDICATOR_ID], 'ix_scope', 'village');
 		await deleteStored(context, [INDICATOR_ID], 'ix_scope_communes', 'commune');
-	} else {
-		await tx.execute(sql`DELETE FROM indicator_values
-			WHERE indicator_id = ${INDICATOR_ID} AND period IN (SELECT label FROM ix_periods)`);
 	}
 
 	// Each unit's population for each period: its latest row whose year is not after the
@@ -43,7 +40,8 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 		ORDER BY p.label, pop.geo_code, pop.year DESC`);
 	await tx.execute(sql`CREATE INDEX ON period_population (geo_code, period)`);
 
-	await tx.execute(sql`INSERT INTO indicator_values
+	const store = context.store('indicator_values');
+	await tx.execute(sql`INSERT INTO ${store}
 			(indicator_id, period, level, geo_code, numerator, denominator, value)
 		SELECT ${INDICATOR_ID}, p.label, 'village', g.code, coalesce(r.n, 0), pp.households,
 			CASE WHEN pp.households > 0 THEN coalesce(r.n, 0) / pp.households END
@@ -55,12 +53,12 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 	for (const [i, level] of ROLL_UP.entries()) {
 		if (scoped && level !== 'commune') break;
 		const childLevel = i === 0 ? 'village' : ROLL_UP[i - 1]!;
-		await tx.execute(sql`INSERT INTO indicator_values
+		await tx.execute(sql`INSERT INTO ${store}
 				(indicator_id, period, level, geo_code, numerator, denominator, value)
 			WITH children AS (
 				SELECT v.period, child.parent_code AS code, sum(v.numerator) AS numerator,
 					sum(v.denominator) AS denominator
-				FROM ${scoped ? stored('ix_scope', 'village') : sql`indicator_values v`}
+				FROM ${scoped ? stored('ix_scope', 'village') : sql`${store} v`}
 				JOIN geo_units child ON child.code = v.geo_code
 				${
 					scoped

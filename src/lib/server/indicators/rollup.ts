@@ -4,7 +4,8 @@
  * level above, so a parent's rate is always the ratio of summed numerators and denominators,
  * never an average of rates.
  *
- * - A full roll-up replaces every unit's rows, summing level by level.
+ * - A full roll-up writes every unit's rows, summing level by level, into the refresh's new
+ *   partitions (see `partitions.ts`).
  * - A scoped roll-up (incremental refresh) replaces the villages in `ix_scope` and their
  *   communes, and adds to each unit above them the difference between their communes' new
  *   and old sums. Sums of whole numbers are
@@ -19,6 +20,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { indicatorById } from '../../indicators/catalogue';
 import { deleteStored, storedRows, type ComputeContext, type StoredRowsOf } from './context';
+import type { StoreTable } from './partitions';
 
 /** The value from a numerator and a denominator, by the indicator's unit `u.unit`. */
 const valueOf = (numerator: SQL, denominator: SQL) => sql`CASE
@@ -33,7 +35,7 @@ END`;
  */
 interface Store {
 	of: StoredRowsOf;
-	table: string;
+	table: StoreTable;
 	/** The key columns other than `level` and `geo_code`. */
 	keys: readonly string[];
 	/** The summed columns. */
@@ -42,8 +44,6 @@ interface Store {
 	order: readonly string[];
 	/** The base rows: `keys`, `level`, `geo_code` and `measures` at villages (or own level). */
 	base: SQL;
-	/** The store's rows a full roll-up replaces (with the refreshed periods). */
-	own: SQL;
 	/**
 	 * `indicator_values` also stores the value, from the indicator's unit: the units as `u`,
 	 * joined by id (see `valueOf`).
@@ -61,7 +61,6 @@ function indicatorStore(indicatorIds: readonly string[]): Store {
 		measures: ['numerator', 'denominator'],
 		order: ['indicator_id', 'period', 'geo_code', 'programme', 'group_by', 'group_value'],
 		base: sql`(SELECT * FROM ix_base WHERE indicator_id IN ${indicatorIds})`,
-		own: sql`indicator_id IN ${indicatorIds}`,
 		units: sql`(VALUES ${sql.join(units, sql`, `)}) AS u(indicator_id, unit)`
 	};
 }
@@ -74,8 +73,7 @@ const PROGRAMME_STORE: Store = {
 	keys: ['period', 'programme', 'group_by', 'group_value'],
 	measures: PROGRAMME_MEASURES,
 	order: ['period', 'geo_code', 'programme', 'group_by', 'group_value'],
-	base: sql`ix_programme_base`,
-	own: sql`TRUE`
+	base: sql`ix_programme_base`
 };
 
 const list = (columns: readonly string[], prefix?: string) =>
@@ -144,13 +142,9 @@ export async function addAllProgrammeCounts(context: ComputeContext) {
  * indicators' counts) for the refresh's periods with their base rows summed to every level;
  * `scoped`: only the villages in `ix_scope` and the units above them.
  */
-export async function rollUp(
-	context: ComputeContext,
-	indicators: StoredRowsOf,
-	scoped = context.scoped
-) {
+export async function rollUp(context: ComputeContext, indicators: StoredRowsOf) {
 	const store = indicators === 'programme_values' ? PROGRAMME_STORE : indicatorStore(indicators);
-	if (scoped) return rollUpScoped(context, store);
+	if (context.scoped) return rollUpScoped(context, store);
 	const { tx } = context;
 	const keys = list(store.keys);
 	const measures = list(store.measures);
@@ -172,8 +166,6 @@ export async function rollUp(
 			) rows (${keys}, geo_code, ${measures})
 			GROUP BY ${keys}, geo_code`);
 	}
-	await tx.execute(sql`DELETE FROM ${sql.identifier(store.table)}
-		WHERE ${store.own} AND period IN (SELECT label FROM ix_periods)`);
 	const all = sql.join(
 		levels.map(
 			(level) => sql`SELECT ${keys}, ${level} AS level, geo_code, ${measures}
@@ -182,8 +174,8 @@ export async function rollUp(
 		sql` UNION ALL `
 	);
 	const w = written(store, 'r');
-	// In key order, so the key's index grows at its end instead of splitting pages everywhere.
-	await tx.execute(sql`INSERT INTO ${sql.identifier(store.table)} ${w.columns}
+	// Into the refresh's new partitions (empty), in key order: a unit's rows lie together.
+	await tx.execute(sql`INSERT INTO ${context.store(store.table)} ${w.columns}
 		SELECT ${w.values} FROM (${all}) r ${w.units}
 		WHERE ${STORED_GROUPS}
 		ORDER BY ${list(store.order, 'r')}`);

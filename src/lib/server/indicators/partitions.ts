@@ -1,0 +1,73 @@
+/**
+ * The stores (`indicator_values`, `programme_values`) have one partition per period
+ * (`indicator_values_2026_11`, `…_2026_q3`, `…_2026`, and a default one for any other; see
+ * migration 0010). A full refresh does not delete and rewrite the refreshed periods' rows
+ * (millions at national scale, each delete and insert also updating the key's index): it
+ * writes them into new tables without indexes, partitions of `<store>_next`, and at its end
+ * swaps each in for the period's old partition, its key's index built once. Readers see the old
+ * partitions until the refresh commits (the swap locks the stores for its last moments only).
+ * An incremental refresh changes rows in place.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Period } from '../../indicators/periods';
+import type { Tx } from '../db';
+
+export const STORES = ['indicator_values', 'programme_values'] as const;
+export type StoreTable = (typeof STORES)[number];
+
+/** The partition of `store` for period `label` (`2026-Q3` → `indicator_values_2026_q3`). */
+export function partitionName(store: StoreTable, label: string): string {
+	return `${store}_${label.toLowerCase().replace(/-/g, '_')}`;
+}
+
+/** Where a full refresh writes `store`'s rows: its new partitions' parent. */
+export function nextStore(store: StoreTable): string {
+	return `${store}_next`;
+}
+
+/** A period's label as a literal of a partition's bounds (which take no parameters). */
+function boundOf(label: string): SQL {
+	if (!/^\d{4}(-(\d{2}|Q[1-4]))?$/.test(label)) throw new Error(`Not a period label: ${label}`);
+	return sql.raw(`'${label}'`);
+}
+
+/** Creates each store's new partitions for `periods`, empty and without indexes. */
+export async function createNextStores(tx: Tx, periods: readonly Period[]) {
+	for (const store of STORES) {
+		const next = sql.identifier(nextStore(store));
+		await tx.execute(sql`CREATE TABLE ${next} (LIKE ${sql.identifier(store)} INCLUDING DEFAULTS)
+			PARTITION BY LIST (period)`);
+		for (const { label } of periods) {
+			await tx.execute(sql`CREATE TABLE ${sql.identifier(`${partitionName(store, label)}_next`)}
+				PARTITION OF ${next} FOR VALUES IN (${boundOf(label)})`);
+		}
+	}
+}
+
+/**
+ * Swaps the new partitions in: each analysed, then put in its old one's place (the key's index
+ * is built as it is attached), and `<store>_next` dropped.
+ */
+export async function swapNextStores(tx: Tx, periods: readonly Period[]) {
+	for (const store of STORES) {
+		const next = sql.identifier(nextStore(store));
+		const parent = sql.identifier(store);
+		await tx.execute(sql`ANALYZE ${next}`);
+		for (const { label } of periods) {
+			const name = partitionName(store, label);
+			const partition = sql.identifier(name);
+			await tx.execute(sql`ALTER TABLE ${next} DETACH PARTITION ${sql.identifier(`${name}_next`)}`);
+			await tx.execute(sql`DROP TABLE IF EXISTS ${partition}`);
+			await tx.execute(sql`ALTER TABLE ${sql.identifier(`${name}_next`)} RENAME TO ${partition}`);
+			// Rows of the period in the default partition (none, unless written before it had its
+			// own) would stop it from being attached; the new ones replace them.
+			await tx.execute(
+				sql`DELETE FROM ${sql.identifier(`${store}_default`)} WHERE period = ${label}`
+			);
+			await tx.execute(
+				sql`ALTER TABLE ${parent} ATTACH PARTITION ${partition} FOR VALUES IN (${boundOf(label)})`
+			);
+		}
+		await tx.execute(sql`DROP TABLE ${next}`);
+	}
+}
