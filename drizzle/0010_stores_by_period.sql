@@ -53,3 +53,7 @@ BEGIN
 	END LOOP;
 END
 $$;
+--> statement-breakpoint
+-- Statistics of the new partitions, for the incremental refreshes' look-ups by key.
+ANALYZE "indicator_values";--> statement-breakpoint
+ANALYZE "programme_values";

@@ -26,7 +26,7 @@
  *   period ends (see `eligibilityBounds`), which becomes +n at its first end and −n after its
  *   last, and a running sum over the ends gives every period's count;
  * - **enrolled and paid**: each unit's periods are bits of a `bigint` (enrolment spans and
- *   delivery days are looked up once, `ix_spans`, `ix_day_bits`), alike units are grouped and
+ *   delivery days are looked up once, `ix_spans` and an array of days), alike units are grouped and
  *   their periods counted three at a time in 21-bit lanes of packed words (`periodCounts`).
  *
  * The counts go into `ix_programme_base` as the seven counts of `programme_values` (see
@@ -119,12 +119,20 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
 		sql`SELECT DISTINCT ON (k) k, end_date::text AS end_date, ${sql.join(cuts, sql`, `)}
 			FROM ix_periods ORDER BY k`
 	);
-	const dates = (column: string) => sql`${sql.param(rows.map((r) => r[column]))}::date[]`;
+	// The number of dates in `column` before `day`: most days are before the first or on or
+	// after the last (registered before the periods; born long before or after the cut-offs),
+	// which two comparisons settle; the binary search is for the others.
+	const before = (day: SQL, column: string) => {
+		const dates = rows.map((r) => r[column]!);
+		return sql`CASE WHEN ${day} <= ${dates[0]}::date THEN 0
+			WHEN ${day} > ${dates.at(-1)}::date THEN ${dates.length}
+			ELSE width_bucket(${day} - 1, ${sql.param(dates)}::date[]) END`;
+	};
 	return {
 		kmax: sql`${rows.length}::int`,
 		lastEnd: sql`${rows.at(-1)!.end_date}::date`,
-		registration: (registeredOn) => sql`width_bucket(${registeredOn} - 1, ${dates('end_date')})`,
-		age: (years, birthDate) => sql`width_bucket(${birthDate} - 1, ${dates(`cut_${years}`)})`
+		registration: (registeredOn) => before(registeredOn, 'end_date'),
+		age: (years, birthDate) => before(birthDate, `cut_${years}`)
 	};
 }
 
@@ -248,24 +256,16 @@ async function countEligible(context: ProgrammeContext) {
 	const { ends } = context;
 	await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme, level, geo_code,
 			group_by, group_value, e)
-		WITH ev AS MATERIALIZED (
-			SELECT programme, k, village_code, sex, life_cycle, disability, idpoor,
-				sum(delta) AS delta
-			FROM ix_events GROUP BY 1, 2, 3, 4, 5, 6, 7
-		), communes AS MATERIALIZED (
-			SELECT ev.programme, ev.k, g.commune_code, ev.sex, ev.life_cycle, ev.disability,
-				ev.idpoor, sum(ev.delta) AS delta
-			FROM ev JOIN geo_units g ON g.code = ev.village_code
-			GROUP BY 1, 2, 3, 4, 5, 6, 7
-		), changes AS (
-			SELECT programme, k, 'village' AS level, village_code AS geo_code, '' AS group_by,
-				'' AS group_value, sum(delta) AS delta
-			FROM ev GROUP BY programme, k, village_code
-			UNION ALL
-			SELECT programme, k, 'commune', commune_code, ${COMMUNE_GROUP_BY},
-				coalesce(sex, life_cycle, disability, idpoor, ''), sum(delta)
-			FROM communes
-			GROUP BY programme, k, commune_code, ${COMMUNE_GROUPING_SETS}
+		WITH changes AS (
+			-- Village totals and each commune's groups in one pass over the events.
+			SELECT programme, k,
+				CASE WHEN GROUPING(ev.village_code) = 0 THEN 'village' ELSE 'commune' END AS level,
+				coalesce(ev.village_code, g.commune_code) AS geo_code,
+				CASE WHEN GROUPING(ev.village_code) = 0 THEN '' ELSE ${COMMUNE_GROUP_BY} END AS group_by,
+				coalesce(sex, life_cycle, disability, idpoor, '') AS group_value, sum(delta) AS delta
+			FROM ix_events ev JOIN geo_units g ON g.code = ev.village_code
+			GROUP BY programme, k, GROUPING SETS ((ev.village_code), (g.commune_code, sex),
+				(g.commune_code, life_cycle), (g.commune_code, disability), (g.commune_code, idpoor))
 		), runs AS (
 			SELECT programme, level, geo_code, group_by, group_value, k,
 				sum(delta) OVER w AS e, lead(k) OVER w AS next_k
@@ -284,17 +284,31 @@ const PERIODS_PER_PASS = 62;
 
 /**
  * Look-ups for one pass over the periods whose `ix_periods.bit` is set (one bit each):
- * `ix_day_bits` (a day → the periods containing it), `ix_run_bits` (a run of period-end
- * indices `first`…`last` → the periods ending in it) and `ix_spans` (an enrolment's first and
- * exit days → the periods it is enrolled during, `a_bits`, and at the end of, `n_bits`).
+ * `ix_run_bits` (a run of period-end indices `first`…`last` → the periods ending in it) and
+ * `ix_spans` (an enrolment's first and exit days → the periods it is enrolled during, `a_bits`,
+ * and at the end of, `n_bits`); then with them and the periods of each delivery day, the units
+ * enrolled or paid (`ix_enrolled`).
  */
 async function periodBitLookups(context: ProgrammeContext) {
 	const { ends, tx } = context;
-	await tx.execute(sql`CREATE TEMP TABLE ix_day_bits ON COMMIT DROP AS
-		SELECT d::date AS day, bit_or(1::bigint << p.bit) AS bits
-		FROM ix_periods p CROSS JOIN LATERAL generate_series(p.start_date, p.end_date, interval '1 day') d
-		WHERE p.bit IS NOT NULL GROUP BY 1`);
-	await tx.execute(sql`ANALYZE ix_day_bits`);
+	// Each day from the pass's first to its last, with the periods containing it (none in a gap
+	// between periods), read once and carried as a constant array: the benefits' look-up then
+	// reads the registry's table only, which the planner may split among parallel workers.
+	const [days] = await queryRows<{ first: string; last: string; bits: string[] }>(
+		tx,
+		sql`SELECT min(d)::date::text AS first, max(d)::date::text AS last,
+			array_agg(coalesce(b.bits, 0) ORDER BY d)::text[] AS bits
+		FROM (SELECT min(start_date) AS first, max(end_date) AS last FROM ix_periods
+			WHERE bit IS NOT NULL) r
+		CROSS JOIN LATERAL generate_series(r.first, r.last, interval '1 day') d
+		LEFT JOIN (
+			SELECT d::date AS day, bit_or(1::bigint << p.bit) AS bits
+			FROM ix_periods p
+			CROSS JOIN LATERAL generate_series(p.start_date, p.end_date, interval '1 day') d
+			WHERE p.bit IS NOT NULL GROUP BY 1
+		) b ON b.day = d::date`
+	);
+	const { first, last, bits } = days!;
 	await tx.execute(sql`CREATE TEMP TABLE ix_run_bits ON COMMIT DROP AS
 		SELECT f AS first, l AS last,
 			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE p.k BETWEEN f AND l), 0) AS bits
@@ -319,8 +333,11 @@ async function periodBitLookups(context: ProgrammeContext) {
 	await tx.execute(sql`ANALYZE ix_spans`);
 	// Each programme's units (persons or households) with their enrolments' and benefits'
 	// periods, those in scope with any.
-	const benefits = sql`LEFT JOIN (SELECT b.enrolment_id, bit_or(d.bits) AS bits
-			FROM ${benefitRows(context)} b JOIN ix_day_bits d ON d.day = b.delivered_on GROUP BY 1
+	const benefits = sql`LEFT JOIN (
+			SELECT b.enrolment_id,
+				bit_or((${sql.param(bits)}::bigint[])[b.delivered_on - ${first}::date + 1]) AS bits
+			FROM ${benefitRows(context)} b
+			WHERE b.delivered_on BETWEEN ${first}::date AND ${last}::date GROUP BY 1
 		) pay ON pay.enrolment_id = e.enrolment_id`;
 	await tx.execute(sql`CREATE TEMP TABLE ix_enrolled ON COMMIT DROP AS
 		SELECT e.programme_code AS programme, u.unit_id, bit_or(coalesce(s.a_bits, 0)) AS a_bits,
@@ -390,15 +407,23 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
  */
 async function activeUnits(context: ProgrammeContext, ages: number[]) {
 	const { ends } = context;
+	// Persons' and households' units apart: each join then has one key (the planner hashes the
+	// smaller side, the enrolled, not the whole registry's members).
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
-		SELECT x.*, h.village_code, g.commune_code, m.sex,
-			CASE WHEN m.person_id IS NOT NULL THEN m.disability IS TRUE END AS disability,
-			h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
-			${ageIndices(ends, ages, sql`m.birth_date`)}
-		FROM ix_enrolled x JOIN programmes pr ON pr.programme_code = x.programme
-		LEFT JOIN ${memberRows(context)} m ON pr.unit = 'person' AND m.person_id = x.unit_id
-		JOIN ${householdRows(context)} h ON h.household_id = CASE WHEN pr.unit = 'person'
-			THEN m.household_id ELSE x.unit_id END
+		SELECT u.programme, u.unit_id, u.a_bits, u.n_bits, u.b_bits, h.village_code, g.commune_code,
+			u.sex, u.disability, h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
+			${ageIndices(ends, ages, sql`u.birth_date`)}
+		FROM (
+			SELECT x.*, m.household_id, m.sex, m.disability IS TRUE AS disability, m.birth_date
+			FROM ix_enrolled x
+			JOIN programmes pr ON pr.programme_code = x.programme AND pr.unit = 'person'
+			JOIN ${memberRows(context)} m ON m.person_id = x.unit_id
+			UNION ALL
+			SELECT x.*, x.unit_id, NULL, NULL, NULL
+			FROM ix_enrolled x
+			JOIN programmes pr ON pr.programme_code = x.programme AND pr.unit = 'household'
+		) u
+		JOIN ${householdRows(context)} h ON h.household_id = u.household_id
 		JOIN geo_units g ON g.code = h.village_code`);
 	// Each programme reads its own units.
 	await context.tx.execute(sql`CREATE INDEX ON ix_active (programme)`);
@@ -447,6 +472,17 @@ async function packTuples(
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_tuples ON COMMIT DROP AS
 		SELECT ${masks}, ${sql.join(wordColumns, sql`, `)}
 		FROM (SELECT DISTINCT ${masks} FROM ${sql.identifier(table)}) t`);
+}
+
+/**
+ * Runs `work` with the planner kept from merge joins: it underestimates the join of classes to
+ * `ix_tuples` on their six masks (one row, from each mask's selectivity multiplied), and would
+ * sort millions of rows for it, on disk, instead of hashing a few thousand tuples.
+ */
+async function hashingTuples(context: ComputeContext, work: () => Promise<unknown>) {
+	await context.tx.execute(sql`SET LOCAL enable_mergejoin = off`);
+	await work();
+	await context.tx.execute(sql`SET LOCAL enable_mergejoin = on`);
 }
 
 /**
@@ -528,25 +564,27 @@ async function countUnits(context: ComputeContext, bits: number) {
 		})}) r
 		-- Household units have no sex, life-cycle group or disability.
 		WHERE (a <> 0 OR eb <> 0) AND (group_value <> '' OR group_by = '')`;
-	await tx.execute(
-		insert(
-			sql`'village' AS level, u.village_code AS geo_code, '' AS group_by, '' AS group_value`,
-			sql`SELECT programme, village_code, ${masks}, count(*) AS c FROM ix_units
-				GROUP BY programme, village_code, ${masks}`,
-			sql`u.programme, u.village_code`
-		)
-	);
-	await tx.execute(
-		insert(
-			sql`'commune' AS level, commune_code AS geo_code, ${COMMUNE_GROUP_BY} AS group_by,
-				coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`,
-			sql`SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${masks},
-					count(*) AS c
-				FROM ix_units
-				GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
-			sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`
-		)
-	);
+	await hashingTuples(context, async () => {
+		await tx.execute(
+			insert(
+				sql`'village' AS level, u.village_code AS geo_code, '' AS group_by, '' AS group_value`,
+				sql`SELECT programme, village_code, ${masks}, count(*) AS c FROM ix_units
+					GROUP BY programme, village_code, ${masks}`,
+				sql`u.programme, u.village_code`
+			)
+		);
+		await tx.execute(
+			insert(
+				sql`'commune' AS level, commune_code AS geo_code, ${COMMUNE_GROUP_BY} AS group_by,
+					coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`,
+				sql`SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${masks},
+						count(*) AS c
+					FROM ix_units
+					GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
+				sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`
+			)
+		);
+	});
 	await tx.execute(sql`DROP TABLE ix_tuples`);
 }
 
@@ -564,6 +602,9 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 			AND s.ends_on = coalesce(e.exited_on, 'infinity')
 		WHERE ${unitInScope(context, 'household', sql`e.household_id`)}
 		GROUP BY 1, 2 HAVING bit_or(s.n_bits) <> 0`);
+	// Its size, so that its households are joined to the registry's by hashing, not looked up
+	// one by one (millions at national scale).
+	await tx.execute(sql`ANALYZE ix_household_programmes`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_households_enrolled ON COMMIT DROP AS
 		SELECT h.village_code, ${IDPOOR_GROUP} AS idpoor, x.one, x.two
 		FROM (
@@ -578,21 +619,23 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 	const words = Math.ceil(bits / LANES);
 	await tx.execute(sql`ANALYZE ix_households_enrolled`);
 	await packTuples(context, 'ix_households_enrolled', ['one', 'two'], words);
-	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, group_by,
-			group_value, numerator, denominator)
-		SELECT 'combined_package', period, 'village', geo_code, group_by, group_value, two, one
-		FROM (${periodCounts({
-			measures: ['one', 'two'],
-			words,
-			names: ['geo_code', 'group_by', 'group_value'],
-			keys: sql`u.village_code AS geo_code,
-				CASE WHEN GROUPING(u.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
-				coalesce(u.idpoor, '') AS group_value`,
-			classes: sql`SELECT village_code, idpoor, one, two, count(*) AS c
-				FROM ix_households_enrolled GROUP BY village_code, idpoor, one, two`,
-			grouping: sql`u.village_code, GROUPING SETS ((), (u.idpoor))`
-		})}) r
-		WHERE one <> 0`);
+	await hashingTuples(context, () =>
+		tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, group_by,
+				group_value, numerator, denominator)
+			SELECT 'combined_package', period, 'village', geo_code, group_by, group_value, two, one
+			FROM (${periodCounts({
+				measures: ['one', 'two'],
+				words,
+				names: ['geo_code', 'group_by', 'group_value'],
+				keys: sql`u.village_code AS geo_code,
+					CASE WHEN GROUPING(u.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+					coalesce(u.idpoor, '') AS group_value`,
+				classes: sql`SELECT village_code, idpoor, one, two, count(*) AS c
+					FROM ix_households_enrolled GROUP BY village_code, idpoor, one, two`,
+				grouping: sql`u.village_code, GROUPING SETS ((), (u.idpoor))`
+			})}) r
+			WHERE one <> 0`)
+	);
 	for (const table of ['ix_tuples', 'ix_household_programmes', 'ix_households_enrolled'])
 		await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 }
@@ -626,7 +669,7 @@ async function countActivity(
 		const bits = Math.min(PERIODS_PER_PASS, context.periods.length - first);
 		await countUnits(context, bits);
 		await countCombinedPackage(context, bits);
-		for (const table of ['ix_day_bits', 'ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
+		for (const table of ['ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
 			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 		await tx.execute(sql`TRUNCATE ix_units`);
 	}

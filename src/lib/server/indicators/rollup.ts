@@ -89,6 +89,17 @@ const sums = (columns: readonly string[]) =>
 		sql`, `
 	);
 
+/**
+ * Columns to sort by, compared as bytes: much faster to sort millions of rows in than by a
+ * locale's rules, and the key's own order under the C and C.UTF-8 collations (under another,
+ * the rows of a unit still lie together, which is what the order is for).
+ */
+const inByteOrder = (columns: readonly string[], prefix: string) =>
+	sql.join(
+		columns.map((c) => sql`${sql.identifier(prefix)}.${sql.identifier(c)} COLLATE "C"`),
+		sql`, `
+	);
+
 /** The columns written, and their values from a row `r` (the value, if any, by its unit). */
 function written(store: Store, r: string) {
 	const columns = sql`(${list(store.keys)}, level, geo_code, ${list(store.measures)}
@@ -178,7 +189,7 @@ export async function rollUp(context: ComputeContext, indicators: StoredRowsOf) 
 	await tx.execute(sql`INSERT INTO ${context.store(store.table)} ${w.columns}
 		SELECT ${w.values} FROM (${all}) r ${w.units}
 		WHERE ${STORED_GROUPS}
-		ORDER BY ${list(store.order, 'r')}`);
+		ORDER BY ${inByteOrder(store.order, 'r')}`);
 	for (const level of levels) {
 		await tx.execute(sql`DROP TABLE ${sql.identifier(`ix_sum_${level}`)}`);
 	}
