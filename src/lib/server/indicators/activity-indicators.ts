@@ -66,8 +66,17 @@ export async function computeOfficeIndicators(context: ComputeContext) {
 		FROM geo_units c CROSS JOIN ix_periods p WHERE c.level = 'commune'`);
 }
 
-/** Application indicators into `ix_base` (village level, per programme, by IDPoor level). */
+/**
+ * Application indicators into `ix_base` (village level, per programme, by IDPoor level). The
+ * counts by date join each application to the few periods its lodging or decision falls in.
+ * The backlog holds an application over a run of period ends (from the first more than 30 days
+ * after its lodging to the last before its decision, or to the last if pending), so it is
+ * counted as the number of applications starting and ending a run at each end, summed over the
+ * ends in order, instead of joining each to every period it is pending in.
+ */
 export async function computeApplicationIndicators(context: ComputeContext) {
+	const groups = sql`CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+		coalesce(a.idpoor, '') AS group_value`;
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
 		WITH a AS (
@@ -77,31 +86,54 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 			-- In scope: looked up by household (a hash join would read every application).
 			${context.scoped ? sql`WHERE ${among(sql`a.household_id`, sql`SELECT household_id FROM ix_scope_households`)}` : sql``}
 		), counts AS (
-			SELECT p.label AS period, a.programme_code, a.village_code,
-				CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
-				coalesce(a.idpoor, '') AS group_value,
+			SELECT p.label AS period, a.programme_code, a.village_code, ${groups},
 				count(*) FILTER (WHERE ${inPeriod('applied_on')}) AS received,
 				count(*) FILTER (WHERE a.status = 'approved' AND ${inPeriod('decided_on')}) AS approved,
 				count(*) FILTER (WHERE a.status IN ('approved', 'rejected')
-					AND ${inPeriod('decided_on')}) AS decided,
-				count(*) FILTER (WHERE a.applied_on < p.end_date - 30
-					AND (a.decided_on > p.end_date
-						OR (a.decided_on IS NULL AND a.status = 'pending'))) AS backlog
-			-- Only the periods an application counts in: lodged or decided in it, or still
-			-- undecided at its start (for the backlog).
-			FROM a JOIN ix_periods p ON a.applied_on <= p.end_date
-				AND (a.applied_on >= p.start_date OR a.decided_on >= p.start_date
-					OR a.decided_on IS NULL)
+					AND ${inPeriod('decided_on')}) AS decided
+			FROM a JOIN ix_periods p ON ${inPeriod('applied_on')} OR ${inPeriod('decided_on')}
 			GROUP BY p.label, a.programme_code, a.village_code, GROUPING SETS ((), (a.idpoor))
+		), ends AS MATERIALIZED (
+			-- The periods' distinct ends in order, k = 1…K (a quarter shares its last month's).
+			SELECT label, dense_rank() OVER (ORDER BY end_date)::int AS k FROM ix_periods
+		), e AS MATERIALIZED (
+			SELECT array_agg(DISTINCT end_date ORDER BY end_date) AS ends,
+				count(DISTINCT end_date)::int AS kmax
+			FROM ix_periods
+		), runs AS (
+			-- Pending at end k (lodged more than 30 days before it, decided after it or never):
+			-- k from the first end after lodging + 30 days to the last before the decision.
+			SELECT a.programme_code, a.village_code, a.idpoor,
+				width_bucket(a.applied_on + 30, e.ends) + 1 AS first,
+				CASE WHEN a.decided_on IS NOT NULL THEN width_bucket(a.decided_on - 1, e.ends)
+					WHEN a.status = 'pending' THEN e.kmax ELSE 0 END AS last
+			FROM a CROSS JOIN e
+		), changes AS (
+			SELECT a.programme_code, a.village_code, ${groups}, ev.k, sum(ev.delta) AS delta
+			FROM runs a CROSS JOIN e
+			CROSS JOIN LATERAL (VALUES (a.first, 1), (a.last + 1, -1)) ev (k, delta)
+			WHERE a.first <= a.last AND ev.k <= e.kmax
+			GROUP BY a.programme_code, a.village_code, ev.k, GROUPING SETS ((), (a.idpoor))
+		), backlog AS (
+			SELECT programme_code, village_code, group_by, group_value, k,
+				sum(delta) OVER w AS n, lead(k) OVER w AS next_k
+			FROM changes
+			WINDOW w AS (PARTITION BY programme_code, village_code, group_by, group_value ORDER BY k)
 		)
 		SELECT x.indicator_id, c.period, 'village', c.village_code, c.programme_code, c.group_by,
 			c.group_value, x.numerator, x.denominator
 		FROM counts c CROSS JOIN LATERAL (VALUES
 			('applications_received', c.received, NULL::bigint),
-			('approval_rate', c.approved, c.decided),
-			('applications_backlog', c.backlog, NULL::bigint)
+			('approval_rate', c.approved, c.decided)
 		) AS x (indicator_id, numerator, denominator)
-		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
+		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0
+		UNION ALL
+		SELECT 'applications_backlog', p.label, 'village', b.village_code, b.programme_code,
+			b.group_by, b.group_value, b.n, NULL
+		FROM backlog b CROSS JOIN e
+		CROSS JOIN LATERAL generate_series(b.k, coalesce(b.next_k, e.kmax + 1) - 1) k (k)
+		JOIN ends p ON p.k = k.k
+		WHERE b.n <> 0`);
 }
 
 /** Appeal indicators into `ix_base` (village level). */
