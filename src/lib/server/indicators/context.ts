@@ -247,13 +247,36 @@ export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL 
 		WHERE ${sameStoredKey(of)} AND v.level = ${level} OFFSET 0) v`;
 }
 
-/** Deletes the stored rows of a scope table's units (at `level`, if given). */
+/** Planner settings that keep it to look-ups by index and nested loops (see `byStoreKey`). */
+const LOOK_UPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan'];
+
+/**
+ * Runs `work`, statements that change a few units' stored rows found by key, with the planner
+ * held to index look-ups in nested loops: the stores are partitioned by period (see
+ * `partitions.ts`), and the planner, costing a look-up as one index scan in every partition
+ * (it prunes them only as it runs), would otherwise read every partition whole.
+ */
+export async function byStoreKey(tx: Tx, work: () => Promise<unknown>) {
+	for (const setting of LOOK_UPS) await tx.execute(sql`SET LOCAL ${sql.raw(setting)} = off`);
+	await work();
+	for (const setting of LOOK_UPS) await tx.execute(sql`SET LOCAL ${sql.raw(setting)} = on`);
+}
+
+/**
+ * Deletes the stored rows of a scope table's units (at `level`, if given): a period at a time,
+ * so that the planner sees the one partition holding it and looks its rows up by key.
+ */
 export async function deleteStored(
-	{ tx }: ComputeContext,
+	{ tx, periods }: ComputeContext,
 	of: StoredRowsOf,
 	scope: string,
 	level?: string
 ) {
-	await tx.execute(sql`DELETE FROM ${storeTable(of)} v USING ${scopeKeys(of, scope)}
-		WHERE ${sameStoredKey(of)} ${level ? sql`AND v.level = ${level}` : sql``}`);
+	await byStoreKey(tx, async () => {
+		for (const { label } of periods) {
+			await tx.execute(sql`DELETE FROM ${storeTable(of)} v USING ${scopeKeys(of, scope)}
+				WHERE ${sameStoredKey(of)} AND v.period = ${label} AND k.period = ${label}
+					${level ? sql`AND v.level = ${level}` : sql``}`);
+		}
+	});
 }

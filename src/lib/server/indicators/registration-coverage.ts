@@ -7,7 +7,7 @@
  * population row when the feed gives one at that level, else the sum of its children's.
  */
 import { sql } from 'drizzle-orm';
-import { deleteStored, inScope, storedRows, type ComputeContext } from './context';
+import { byStoreKey, deleteStored, inScope, storedRows, type ComputeContext } from './context';
 
 export const INDICATOR_ID = 'registration_coverage';
 
@@ -82,20 +82,22 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 
 	// Every unit above the communes in scope: its numerator moves by theirs (sums of whole
 	// numbers, exact); its denominator stays.
-	await tx.execute(sql`WITH delta AS (
-			SELECT v.period, v.geo_code, v.numerator - coalesce(b.numerator, 0) AS change
-			FROM ${stored('ix_scope_communes', 'commune')}
-			LEFT JOIN rc_before b ON b.period = v.period AND b.geo_code = v.geo_code
-		), up AS (
-			SELECT d.period, a.code, sum(d.change) AS change
-			FROM delta d JOIN geo_units g ON g.code = d.geo_code
-			CROSS JOIN LATERAL (VALUES (g.district_code), (g.province_code), ('KH')) a (code)
-			GROUP BY 1, 2
-		)
-		UPDATE indicator_values v SET numerator = v.numerator + up.change,
-			value = CASE WHEN v.denominator > 0 THEN (v.numerator + up.change) / v.denominator END
-		FROM up WHERE v.indicator_id = ${INDICATOR_ID} AND v.period = up.period
-			AND v.geo_code = up.code AND up.change <> 0`);
+	await byStoreKey(tx, () =>
+		tx.execute(sql`WITH delta AS (
+				SELECT v.period, v.geo_code, v.numerator - coalesce(b.numerator, 0) AS change
+				FROM ${stored('ix_scope_communes', 'commune')}
+				LEFT JOIN rc_before b ON b.period = v.period AND b.geo_code = v.geo_code
+			), up AS (
+				SELECT d.period, a.code, sum(d.change) AS change
+				FROM delta d JOIN geo_units g ON g.code = d.geo_code
+				CROSS JOIN LATERAL (VALUES (g.district_code), (g.province_code), ('KH')) a (code)
+				GROUP BY 1, 2
+			)
+			UPDATE indicator_values v SET numerator = v.numerator + up.change,
+				value = CASE WHEN v.denominator > 0 THEN (v.numerator + up.change) / v.denominator END
+			FROM up WHERE v.indicator_id = ${INDICATOR_ID} AND v.period = up.period
+				AND v.geo_code = up.code AND up.change <> 0`)
+	);
 }
 
 /** The stored rows `v` of a scope table's units at a level, looked up by key. */

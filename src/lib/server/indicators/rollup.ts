@@ -19,7 +19,13 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { indicatorById } from '../../indicators/catalogue';
-import { deleteStored, storedRows, type ComputeContext, type StoredRowsOf } from './context';
+import {
+	byStoreKey,
+	deleteStored,
+	storedRows,
+	type ComputeContext,
+	type StoredRowsOf
+} from './context';
 import type { StoreTable } from './partitions';
 
 /** The value from a numerator and a denominator, by the indicator's unit `u.unit`. */
@@ -268,20 +274,22 @@ async function rollUpScoped(context: ComputeContext, store: Store) {
 		sql`, `
 	);
 	const units = store.units ? sql`JOIN ${store.units} ON u.indicator_id = d.indicator_id` : sql``;
-	await tx.execute(sql`UPDATE ${table} v
-		SET ${set} ${store.units ? sql`, value = ${valueOf(plus('numerator'), plus('denominator'))}` : sql``}
-		FROM ix_delta_up d ${units}
-		WHERE ${sameRow}`);
-	const d = written(store, 'd');
-	await tx.execute(sql`INSERT INTO ${table} ${d.columns}
-		SELECT ${d.values} FROM ix_delta_up d ${d.units}
-		WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE ${sameRow})`);
-	// Keep the store sparse, as a full roll-up would leave it.
-	const zero = sql.join(
-		store.measures.map((m) => sql`coalesce(v.${sql.identifier(m)}, 0) = 0`),
-		sql` AND `
-	);
-	await tx.execute(sql`DELETE FROM ${table} v USING ix_delta_up d WHERE ${sameRow} AND ${zero}`);
+	await byStoreKey(tx, async () => {
+		await tx.execute(sql`UPDATE ${table} v
+			SET ${set} ${store.units ? sql`, value = ${valueOf(plus('numerator'), plus('denominator'))}` : sql``}
+			FROM ix_delta_up d ${units}
+			WHERE ${sameRow}`);
+		const d = written(store, 'd');
+		await tx.execute(sql`INSERT INTO ${table} ${d.columns}
+			SELECT ${d.values} FROM ix_delta_up d ${d.units}
+			WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE ${sameRow})`);
+		// Keep the store sparse, as a full roll-up would leave it.
+		const zero = sql.join(
+			store.measures.map((m) => sql`coalesce(v.${sql.identifier(m)}, 0) = 0`),
+			sql` AND `
+		);
+		await tx.execute(sql`DELETE FROM ${table} v USING ix_delta_up d WHERE ${sameRow} AND ${zero}`);
+	});
 	for (const temp of ['ix_new', 'ix_delta', 'ix_delta_up'])
 		await tx.execute(sql`DROP TABLE ${sql.identifier(temp)}`);
 }
