@@ -247,8 +247,16 @@ export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL 
 		WHERE ${sameStoredKey(of)} AND v.level = ${level} OFFSET 0) v`;
 }
 
-/** Planner settings that keep it to look-ups by index and nested loops (see `byStoreKey`). */
-const LOOK_UPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan'];
+/** Runs `work` with the planner's `methods` (`enable_…` settings) off, then on again. */
+export async function withoutPlans(
+	tx: Tx,
+	methods: readonly ('enable_hashjoin' | 'enable_mergejoin' | 'enable_seqscan')[],
+	work: () => Promise<unknown>
+) {
+	for (const method of methods) await tx.execute(sql`SET LOCAL ${sql.raw(method)} = off`);
+	await work();
+	for (const method of methods) await tx.execute(sql`SET LOCAL ${sql.raw(method)} = on`);
+}
 
 /**
  * Runs `work`, statements that change a few units' stored rows found by key, with the planner
@@ -256,11 +264,8 @@ const LOOK_UPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan'];
  * `partitions.ts`), and the planner, costing a look-up as one index scan in every partition
  * (it prunes them only as it runs), would otherwise read every partition whole.
  */
-export async function byStoreKey(tx: Tx, work: () => Promise<unknown>) {
-	for (const setting of LOOK_UPS) await tx.execute(sql`SET LOCAL ${sql.raw(setting)} = off`);
-	await work();
-	for (const setting of LOOK_UPS) await tx.execute(sql`SET LOCAL ${sql.raw(setting)} = on`);
-}
+export const byStoreKey = (tx: Tx, work: () => Promise<unknown>) =>
+	withoutPlans(tx, ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan'], work);
 
 /**
  * Deletes the stored rows of a scope table's units (at `level`, if given): a period at a time,

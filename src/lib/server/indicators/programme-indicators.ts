@@ -26,8 +26,9 @@
  *   period ends (see `eligibilityBounds`), which becomes +n at its first end and −n after its
  *   last, and a running sum over the ends gives every period's count;
  * - **enrolled and paid**: each unit's periods are bits of a `bigint` (enrolment spans and
- *   delivery days are looked up once, `ix_spans` and an array of days), alike units are grouped and
- *   their periods counted three at a time in 21-bit lanes of packed words (`periodCounts`).
+ *   delivery days are looked up once, `ix_spans` and an array of days), alike units are
+ *   grouped and their periods counted three at a time in 21-bit lanes of packed words
+ *   (`periodCounts`).
  *
  * The counts go into `ix_programme_base` as the seven counts of `programme_values` (see
  * `stored.ts`), per village and per commune group; `rollup.ts` sums them to every level.
@@ -42,6 +43,7 @@ import {
 	IDPOOR_GROUP,
 	memberRows,
 	unitInScope,
+	withoutPlans,
 	type ComputeContext
 } from './context';
 import { ageCutoffColumn, ageIndexColumn, eligibilityBounds } from './eligibility';
@@ -119,20 +121,12 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
 		sql`SELECT DISTINCT ON (k) k, end_date::text AS end_date, ${sql.join(cuts, sql`, `)}
 			FROM ix_periods ORDER BY k`
 	);
-	// The number of dates in `column` before `day`: most days are before the first or on or
-	// after the last (registered before the periods; born long before or after the cut-offs),
-	// which two comparisons settle; the binary search is for the others.
-	const before = (day: SQL, column: string) => {
-		const dates = rows.map((r) => r[column]!);
-		return sql`CASE WHEN ${day} <= ${dates[0]}::date THEN 0
-			WHEN ${day} > ${dates.at(-1)}::date THEN ${dates.length}
-			ELSE width_bucket(${day} - 1, ${sql.param(dates)}::date[]) END`;
-	};
+	const dates = (column: string) => sql`${sql.param(rows.map((r) => r[column]))}::date[]`;
 	return {
 		kmax: sql`${rows.length}::int`,
 		lastEnd: sql`${rows.at(-1)!.end_date}::date`,
-		registration: (registeredOn) => before(registeredOn, 'end_date'),
-		age: (years, birthDate) => before(birthDate, `cut_${years}`)
+		registration: (registeredOn) => sql`width_bucket(${registeredOn} - 1, ${dates('end_date')})`,
+		age: (years, birthDate) => sql`width_bucket(${birthDate} - 1, ${dates(`cut_${years}`)})`
 	};
 }
 
@@ -479,11 +473,8 @@ async function packTuples(
  * `ix_tuples` on their six masks (one row, from each mask's selectivity multiplied), and would
  * sort millions of rows for it, on disk, instead of hashing a few thousand tuples.
  */
-async function hashingTuples(context: ComputeContext, work: () => Promise<unknown>) {
-	await context.tx.execute(sql`SET LOCAL enable_mergejoin = off`);
-	await work();
-	await context.tx.execute(sql`SET LOCAL enable_mergejoin = on`);
-}
+const hashingTuples = (context: ComputeContext, work: () => Promise<unknown>) =>
+	withoutPlans(context.tx, ['enable_mergejoin'], work);
 
 /**
  * Per-period counts of classes of alike units (`classes`: key columns, the masks of
