@@ -157,7 +157,7 @@ export async function addAllProgrammeCounts(context: ComputeContext) {
 /**
  * Replaces the stored values of `indicatorIds` (or, with `'programme_values'`, the programme
  * indicators' counts) for the refresh's periods with their base rows summed to every level;
- * `scoped`: only the villages in `ix_scope` and the units above them.
+ * in a scoped refresh, only the villages in `ix_scope` and the units above them.
  */
 export async function rollUp(context: ComputeContext, indicators: StoredRowsOf) {
 	const store = indicators === 'programme_values' ? PROGRAMME_STORE : indicatorStore(indicators);
