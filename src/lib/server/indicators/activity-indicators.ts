@@ -75,6 +75,9 @@ export async function computeOfficeIndicators(context: ComputeContext) {
  * ends in order, instead of joining each to every period it is pending in.
  */
 export async function computeApplicationIndicators(context: ComputeContext) {
+	// The period ends in order (`ix_periods.k` numbers them) and their number K.
+	const ends = sql`${sql.param([...context.ends])}::date[]`;
+	const kmax = sql`${context.ends.length}::int`;
 	const groups = sql`CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
 		coalesce(a.idpoor, '') AS group_value`;
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
@@ -93,26 +96,19 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 					AND ${inPeriod('decided_on')}) AS decided
 			FROM a JOIN ix_periods p ON ${inPeriod('applied_on')} OR ${inPeriod('decided_on')}
 			GROUP BY p.label, a.programme_code, a.village_code, GROUPING SETS ((), (a.idpoor))
-		), ends AS MATERIALIZED (
-			-- The periods' distinct ends in order, k = 1…K (a quarter shares its last month's).
-			SELECT label, dense_rank() OVER (ORDER BY end_date)::int AS k FROM ix_periods
-		), e AS MATERIALIZED (
-			SELECT array_agg(DISTINCT end_date ORDER BY end_date) AS ends,
-				count(DISTINCT end_date)::int AS kmax
-			FROM ix_periods
 		), runs AS (
 			-- Pending at end k (lodged more than 30 days before it, decided after it or never):
 			-- k from the first end after lodging + 30 days to the last before the decision.
 			SELECT a.programme_code, a.village_code, a.idpoor,
-				width_bucket(a.applied_on + 30, e.ends) + 1 AS first,
-				CASE WHEN a.decided_on IS NOT NULL THEN width_bucket(a.decided_on - 1, e.ends)
-					WHEN a.status = 'pending' THEN e.kmax ELSE 0 END AS last
-			FROM a CROSS JOIN e
+				width_bucket(a.applied_on + 30, ${ends}) + 1 AS first,
+				CASE WHEN a.decided_on IS NOT NULL THEN width_bucket(a.decided_on - 1, ${ends})
+					WHEN a.status = 'pending' THEN ${kmax} ELSE 0 END AS last
+			FROM a
 		), changes AS (
 			SELECT a.programme_code, a.village_code, ${groups}, ev.k, sum(ev.delta) AS delta
-			FROM runs a CROSS JOIN e
+			FROM runs a
 			CROSS JOIN LATERAL (VALUES (a.first, 1), (a.last + 1, -1)) ev (k, delta)
-			WHERE a.first <= a.last AND ev.k <= e.kmax
+			WHERE a.first <= a.last AND ev.k <= ${kmax}
 			GROUP BY a.programme_code, a.village_code, ev.k, GROUPING SETS ((), (a.idpoor))
 		), backlog AS (
 			SELECT programme_code, village_code, group_by, group_value, k,
@@ -130,9 +126,9 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 		UNION ALL
 		SELECT 'applications_backlog', p.label, 'village', b.village_code, b.programme_code,
 			b.group_by, b.group_value, b.n, NULL
-		FROM backlog b CROSS JOIN e
-		CROSS JOIN LATERAL generate_series(b.k, coalesce(b.next_k, e.kmax + 1) - 1) k (k)
-		JOIN ends p ON p.k = k.k
+		FROM backlog b
+		CROSS JOIN LATERAL generate_series(b.k, coalesce(b.next_k, ${kmax} + 1) - 1) k (k)
+		JOIN ix_periods p ON p.k = k.k
 		WHERE b.n <> 0`);
 }
 

@@ -2,7 +2,9 @@
  * What every indicator computation of one refresh shares, as temporary tables of its
  * transaction:
  *
- * - `ix_periods (label, kind, start_date, end_date)`: the periods computed;
+ * - `ix_periods (label, kind, start_date, end_date, k)`: the periods computed, `k` numbering
+ *   their distinct ends 1…K in date order (a quarter shares its last month's end; see
+ *   `periodEnds`);
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
@@ -24,6 +26,8 @@ import { createNextStores, nextStore, type StoreTable } from './partitions';
 export interface ComputeContext {
 	tx: Tx;
 	periods: readonly Period[];
+	/** The periods' distinct ends in date order (`ix_periods.k` numbers them from 1). */
+	ends: readonly string[];
 	/** Whether only the villages of `ix_scope` are recomputed. */
 	scoped: boolean;
 	/** The ages with a cut-off column on `ix_periods` so far. */
@@ -64,9 +68,14 @@ export async function createContext(
 	// stay in memory up to 1 GB instead of spilling to disk.
 	await tx.execute(sql`SET LOCAL hash_mem_multiplier = 4`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_periods (
-		label text PRIMARY KEY, kind text NOT NULL, start_date date NOT NULL, end_date date NOT NULL
+		label text PRIMARY KEY, kind text NOT NULL, start_date date NOT NULL, end_date date NOT NULL,
+		k int NOT NULL
 	) ON COMMIT DROP`);
-	const rows = periods.map((p) => sql`(${p.label}, ${p.kind}, ${p.start}::date, ${p.end}::date)`);
+	const ends = periodEnds(periods);
+	const rows = periods.map(
+		(p) =>
+			sql`(${p.label}, ${p.kind}, ${p.start}::date, ${p.end}::date, ${ends.indexOf(p.end) + 1})`
+	);
 	await tx.execute(sql`INSERT INTO ix_periods VALUES ${sql.join(rows, sql`, `)}`);
 	await tx.execute(sql`ANALYZE ix_periods`);
 
@@ -120,24 +129,26 @@ export async function createContext(
 	const context: ComputeContext = {
 		tx,
 		periods,
+		ends,
 		scoped,
 		ageCutoffs: new Set<number>(),
 		store: (name) => sql`${sql.identifier(scoped ? name : nextStore(name))}`
 	};
-	// Registration coverage and the appeals rate both divide by it: registrations counted per
-	// village and month, summed month after month, each period's end given its month's sum (a
-	// pass over households, not one per period).
+	// Registration coverage and the appeals rate both divide by it: households counted per
+	// village by how many period ends precede their registration (`r`), summed over `r` in
+	// order; a period whose end is the k-th is given the sum over r < k (one pass over
+	// households, not one per period).
 	await tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
-		WITH monthly AS (
-			SELECT village_code, date_trunc('month', registered_on)::date AS month, count(*) AS n
-			FROM ${householdRows(context)} h GROUP BY 1, 2
+		WITH counts AS (
+			SELECT village_code, ${endsBefore(ends, sql`registered_on`)} AS r, count(*) AS n
+			FROM ${householdRows(context)} h
+			WHERE registered_on <= ${ends.at(-1)!}::date GROUP BY 1, 2
 		), cumulative AS (
-			SELECT village_code, month, sum(n) OVER w AS n, lead(month) OVER w AS next
-			FROM monthly WINDOW w AS (PARTITION BY village_code ORDER BY month)
+			SELECT village_code, r, sum(n) OVER w AS n, lead(r) OVER w AS next
+			FROM counts WINDOW w AS (PARTITION BY village_code ORDER BY r)
 		)
 		SELECT p.label AS period, c.village_code, c.n::double precision AS n
-		FROM cumulative c JOIN ix_periods p ON c.month <= p.end_date
-			AND (c.next IS NULL OR c.next > p.end_date)`);
+		FROM cumulative c JOIN ix_periods p ON p.k > c.r AND (c.next IS NULL OR p.k <= c.next)`);
 	await tx.execute(sql`ANALYZE ix_registered`);
 
 	// The store's columns, defaults (zero counts) included.
@@ -157,6 +168,19 @@ export async function createContext(
  * up by index (a bitmap scan) instead of hashing the whole table.
  */
 export const among = (column: SQL, keys: SQL) => sql`${column} = ANY (ARRAY(${keys}))`;
+
+/** The periods' distinct ends (`YYYY-MM-DD`) in date order: end k is `ends[k - 1]`. */
+export function periodEnds(periods: readonly Period[]): string[] {
+	return [...new Set(periods.map((p) => p.end))].sort();
+}
+
+/**
+ * How many of the period ends `ends` fall before `date` (0…K), as SQL: a binary search in them
+ * carried as a constant (`width_bucket`). A record dated `date` is there at end k when this is
+ * less than k.
+ */
+export const endsBefore = (ends: readonly string[], date: SQL) =>
+	sql`width_bucket(${date} - 1, ${sql.param([...ends])}::date[])`;
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
 export function inScope(context: ComputeContext, villageCode: SQL): SQL {

@@ -38,6 +38,7 @@ import { queryRows } from '../db';
 import {
 	addAgeCutoffs,
 	benefitRows,
+	endsBefore,
 	enrolmentRows,
 	householdRows,
 	IDPOOR_GROUP,
@@ -75,10 +76,10 @@ const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
 	WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END`;
 
 /** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
-function ageIndices(ends: EndIndices, ages: readonly number[], birthDate: SQL): SQL {
+function ageIndices(endIndex: EndIndices, ages: readonly number[], birthDate: SQL): SQL {
 	return sql.join(
 		ages.map(
-			(years) => sql`${ends.age(years, birthDate)} AS ${sql.identifier(ageIndexColumn(years))}`
+			(years) => sql`${endIndex.age(years, birthDate)} AS ${sql.identifier(ageIndexColumn(years))}`
 		),
 		sql`, `
 	);
@@ -97,36 +98,29 @@ interface EndIndices {
 }
 
 /** What the programme computations share: the refresh's context and the period ends. */
-type ProgrammeContext = ComputeContext & { ends: EndIndices };
+type ProgrammeContext = ComputeContext & { endIndex: EndIndices };
 
 /**
- * Numbers the refreshed periods' ends 1…K in date order (`ix_periods.k`; a quarter shares its
- * last month's end) and reads the ends and each age's cut-off birth dates in that order, which
- * the statements then carry as constants (an index is a binary search in them, `width_bucket`).
+ * Reads the refreshed periods' ends (numbered 1…K in `ix_periods.k`, see `createContext`) and
+ * each age's cut-off birth dates in that order, which the statements then carry as constants
+ * (an index is a binary search in them, `width_bucket`).
  */
 async function endIndices(context: ComputeContext, ages: readonly number[]): Promise<EndIndices> {
-	const { tx } = context;
-	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN k int`);
-	await tx.execute(sql`UPDATE ix_periods p SET k = e.k
-		FROM (SELECT end_date, (row_number() OVER (ORDER BY end_date))::int AS k
-			FROM (SELECT DISTINCT end_date FROM ix_periods) d) e
-		WHERE e.end_date = p.end_date`);
-	await tx.execute(sql`ANALYZE ix_periods`);
 	const cuts = ages.map(
 		(years) =>
 			sql`${sql.identifier(ageCutoffColumn(years))}::text AS ${sql.identifier(`cut_${years}`)}`
 	);
 	const rows = await queryRows<Record<string, string>>(
-		tx,
-		sql`SELECT DISTINCT ON (k) k, end_date::text AS end_date, ${sql.join(cuts, sql`, `)}
+		context.tx,
+		sql`SELECT DISTINCT ON (k) k, ${sql.join(cuts, sql`, `)}
 			FROM ix_periods ORDER BY k`
 	);
-	const dates = (column: string) => sql`${sql.param(rows.map((r) => r[column]))}::date[]`;
+	const dates = (column: string) => rows.map((r) => r[column]!);
 	return {
-		kmax: sql`${rows.length}::int`,
-		lastEnd: sql`${rows.at(-1)!.end_date}::date`,
-		registration: (registeredOn) => sql`width_bucket(${registeredOn} - 1, ${dates('end_date')})`,
-		age: (years, birthDate) => sql`width_bucket(${birthDate} - 1, ${dates(`cut_${years}`)})`
+		kmax: sql`${context.ends.length}::int`,
+		lastEnd: sql`${context.ends.at(-1)!}::date`,
+		registration: (registeredOn) => endsBefore(context.ends, registeredOn),
+		age: (years, birthDate) => endsBefore(dates(`cut_${years}`), birthDate)
 	};
 }
 
@@ -136,25 +130,25 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
  * alike in all of these are eligible for the same programmes at the same period ends.
  */
 async function groupPersons(context: ProgrammeContext, ages: readonly number[]) {
-	const { ends } = context;
+	const { endIndex } = context;
 	const ageColumns = ages.map((years) => sql.identifier(ageIndexColumn(years)));
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_persons ON COMMIT DROP AS
 		SELECT village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
 			count(*) AS c
 		FROM (
 			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
-				${ends.registration(sql`h.registered_on`)} AS r,
-				${ageIndices(ends, ages, sql`m.birth_date`)}
+				${endIndex.registration(sql`h.registered_on`)} AS r,
+				${ageIndices(endIndex, ages, sql`m.birth_date`)}
 			FROM ${memberRows(context)} m
 			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
-			WHERE h.registered_on <= ${ends.lastEnd}
+			WHERE h.registered_on <= ${endIndex.lastEnd}
 		) u
 		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
-		SELECT h.village_code, h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
+		SELECT h.village_code, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
 			count(*) AS c
 		FROM ${householdRows(context)} h
-		WHERE h.registered_on <= ${ends.lastEnd}
+		WHERE h.registered_on <= ${endIndex.lastEnd}
 		GROUP BY 1, 2, 3`);
 	await context.tx.execute(sql`ANALYZE ix_persons`);
 	await context.tx.execute(sql`ANALYZE ix_households`);
@@ -177,7 +171,7 @@ function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: S
  * then a running sum over at most K ends, however many periods there are.
  */
 async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow) {
-	const { ends, tx } = context;
+	const { endIndex, tx } = context;
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
@@ -190,17 +184,17 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 				coalesce(u.idpoor_level::text, 'none'), ev.delta
 			FROM ix_persons u
 			CROSS JOIN LATERAL (VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-				('older_persons', u.a_60 + 1, ${ends.kmax})) l (life_cycle, first, last)
+				('older_persons', u.a_60 + 1, ${endIndex.kmax})) l (life_cycle, first, last)
 			CROSS JOIN LATERAL (SELECT ${run.first} AS first, ${run.last} AS last) s
 			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
-				AND ev.k <= ${ends.kmax}`);
+				AND ev.k <= ${endIndex.kmax}`);
 	} else if (!bounds.needsMember) {
 		await tx.execute(sql`INSERT INTO ix_events
 			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
 			FROM ix_households u
-			WHERE ${bounds.household} AND u.r < ${ends.kmax}`);
+			WHERE ${bounds.household} AND u.r < ${endIndex.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
@@ -213,7 +207,7 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 				CROSS JOIN LATERAL generate_series(r.first, r.last) k (k)
 			) x
 			${events(sql`x.k`, sql`x.k`, sql`1`)}
-			WHERE ev.k <= ${ends.kmax}`);
+			WHERE ev.k <= ${endIndex.kmax}`);
 	}
 }
 
@@ -224,16 +218,16 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
  * households `h`) picks the members read.
  */
 function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: SQL): SQL {
-	const { ends } = context;
+	const { endIndex } = context;
 	const bounds = eligibilityBounds(programme.target);
 	const ages = [...bounds.from, ...bounds.until];
-	const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
+	const run = runBounds(programme.target, sql`u.r + 1`, endIndex.kmax);
 	return sql`(SELECT u.household_id, u.village_code, u.idpoor_level, ${run.first} AS first,
 			${run.last} AS last
 		FROM (
 			SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
-				m.disability IS TRUE AS disability, ${ends.registration(sql`h.registered_on`)} AS r
-				${ages.length ? sql`, ${ageIndices(ends, ages, sql`m.birth_date`)}` : sql``}
+				m.disability IS TRUE AS disability, ${endIndex.registration(sql`h.registered_on`)} AS r
+				${ages.length ? sql`, ${ageIndices(endIndex, ages, sql`m.birth_date`)}` : sql``}
 			FROM ${memberRows(context)} m
 			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
 			WHERE ${where}
@@ -247,7 +241,7 @@ function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: S
  * holds from its end index to the next one with a change (or K).
  */
 async function countEligible(context: ProgrammeContext) {
-	const { ends } = context;
+	const { endIndex } = context;
 	await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme, level, geo_code,
 			group_by, group_value, e)
 		WITH changes AS (
@@ -268,7 +262,7 @@ async function countEligible(context: ProgrammeContext) {
 		)
 		SELECT p.label, r.programme, r.level, r.geo_code, r.group_by, r.group_value, r.e
 		FROM runs r
-		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, ${ends.kmax} + 1) - 1) k (k)
+		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, ${endIndex.kmax} + 1) - 1) k (k)
 		JOIN ix_periods p ON p.k = k.k
 		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
 }
@@ -284,7 +278,7 @@ const PERIODS_PER_PASS = 62;
  * enrolled or paid (`ix_enrolled`).
  */
 async function periodBitLookups(context: ProgrammeContext) {
-	const { ends, tx } = context;
+	const { endIndex, tx } = context;
 	// Each day from the pass's first to its last, with the periods containing it (none in a gap
 	// between periods), read once and carried as a constant array: the benefits' look-up then
 	// reads the registry's table only, which the planner may split among parallel workers.
@@ -306,7 +300,7 @@ async function periodBitLookups(context: ProgrammeContext) {
 	await tx.execute(sql`CREATE TEMP TABLE ix_run_bits ON COMMIT DROP AS
 		SELECT f AS first, l AS last,
 			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE p.k BETWEEN f AND l), 0) AS bits
-		FROM generate_series(1, ${ends.kmax}) f CROSS JOIN generate_series(f, ${ends.kmax}) l
+		FROM generate_series(1, ${endIndex.kmax}) f CROSS JOIN generate_series(f, ${endIndex.kmax}) l
 		CROSS JOIN ix_periods p WHERE p.bit IS NOT NULL GROUP BY f, l`);
 	await tx.execute(sql`ANALYZE ix_run_bits`);
 	const enrolmentScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
@@ -356,11 +350,11 @@ async function periodBitLookups(context: ProgrammeContext) {
  * person is split by life-cycle group, each row keeping the periods in which they belong to it.
  */
 async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) {
-	const { ends } = context;
+	const { endIndex } = context;
 	const code = programme.programme_code;
 	const bounds = eligibilityBounds(programme.target);
 	const person = programme.unit === 'person';
-	const run = runBounds(programme.target, sql`u.r + 1`, ends.kmax);
+	const run = runBounds(programme.target, sql`u.r + 1`, endIndex.kmax);
 	let eligible: SQL;
 	if (person || !bounds.needsMember) {
 		eligible = sql`LEFT JOIN ix_run_bits eb ON ${bounds.household} AND ${bounds.member}
@@ -378,8 +372,8 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
 	}
 	const lives = person
 		? sql`(VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-			('older_persons', u.a_60 + 1, ${ends.kmax}))`
-		: sql`(VALUES (NULL::text, 1, ${ends.kmax}))`;
+			('older_persons', u.a_60 + 1, ${endIndex.kmax}))`
+		: sql`(VALUES (NULL::text, 1, ${endIndex.kmax}))`;
 	await context.tx.execute(sql`INSERT INTO ix_units
 		SELECT ${code}, u.village_code, u.commune_code, u.sex, l.life_cycle,
 			CASE WHEN u.disability THEN 'yes' WHEN NOT u.disability THEN 'no' END,
@@ -400,13 +394,13 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
  * the registry is read once.
  */
 async function activeUnits(context: ProgrammeContext, ages: number[]) {
-	const { ends } = context;
+	const { endIndex } = context;
 	// Persons' and households' units apart: each join then has one key (the planner hashes the
 	// smaller side, the enrolled, not the whole registry's members).
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
 		SELECT u.programme, u.unit_id, u.a_bits, u.n_bits, u.b_bits, h.village_code, g.commune_code,
-			u.sex, u.disability, h.idpoor_level, ${ends.registration(sql`h.registered_on`)} AS r,
-			${ageIndices(ends, ages, sql`u.birth_date`)}
+			u.sex, u.disability, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
+			${ageIndices(endIndex, ages, sql`u.birth_date`)}
 		FROM (
 			SELECT x.*, m.household_id, m.sex, m.disability IS TRUE AS disability, m.birth_date
 			FROM ix_enrolled x
@@ -685,7 +679,7 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		])
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
-	const programmeContext = { ...context, ends: await endIndices(context, ages) };
+	const programmeContext = { ...context, endIndex: await endIndices(context, ages) };
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
 		programme text NOT NULL, k int NOT NULL, village_code text NOT NULL, sex text,
 		life_cycle text, disability text, idpoor text NOT NULL, delta bigint NOT NULL
