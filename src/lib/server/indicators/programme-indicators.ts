@@ -176,10 +176,17 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
 		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
+	// Unit rows alike in what this programme's target reads give the same events: summed as they
+	// are written, they are far fewer rows to count.
+	const insert = (select: SQL) =>
+		tx.execute(sql`INSERT INTO ix_events
+		SELECT programme, k, village_code, sex, life_cycle, disability, idpoor, sum(delta)
+		FROM (${select}) ev (programme, k, village_code, sex, life_cycle, disability, idpoor, delta)
+		GROUP BY programme, k, village_code, sex, life_cycle, disability, idpoor
+		HAVING sum(delta) <> 0`);
 	if (programme.unit === 'person') {
 		const run = runBounds(programme.target, sql`u.r + 1, l.first`, sql`l.last`);
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
+		await insert(sql`SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
 				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
 				coalesce(u.idpoor_level::text, 'none'), ev.delta
 			FROM ix_persons u
@@ -190,16 +197,14 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
 				AND ev.k <= ${endIndex.kmax}`);
 	} else if (!bounds.needsMember) {
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
+		await insert(sql`SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
 			FROM ix_households u
 			WHERE ${bounds.household} AND u.r < ${endIndex.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
+		await insert(sql`SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
 				SELECT DISTINCT r.household_id, r.village_code,
 					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
@@ -258,7 +263,9 @@ async function countEligible(context: ProgrammeContext) {
 			SELECT programme, level, geo_code, group_by, group_value, k,
 				sum(delta) OVER w AS e, lead(k) OVER w AS next_k
 			FROM changes
-			WINDOW w AS (PARTITION BY programme, level, geo_code, group_by, group_value ORDER BY k)
+			-- Sorted by bytes: much faster than by the locale's rules.
+			WINDOW w AS (PARTITION BY programme COLLATE "C", level COLLATE "C", geo_code COLLATE "C",
+				group_by COLLATE "C", group_value COLLATE "C" ORDER BY k)
 		)
 		SELECT p.label, r.programme, r.level, r.geo_code, r.group_by, r.group_value, r.e
 		FROM runs r
@@ -463,12 +470,13 @@ async function packTuples(
 }
 
 /**
- * Runs `work` with the planner kept from merge joins: it underestimates the join of classes to
- * `ix_tuples` on their six masks (one row, from each mask's selectivity multiplied), and would
- * sort millions of rows for it, on disk, instead of hashing a few thousand tuples.
+ * Runs `work` with the planner kept from merge joins and sorts: it underestimates the join of
+ * classes to `ix_tuples` on their six masks (one row, from each mask's selectivity
+ * multiplied), and would sort millions of rows for the join or to group them, on disk or by
+ * the locale's rules, instead of hashing them.
  */
 const hashingTuples = (context: ComputeContext, work: () => Promise<unknown>) =>
-	withoutPlans(context.tx, ['enable_mergejoin'], work);
+	withoutPlans(context.tx, ['enable_mergejoin', 'enable_sort'], work);
 
 /**
  * Per-period counts of classes of alike units (`classes`: key columns, the masks of

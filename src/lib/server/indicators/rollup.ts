@@ -46,7 +46,7 @@ interface Store {
 	keys: readonly string[];
 	/** The summed columns. */
 	measures: readonly string[];
-	/** The table's key, in order (rows are written in it). */
+	/** The table's key, in order (a scoped roll-up writes its rows in it). */
 	order: readonly string[];
 	/** The base rows: `keys`, `level`, `geo_code` and `measures` at villages (or own level). */
 	base: SQL;
@@ -92,17 +92,6 @@ const list = (columns: readonly string[], prefix?: string) =>
 const sums = (columns: readonly string[]) =>
 	sql.join(
 		columns.map((c) => sql`sum(${sql.identifier(c)}) AS ${sql.identifier(c)}`),
-		sql`, `
-	);
-
-/**
- * Columns to sort by, compared as bytes: much faster to sort millions of rows in than by a
- * locale's rules, and the key's own order under the C and C.UTF-8 collations (under another,
- * the rows of a unit still lie together, which is what the order is for).
- */
-const inByteOrder = (columns: readonly string[], prefix: string) =>
-	sql.join(
-		columns.map((c) => sql`${sql.identifier(prefix)}.${sql.identifier(c)} COLLATE "C"`),
 		sql`, `
 	);
 
@@ -191,11 +180,12 @@ export async function rollUp(context: ComputeContext, indicators: StoredRowsOf) 
 		sql` UNION ALL `
 	);
 	const w = written(store, 'r');
-	// Into the refresh's new partitions (empty), in key order: a unit's rows lie together.
+	// Into the refresh's new partitions (empty), as they come: sorting them by key first (millions
+	// of rows, on disk) took longer than writing them, for pages that readers find by the key's
+	// index either way.
 	await tx.execute(sql`INSERT INTO ${context.store(store.table)} ${w.columns}
 		SELECT ${w.values} FROM (${all}) r ${w.units}
-		WHERE ${STORED_GROUPS}
-		ORDER BY ${inByteOrder(store.order, 'r')}`);
+		WHERE ${STORED_GROUPS}`);
 	for (const level of levels) {
 		await tx.execute(sql`DROP TABLE ${sql.identifier(`ix_sum_${level}`)}`);
 	}
