@@ -202,40 +202,35 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
 		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
+	// Unit rows alike in what this programme's target reads give the same events: summed as they
+	// are written, they are far fewer rows to count.
+	const insert = (select: SQL) =>
+		tx.execute(sql`INSERT INTO ix_events
+		SELECT programme, k, village_code, sex, life_cycle, disability, idpoor, sum(delta)
+		FROM (${select}) ev (programme, k, village_code, sex, life_cycle, disability, idpoor, delta)
+		GROUP BY programme, k, village_code, sex, life_cycle, disability, idpoor
+		HAVING sum(delta) <> 0`);
 	if (programme.unit === 'person') {
-		// Unit rows alike in what the target and the life-cycle groups read give the same events:
-		// summed first, they are far fewer rows to turn into events.
-		const read = [...new Set([18, 60, ...bounds.from, ...bounds.until])].map((years) =>
-			sql.identifier(ageIndexColumn(years))
-		);
-		const alike = sql`village_code, sex, disability, idpoor_level, r, ${sql.join(read, sql`, `)}`;
 		const run = runBounds(programme.target, sql`u.r + 1, l.first`, sql`l.last`);
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
+		await insert(sql`SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
 				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
 				coalesce(u.idpoor_level::text, 'none'), ev.delta
-			FROM (
-				SELECT ${alike}, sum(c) AS c FROM ix_persons u
-				WHERE ${bounds.household} AND ${bounds.member}
-				GROUP BY ${alike}
-			) u
+			FROM ix_persons u
 			CROSS JOIN LATERAL (VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
 				('older_persons', u.a_60 + 1, ${endIndex.kmax})) l (life_cycle, first, last)
 			CROSS JOIN LATERAL (SELECT ${run.first} AS first, ${run.last} AS last) s
 			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
-			WHERE s.first <= s.last AND ev.k <= ${endIndex.kmax}`);
+			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
+				AND ev.k <= ${endIndex.kmax}`);
 	} else if (!bounds.needsMember) {
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
+		await insert(sql`SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
 			FROM ix_households u
 			WHERE ${bounds.household} AND u.r < ${endIndex.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
-		// the union of its members' runs, one end at a time (few households qualify), the changes
-		// summed (one household's +1 and −1 at consecutive ends cancel).
-		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, sum(ev.delta)
+		// the union of its members' runs, one end at a time (few households qualify).
+		await insert(sql`SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
 				SELECT DISTINCT r.household_id, r.village_code,
 					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
@@ -243,8 +238,7 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 				CROSS JOIN LATERAL generate_series(r.first, r.last) k (k)
 			) x
 			${events(sql`x.k`, sql`x.k`, sql`1`)}
-			WHERE ev.k <= ${endIndex.kmax}
-			GROUP BY ev.k, x.village_code, x.idpoor HAVING sum(ev.delta) <> 0`);
+			WHERE ev.k <= ${endIndex.kmax}`);
 	}
 }
 
