@@ -514,9 +514,7 @@ const hashingTuples = (context: ComputeContext, work: () => Promise<unknown>) =>
  * Per-period counts of classes of alike units (`classes`: key columns, the masks of
  * `measures` and their number `c`, as `u`): the classes' packed words (`ix_tuples`) summed
  * by `grouping`, then each period's count read from its lane, as rows of `period`, the key
- * columns `names` (selected by `keys`) and one count per measure. With `within` (key columns
- * that `grouping` only coarsens), the words are summed by them first: grouping sets then add up
- * those sums rather than every class.
+ * columns `names` (selected by `keys`) and one count per measure.
  */
 function periodCounts(options: {
 	measures: readonly string[];
@@ -525,38 +523,17 @@ function periodCounts(options: {
 	keys: SQL;
 	classes: SQL;
 	grouping: SQL;
-	within?: readonly string[];
 }): SQL {
-	const { measures, words, within } = options;
+	const { measures, words } = options;
 	const masks = sql.join(
 		measures.map((m) => sql.identifier(m)),
 		sql`, `
 	);
-	const wordOf = (m: string, w: number) => sql.identifier(`${m}_${w}`);
-	const allWords = measures.flatMap((m) => Array.from({ length: words }, (_, w) => wordOf(m, w)));
-	const columns = (of: readonly string[]) =>
-		sql.join(
-			of.map((c) => sql`u.${sql.identifier(c)}`),
-			sql`, `
-		);
-	const weighted = within
-		? sql`SELECT ${columns(within)},
-				${sql.join(
-					allWords.map((w) => sql`sum(u.c * t.${w}) AS ${w}`),
-					sql`, `
-				)}
-			FROM (${options.classes}) u JOIN ix_tuples t USING (${masks})
-			GROUP BY ${columns(within)}`
-		: sql`SELECT u.*, ${sql.join(
-				allWords.map((w) => sql`u.c * t.${w} AS ${w}`),
-				sql`, `
-			)}
-			FROM (${options.classes}) u JOIN ix_tuples t USING (${masks})`;
 	const sums = sql.join(
 		measures.map(
 			(m) =>
 				sql`ARRAY[${sql.join(
-					Array.from({ length: words }, (_, w) => sql`sum(u.${wordOf(m, w)})`),
+					Array.from({ length: words }, (_, w) => sql`sum(u.c * t.${sql.identifier(`${m}_${w}`)})`),
 					sql`, `
 				)}]::bigint[] AS ${sql.identifier(m)}`
 		),
@@ -577,7 +554,7 @@ function periodCounts(options: {
 	return sql`SELECT p.label AS period, ${names}, ${counts}
 		FROM (
 			SELECT ${options.keys}, ${sums}
-			FROM (${weighted}) u
+			FROM (${options.classes}) u JOIN ix_tuples t USING (${masks})
 			GROUP BY ${options.grouping}
 		) s JOIN ix_periods p ON p.bit IS NOT NULL`;
 }
@@ -599,8 +576,7 @@ async function countUnits(context: ComputeContext, bits: number) {
 	const insert = (
 		keys: SQL,
 		classes: SQL,
-		grouping: SQL,
-		within?: readonly string[]
+		grouping: SQL
 	) => sql`INSERT INTO ix_programme_base (period,
 			programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
 		SELECT * FROM (${periodCounts({
@@ -609,8 +585,7 @@ async function countUnits(context: ComputeContext, bits: number) {
 			names: ['programme', 'level', 'geo_code', 'group_by', 'group_value'],
 			keys: sql`u.programme, ${keys}`,
 			classes,
-			grouping,
-			within
+			grouping
 		})}) r
 		-- Household units have no sex, life-cycle group or disability.
 		WHERE (a <> 0 OR eb <> 0) AND (group_value <> '' OR group_by = '')`;
@@ -631,8 +606,7 @@ async function countUnits(context: ComputeContext, bits: number) {
 						count(*) AS c
 					FROM ix_units
 					GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
-				sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`,
-				['programme', 'commune_code', 'sex', 'life_cycle', 'disability', 'idpoor']
+				sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`
 			)
 		);
 	});
@@ -683,8 +657,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 					coalesce(u.idpoor, '') AS group_value`,
 				classes: sql`SELECT village_code, idpoor, one, two, count(*) AS c
 					FROM ix_households_enrolled GROUP BY village_code, idpoor, one, two`,
-				grouping: sql`u.village_code, GROUPING SETS ((), (u.idpoor))`,
-				within: ['village_code', 'idpoor']
+				grouping: sql`u.village_code, GROUPING SETS ((), (u.idpoor))`
 			})}) r
 			WHERE one <> 0`)
 	);
