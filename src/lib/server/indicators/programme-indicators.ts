@@ -38,7 +38,7 @@ import { queryRows } from '../db';
 import {
 	addAgeCutoffs,
 	benefitRows,
-	datesBefore,
+	endsBefore,
 	enrolmentRows,
 	householdRows,
 	IDPOOR_GROUP,
@@ -75,12 +75,11 @@ const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
 	WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
 	WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END`;
 
-/** The column `a_Y` of a unit row for each age, from its birth date's `b` (`bucket`). */
-function ageIndices(endIndex: EndIndices, ages: readonly number[], bucket: SQL): SQL {
+/** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
+function ageIndices(endIndex: EndIndices, ages: readonly number[], birthDate: SQL): SQL {
 	return sql.join(
 		ages.map(
-			(years) =>
-				sql`${endIndex.ageInBucket(years, bucket)} AS ${sql.identifier(ageIndexColumn(years))}`
+			(years) => sql`${endIndex.age(years, birthDate)} AS ${sql.identifier(ageIndexColumn(years))}`
 		),
 		sql`, `
 	);
@@ -96,14 +95,6 @@ interface EndIndices {
 	registration(registeredOn: SQL): SQL;
 	/** `a_Y` of a person born on `birthDate`: the ends whose cut-off for `years` is before it. */
 	age(years: number, birthDate: SQL): SQL;
-	/**
-	 * `b` of a person born on `birthDate`: the cut-offs of every age before it. Persons with the
-	 * same `b` have the same `a_Y` for every age: one binary search per person instead of one
-	 * per age.
-	 */
-	birthBucket(birthDate: SQL): SQL;
-	/** `a_Y` of the persons whose birth dates' `b` is `bucket` (a look-up in a constant). */
-	ageInBucket(years: number, bucket: SQL): SQL;
 }
 
 /** What the programme computations share: the refresh's context and the period ends. */
@@ -125,23 +116,11 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
 			FROM ix_periods ORDER BY k`
 	);
 	const dates = (column: string) => rows.map((r) => r[column]!);
-	// Every age's cut-offs in one sorted list; b cut-offs of it before a birth date leave a_Y of
-	// the age's own before it (all of its cut-offs are in the list).
-	const cutoffs = [...new Set(ages.flatMap((years) => dates(`cut_${years}`)))].sort();
-	const inBucket = new Map(
-		ages.map((years) => {
-			const own = dates(`cut_${years}`);
-			const counts = [0, ...cutoffs.map((cut) => own.filter((c) => c <= cut).length)];
-			return [years, counts];
-		})
-	);
 	return {
 		kmax: sql`${context.ends.length}::int`,
 		lastEnd: sql`${context.ends.at(-1)!}::date`,
-		registration: (registeredOn) => datesBefore(context.ends, registeredOn),
-		age: (years, birthDate) => datesBefore(dates(`cut_${years}`), birthDate),
-		birthBucket: (birthDate) => datesBefore(cutoffs, birthDate),
-		ageInBucket: (years, bucket) => sql`(${sql.param(inBucket.get(years)!)}::int[])[${bucket} + 1]`
+		registration: (registeredOn) => endsBefore(context.ends, registeredOn),
+		age: (years, birthDate) => endsBefore(dates(`cut_${years}`), birthDate)
 	};
 }
 
@@ -152,24 +131,19 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
  */
 async function groupPersons(context: ProgrammeContext, ages: readonly number[]) {
 	const { endIndex } = context;
-	// Grouped by the birth date's `b`, the ages' indices read from it afterwards (once a group);
-	// a household's `r` computed once, before its members are joined to it.
+	const ageColumns = ages.map((years) => sql.identifier(ageIndexColumn(years)));
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_persons ON COMMIT DROP AS
-		SELECT village_code, sex, disability, idpoor_level, r, ${ageIndices(endIndex, ages, sql`b`)},
-			c
+		SELECT village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
+			count(*) AS c
 		FROM (
-			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level, h.r,
-				${endIndex.birthBucket(sql`m.birth_date`)} AS b, count(*) AS c
+			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
+				${endIndex.registration(sql`h.registered_on`)} AS r,
+				${ageIndices(endIndex, ages, sql`m.birth_date`)}
 			FROM ${memberRows(context)} m
-			JOIN (
-				SELECT household_id, village_code, idpoor_level,
-					${endIndex.registration(sql`registered_on`)} AS r
-				FROM ${householdRows(context)}
-				WHERE registered_on <= ${endIndex.lastEnd}
-				OFFSET 0
-			) h ON h.household_id = m.household_id
-			GROUP BY 1, 2, 3, 4, 5, 6
-		) u`);
+			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
+			WHERE h.registered_on <= ${endIndex.lastEnd}
+		) u
+		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
 		SELECT h.village_code, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
 			count(*) AS c
@@ -258,12 +232,7 @@ function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: S
 		FROM (
 			SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
 				m.disability IS TRUE AS disability, ${endIndex.registration(sql`h.registered_on`)} AS r
-				${sql.join(
-					ages.map(
-						(years) =>
-							sql`, ${endIndex.age(years, sql`m.birth_date`)} AS ${sql.identifier(ageIndexColumn(years))}`
-					)
-				)}
+				${ages.length ? sql`, ${ageIndices(endIndex, ages, sql`m.birth_date`)}` : sql``}
 			FROM ${memberRows(context)} m
 			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
 			WHERE ${where}
@@ -438,10 +407,9 @@ async function activeUnits(context: ProgrammeContext, ages: number[]) {
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
 		SELECT u.programme, u.unit_id, u.a_bits, u.n_bits, u.b_bits, h.village_code, g.commune_code,
 			u.sex, u.disability, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
-			${ageIndices(endIndex, ages, sql`u.b`)}
+			${ageIndices(endIndex, ages, sql`u.birth_date`)}
 		FROM (
-			SELECT x.*, m.household_id, m.sex, m.disability IS TRUE AS disability,
-				${endIndex.birthBucket(sql`m.birth_date`)} AS b
+			SELECT x.*, m.household_id, m.sex, m.disability IS TRUE AS disability, m.birth_date
 			FROM ix_enrolled x
 			JOIN programmes pr ON pr.programme_code = x.programme AND pr.unit = 'person'
 			JOIN ${memberRows(context)} m ON m.person_id = x.unit_id
