@@ -140,7 +140,7 @@ export async function createContext(
 	// households, not one per period).
 	await tx.execute(sql`CREATE TEMP TABLE ix_registered ON COMMIT DROP AS
 		WITH counts AS (
-			SELECT village_code, ${endsBefore(ends, sql`registered_on`)} AS r, count(*) AS n
+			SELECT village_code, ${datesBefore(ends, sql`registered_on`)} AS r, count(*) AS n
 			FROM ${householdRows(context)} h
 			WHERE registered_on <= ${ends.at(-1)!}::date GROUP BY 1, 2
 		), cumulative AS (
@@ -175,12 +175,12 @@ export function periodEnds(periods: readonly Period[]): string[] {
 }
 
 /**
- * How many of the period ends `ends` fall before `date` (0…K), as SQL: a binary search in them
- * carried as a constant (`width_bucket`). A record dated `date` is there at end k when this is
- * less than k.
+ * How many of the sorted dates `dates` (period ends, cut-off birth dates) fall before `date`
+ * (0…K), as SQL: a binary search in them carried as a constant (`width_bucket`). A record
+ * dated `date` is there at end k when this, over the ends, is less than k.
  */
-export const endsBefore = (ends: readonly string[], date: SQL) =>
-	sql`width_bucket(${date} - 1, ${sql.param([...ends])}::date[])`;
+export const datesBefore = (dates: readonly string[], date: SQL) =>
+	sql`width_bucket(${date} - 1, ${sql.param([...dates])}::date[])`;
 
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
 export function inScope(context: ComputeContext, villageCode: SQL): SQL {

@@ -38,7 +38,7 @@ import { queryRows } from '../db';
 import {
 	addAgeCutoffs,
 	benefitRows,
-	endsBefore,
+	datesBefore,
 	enrolmentRows,
 	householdRows,
 	IDPOOR_GROUP,
@@ -119,8 +119,8 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
 	return {
 		kmax: sql`${context.ends.length}::int`,
 		lastEnd: sql`${context.ends.at(-1)!}::date`,
-		registration: (registeredOn) => endsBefore(context.ends, registeredOn),
-		age: (years, birthDate) => endsBefore(dates(`cut_${years}`), birthDate)
+		registration: (registeredOn) => datesBefore(context.ends, registeredOn),
+		age: (years, birthDate) => datesBefore(dates(`cut_${years}`), birthDate)
 	};
 }
 
@@ -176,17 +176,10 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
 		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
-	// Unit rows alike in what this programme's target reads give the same events: summed as they
-	// are written, they are far fewer rows to count.
-	const insert = (select: SQL) =>
-		tx.execute(sql`INSERT INTO ix_events
-		SELECT programme, k, village_code, sex, life_cycle, disability, idpoor, sum(delta)
-		FROM (${select}) ev (programme, k, village_code, sex, life_cycle, disability, idpoor, delta)
-		GROUP BY programme, k, village_code, sex, life_cycle, disability, idpoor
-		HAVING sum(delta) <> 0`);
 	if (programme.unit === 'person') {
 		const run = runBounds(programme.target, sql`u.r + 1, l.first`, sql`l.last`);
-		await insert(sql`SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
 				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
 				coalesce(u.idpoor_level::text, 'none'), ev.delta
 			FROM ix_persons u
@@ -197,14 +190,16 @@ async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
 				AND ev.k <= ${endIndex.kmax}`);
 	} else if (!bounds.needsMember) {
-		await insert(sql`SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
 				coalesce(u.idpoor_level::text, 'none'), u.c
 			FROM ix_households u
 			WHERE ${bounds.household} AND u.r < ${endIndex.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
-		await insert(sql`SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
+		await tx.execute(sql`INSERT INTO ix_events
+			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
 				SELECT DISTINCT r.household_id, r.village_code,
 					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
