@@ -181,8 +181,8 @@ export async function rollUp(context: ComputeContext, indicators: StoredRowsOf) 
 	);
 	const w = written(store, 'r');
 	// Into the refresh's new partitions (empty), as they come: sorting them by key first (millions
-	// of rows, on disk) took longer than writing them, for pages that readers find by the key's
-	// index either way.
+	// of rows, on disk) took longer than writing them. Readers find rows by the key's index either
+	// way; a unit's rows lie in more pages (a scoped roll-up right after reads more of them).
 	await tx.execute(sql`INSERT INTO ${context.store(store.table)} ${w.columns}
 		SELECT ${w.values} FROM (${all}) r ${w.units}
 		WHERE ${STORED_GROUPS}`);
