@@ -25,6 +25,7 @@ import { sql } from 'drizzle-orm';
 import { OPEN_AT_END } from '../registry/offices';
 import {
 	among,
+	datesBefore,
 	householdRows,
 	IDPOOR_GROUP,
 	inScope,
@@ -75,8 +76,7 @@ export async function computeOfficeIndicators(context: ComputeContext) {
  * ends in order, instead of joining each to every period it is pending in.
  */
 export async function computeApplicationIndicators(context: ComputeContext) {
-	// The period ends in order (`ix_periods.k` numbers them) and their number K.
-	const ends = sql`${sql.param([...context.ends])}::date[]`;
+	// The number K of period ends (`ix_periods.k` numbers them 1..K in order).
 	const kmax = sql`${context.ends.length}::int`;
 	const groups = sql`CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
 		coalesce(a.idpoor, '') AS group_value`;
@@ -100,8 +100,8 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 			-- Pending at end k (lodged more than 30 days before it, decided after it or never):
 			-- k from the first end after lodging + 30 days to the last before the decision.
 			SELECT a.programme_code, a.village_code, a.idpoor,
-				width_bucket(a.applied_on + 30, ${ends}) + 1 AS first,
-				CASE WHEN a.decided_on IS NOT NULL THEN width_bucket(a.decided_on - 1, ${ends})
+				${datesBefore(context.ends, sql`a.applied_on + 31`)} + 1 AS first,
+				CASE WHEN a.decided_on IS NOT NULL THEN ${datesBefore(context.ends, sql`a.decided_on`)}
 					WHEN a.status = 'pending' THEN ${kmax} ELSE 0 END AS last
 			FROM a
 		), changes AS (
