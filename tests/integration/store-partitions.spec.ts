@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db';
@@ -189,4 +190,99 @@ describe.each(DATABASE_KINDS)('a full refresh swaps the periods’ partitions (%
 		expect(after!.n).toBe(before!.n);
 		expect(await coverage()).toEqual({ numerator: 7, denominator: 49 });
 	});
+});
+
+describe.runIf(DATABASE_KINDS.includes('postgres'))('the swap and the stores’ readers', () => {
+	let database: TestDatabase;
+	let dir: string;
+	const clients: pg.Client[] = [];
+	/** A session of its own on the test database. */
+	const connect = async () => {
+		const client = new pg.Client({ connectionString: database.url });
+		await client.connect();
+		clients.push(client);
+		return client;
+	};
+
+	beforeAll(async () => {
+		database = await createTestDatabase('postgres');
+		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-swap-lock-'));
+		for (const [name, content] of Object.entries(FIXTURE_FILES))
+			writeFileSync(path.join(dir, name), content);
+		await importPath(database.db, dir);
+		await refreshAll(database.db, { today: FIXTURE_TODAY });
+	}, 60_000);
+
+	afterAll(async () => {
+		delete process.env.REFRESH_LOCK_WAIT;
+		for (const client of clients) await client.end();
+		await database?.drop();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	/** A session in a transaction that has read the stores: it holds them until it ends. */
+	const longReader = async () => {
+		const client = await connect();
+		await client.query('BEGIN');
+		await client.query('SELECT count(*) FROM indicator_values');
+		await client.query('SELECT count(*) FROM programme_values');
+		return client;
+	};
+	/** Resolves once the refresh is trying to lock the stores. */
+	const swapTrying = async (watcher: pg.Client) => {
+		for (;;) {
+			const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity
+				WHERE datname = current_database() AND query LIKE 'LOCK TABLE%'`);
+			if (rows[0].n > 0) return;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	};
+	const registrationCoverage = async (client: pg.Client) =>
+		(
+			await client.query(`SELECT numerator, denominator FROM indicator_values
+				WHERE indicator_id = 'registration_coverage' AND period = '2025-Q2' AND geo_code = 'KH'`)
+		).rows[0];
+
+	it('waits for a long reader while other readers go on, then swaps', async () => {
+		process.env.REFRESH_LOCK_WAIT = '120';
+		const reader = await longReader();
+		let finished = false;
+		const refreshing = refreshAll(database.db, { today: FIXTURE_TODAY }).then((result) => {
+			finished = true;
+			return result;
+		});
+		const watcher = await connect();
+		await swapTrying(watcher);
+		// A reader arriving while the swap waits is answered (a swap waiting in the lock queue
+		// for as long as the long reader lasts would hold it, and this test would time out).
+		expect(await registrationCoverage(await connect())).toEqual({ numerator: 7, denominator: 49 });
+		expect(finished).toBe(false);
+		await reader.query('COMMIT');
+		const result = await refreshing;
+		expect(result.periods).toContain('2025-Q2');
+		expect(await registrationCoverage(watcher)).toEqual({ numerator: 7, denominator: 49 });
+	}, 60_000);
+
+	it('gives up after REFRESH_LOCK_WAIT seconds and leaves the stored values as they were', async () => {
+		process.env.REFRESH_LOCK_WAIT = '2';
+		const watcher = await connect();
+		// A row no refresh computes: a swap would remove it.
+		await watcher.query(`INSERT INTO indicator_values (indicator_id, period, level, geo_code,
+				numerator, denominator, value) VALUES ('stale', '2025-06', 'national', 'KH', 1, 1, 1)`);
+		const reader = await longReader();
+		await expect(refreshAll(database.db, { today: FIXTURE_TODAY })).rejects.toThrow(
+			'Other sessions read the stored indicators for more than 2 s, so the refreshed values could not take their place: the refresh was rolled back and the stored values are unchanged'
+		);
+		await reader.query('COMMIT');
+		const { rows } = await watcher.query(`SELECT
+				(SELECT count(*) FROM indicator_values WHERE indicator_id = 'stale')::int AS stale,
+				(SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_next%')::int AS next,
+				(SELECT error FROM refresh_runs ORDER BY id DESC LIMIT 1) AS error`);
+		expect(rows[0]).toEqual({
+			stale: 1,
+			next: 0,
+			error: expect.stringContaining('the stored values are unchanged')
+		});
+		expect(await registrationCoverage(watcher)).toEqual({ numerator: 7, denominator: 49 });
+	}, 60_000);
 });

@@ -55,6 +55,15 @@ export function refreshSchedule(): string {
 	return process.env.REFRESH_CRON ?? '0 2 * * *';
 }
 
+/**
+ * How long (seconds) a full refresh waits, at its end, for sessions reading the stored
+ * indicators before it gives up (default 600); see `lockStores`.
+ */
+export function refreshLockWait(): number {
+	const seconds = Number(process.env.REFRESH_LOCK_WAIT ?? 600);
+	return Number.isFinite(seconds) && seconds >= 0 ? seconds : 600;
+}
+
 /** Where `npm run publish` writes the releases that `/releases/…` and `/downloads` serve. */
 export function releasesDir(): string {
 	return resolveFromRoot(process.env.RELEASES_DIR ?? 'data/releases');

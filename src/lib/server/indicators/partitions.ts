@@ -44,15 +44,65 @@ export async function createNextStores(tx: Tx, periods: readonly Period[]) {
 	}
 }
 
+/** How long one try to lock the stores waits in the lock queue (readers arriving wait too). */
+const LOCK_TRY_MS = 1000;
+/** The pause between two tries, in which the readers that queued behind a try go through. */
+const LOCK_PAUSE_MS = 250;
+
+/** Postgres's `lock_not_available`: a lock not granted within `lock_timeout`. */
+function isLockTimeout(error: unknown): boolean {
+	for (let e = error; e instanceof Error; e = e.cause)
+		if ('code' in e && e.code === '55P03') return true;
+	return false;
+}
+
 /**
- * Swaps the new partitions in: each analysed, then put in its old one's place (the key's index
- * is built as it is attached), and `<store>_next` dropped.
+ * Takes the stores for the swap (ACCESS EXCLUSIVE: detaching and dropping a partition need
+ * it). A session reading them for long (an export, a release) would keep a plain `LOCK` waiting,
+ * and every reader arriving meanwhile would queue behind it: the portal would stop answering
+ * until that session ended. So each try waits at most `LOCK_TRY_MS`, then lets the queued
+ * readers through, until `waitSeconds` have passed; then the refresh fails (and rolls back:
+ * the stored values stay as they were).
  */
-export async function swapNextStores(tx: Tx, periods: readonly Period[]) {
+async function lockStores(tx: Tx, waitSeconds: number) {
+	const stores = sql.join(
+		STORES.map((store) => sql.identifier(store)),
+		sql`, `
+	);
+	const deadline = Date.now() + waitSeconds * 1000;
+	for (;;) {
+		try {
+			// In a savepoint: a try that times out is undone without failing the transaction.
+			await tx.transaction(async (attempt) => {
+				await attempt.execute(sql`SET LOCAL lock_timeout = ${sql.raw(String(LOCK_TRY_MS))}`);
+				await attempt.execute(sql`LOCK TABLE ${stores} IN ACCESS EXCLUSIVE MODE`);
+			});
+			await tx.execute(sql`SET LOCAL lock_timeout TO DEFAULT`);
+			return;
+		} catch (error) {
+			if (!isLockTimeout(error)) throw error;
+			if (Date.now() >= deadline)
+				throw new Error(
+					`Other sessions read the stored indicators for more than ${waitSeconds} s, so the refreshed values could not take their place: the refresh was rolled back and the stored values are unchanged (REFRESH_LOCK_WAIT sets how long to wait).`,
+					{ cause: error }
+				);
+			await new Promise((resolve) => setTimeout(resolve, LOCK_PAUSE_MS));
+		}
+	}
+}
+
+/**
+ * Swaps the new partitions in: the stores locked (waiting at most `lockWaitSeconds` for their
+ * readers, see `lockStores`), each new partition analysed, then put in its old one's place
+ * (the key's index is built as it is attached), and `<store>_next` dropped.
+ */
+export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWaitSeconds: number) {
+	// Analysed before the lock: it reads every new row, and readers do not need to wait for it.
+	for (const store of STORES) await tx.execute(sql`ANALYZE ${sql.identifier(nextStore(store))}`);
+	await lockStores(tx, lockWaitSeconds);
 	for (const store of STORES) {
 		const next = sql.identifier(nextStore(store));
 		const parent = sql.identifier(store);
-		await tx.execute(sql`ANALYZE ${next}`);
 		for (const { label } of periods) {
 			const name = partitionName(store, label);
 			const partition = sql.identifier(name);

@@ -12,6 +12,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { parsePeriod, refreshPeriods, type Period } from '../../indicators/periods';
+import { refreshLockWait } from '../config';
 import { queryRows, type Db, type Tx } from '../db';
 import { refreshRuns } from '../db/schema';
 import {
@@ -105,7 +106,7 @@ async function computeAll(
 		await run();
 	}
 	// A full refresh wrote new partitions of the stores: they take the old ones' places.
-	if (!context.scoped) await swapNextStores(tx, periods);
+	if (!context.scoped) await swapNextStores(tx, periods, refreshLockWait());
 }
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
