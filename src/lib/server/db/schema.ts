@@ -357,7 +357,7 @@ export const refreshRuns = pgTable('refresh_runs', {
 	periods: jsonb('periods').$type<string[]>().notNull().default([]),
 	/** For an incremental refresh, the communes it recomputed; null for a full one. */
 	communes: jsonb('communes').$type<string[]>(),
-	/** The step running now (`3/8 eligibility, enrolment, benefits and combined packages`), while it runs. */
+	/** The step running now (`3/9 eligibility, enrolment, benefits and combined packages`), while it runs. */
 	progress: text('progress'),
 	error: text('error')
 });

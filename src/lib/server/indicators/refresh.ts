@@ -99,14 +99,18 @@ async function computeAll(
 		[
 			'medians at every level',
 			async () => (scope?.medians === false ? undefined : computeMedians(context))
+		],
+		[
+			// A full refresh wrote new partitions of the stores: they take the old ones' places,
+			// once the stores' readers let it (see `lockStores`).
+			'new values in place of the old',
+			async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
 		]
 	];
 	for (const [i, [name, run]] of steps.entries()) {
 		onProgress(`${i + 1}/${steps.length} ${name}`);
 		await run();
 	}
-	// A full refresh wrote new partitions of the stores: they take the old ones' places.
-	if (!context.scoped) await swapNextStores(tx, periods, refreshLockWait());
 }
 
 /** The SSDM pilot opened in June 2014 (domain.md §1): no registry data can be older. */
