@@ -8,6 +8,7 @@
  * partitions until the refresh commits (the swap locks the stores for its last moments only).
  * An incremental refresh changes rows in place.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
@@ -86,7 +87,7 @@ async function lockStores(tx: Tx, waitSeconds: number) {
 					`Other sessions read the stored indicators for more than ${waitSeconds} s, so the refreshed values could not take their place: the refresh was rolled back and the stored values are unchanged (REFRESH_LOCK_WAIT sets how long to wait).`,
 					{ cause: error }
 				);
-			await new Promise((resolve) => setTimeout(resolve, LOCK_PAUSE_MS));
+			await sleep(LOCK_PAUSE_MS);
 		}
 	}
 }
