@@ -66,14 +66,56 @@ interface ProgrammeRow {
 /**
  * Programme counts are kept for each village's total, and each commune's by one group at a time
  * (villages keep no groups, see `rollup.ts`): grouped by commune and these sets of rows with
- * columns `sex`, `life_cycle`, `disability` and `idpoor`, named by `COMMUNE_GROUP_BY`.
- * Household units, without sex, life-cycle group or disability, get rows with an empty value
- * for those, which are left out.
+ * columns `sex`, `life_cycle`, `disability` and `idpoor`. Household units, without sex,
+ * life-cycle group or disability, get rows without a value for those, which are left out.
+ *
+ * While counting, every key is a small integer (grouping millions of rows by integers takes a
+ * third of the time it takes by text): a programme is its position in the refresh's list, a
+ * village or commune its code as a number (`geoKey`), a group and its value positions in
+ * `GROUPS` (`g` 0 for a village's total, `gv` from 1). `decodedKeys` turns them back into
+ * the stored columns once the counts are summed.
  */
+const GROUPS = [
+	{ by: 'sex', values: ['F', 'M'] },
+	{ by: 'life_cycle', values: ['children', 'working_age', 'older_persons'] },
+	{ by: 'disability', values: ['yes', 'no'] },
+	{ by: 'idpoor', values: ['1', '2', 'none'] }
+] as const;
 const COMMUNE_GROUPING_SETS = sql`GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`;
-const COMMUNE_GROUP_BY = sql`CASE WHEN GROUPING(sex) = 0 THEN 'sex'
-	WHEN GROUPING(life_cycle) = 0 THEN 'life_cycle'
-	WHEN GROUPING(disability) = 0 THEN 'disability' ELSE 'idpoor' END`;
+/** A commune row's `g` and `gv` (NULL for a group a household unit does not have). */
+const COMMUNE_GROUP = sql`CASE WHEN GROUPING(sex) = 0 THEN 1 WHEN GROUPING(life_cycle) = 0 THEN 2
+		WHEN GROUPING(disability) = 0 THEN 3 ELSE 4 END AS g,
+	coalesce(sex, life_cycle, disability, idpoor) AS gv`;
+/** A person's sex (`u.sex`), disability (`u.disability`) and IDPoor level as group values. */
+const SEX_VALUE = sql`CASE u.sex WHEN 'F' THEN 1 WHEN 'M' THEN 2 END`;
+const DISABILITY_VALUE = sql`CASE WHEN u.disability THEN 1 WHEN NOT u.disability THEN 2 END`;
+const idpoorValue = (level: SQL) => sql`coalesce(${level}, 3)`;
+/** Life-cycle groups by the ages bounding them: `gv`, the first end and the last end. */
+const lifeCycles = (kmax: SQL) => sql`(VALUES (1, 1, u.a_18), (2, u.a_18 + 1, u.a_60),
+	(3, u.a_60 + 1, ${kmax})) l (life_cycle, first, last)`;
+
+/**
+ * NCDD codes are digits, 8 for a village and 6 for a commune (checked on import): as an
+ * integer a code keeps every digit but its leading zeros, which `geoCode` restores.
+ */
+const geoKey = (code: SQL) => sql`${code}::int`;
+const geoCode = (key: SQL, digits: number) => sql`lpad(${key}::text, ${digits}, '0')`;
+
+/**
+ * The stored key columns (programme, level, geo_code, group_by, group_value) of counts keyed
+ * `r.programme`, `r.g`, `r.unit` and `r.gv` (see `GROUPS`).
+ */
+function decodedKeys(programmes: readonly ProgrammeRow[]): SQL {
+	const codes = programmes.map((p) => p.programme_code);
+	const values = GROUPS.map(
+		(group, i) => sql`WHEN ${i + 1} THEN (${sql.param([...group.values])}::text[])[r.gv]`
+	);
+	return sql`(${sql.param(codes)}::text[])[r.programme],
+		CASE WHEN r.g = 0 THEN 'village' ELSE 'commune' END,
+		CASE WHEN r.g = 0 THEN ${geoCode(sql`r.unit`, 8)} ELSE ${geoCode(sql`r.unit`, 6)} END,
+		(${sql.param(['', ...GROUPS.map((group) => group.by)])}::text[])[r.g + 1],
+		CASE r.g WHEN 0 THEN '' ${sql.join(values, sql` `)} END`;
+}
 
 /** The column `a_Y` of a unit row for each age (see `eligibilityBounds`). */
 function ageIndices(endIndex: EndIndices, ages: readonly number[], birthDate: SQL): SQL {
@@ -97,8 +139,16 @@ interface EndIndices {
 	age(years: number, birthDate: SQL): SQL;
 }
 
-/** What the programme computations share: the refresh's context and the period ends. */
-type ProgrammeContext = ComputeContext & { endIndex: EndIndices };
+/**
+ * What the programme computations share: the refresh's context, the period ends and the
+ * programmes (a programme's key is its position in this list, from 1).
+ */
+type ProgrammeContext = ComputeContext & {
+	endIndex: EndIndices;
+	programmes: readonly ProgrammeRow[];
+};
+const programmeKey = (context: ProgrammeContext, programme: ProgrammeRow) =>
+	sql`${context.programmes.indexOf(programme) + 1}::smallint`;
 
 /**
  * Reads the refreshed periods' ends (numbered 1…K in `ix_periods.k`, see `createContext`) and
@@ -125,7 +175,7 @@ async function endIndices(context: ComputeContext, ages: readonly number[]): Pro
 }
 
 /**
- * The persons in scope, as one row per village, sex, disability, IDPoor level, registration
+ * The persons in scope, as one row per village (`village`, its key: see `geoKey`), sex, disability, IDPoor level, registration
  * index `r` and age indices `a_Y` (see `eligibilityBounds`) with their number `c`: persons
  * alike in all of these are eligible for the same programmes at the same period ends.
  */
@@ -133,19 +183,19 @@ async function groupPersons(context: ProgrammeContext, ages: readonly number[]) 
 	const { endIndex } = context;
 	const ageColumns = ages.map((years) => sql.identifier(ageIndexColumn(years)));
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_persons ON COMMIT DROP AS
-		SELECT village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
+		SELECT village, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)},
 			count(*) AS c
 		FROM (
-			SELECT h.village_code, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
+			SELECT ${geoKey(sql`h.village_code`)} AS village, m.sex, m.disability IS TRUE AS disability, h.idpoor_level,
 				${endIndex.registration(sql`h.registered_on`)} AS r,
 				${ageIndices(endIndex, ages, sql`m.birth_date`)}
 			FROM ${memberRows(context)} m
 			JOIN ${householdRows(context)} h ON h.household_id = m.household_id
 			WHERE h.registered_on <= ${endIndex.lastEnd}
 		) u
-		GROUP BY village_code, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
+		GROUP BY village, sex, disability, idpoor_level, r, ${sql.join(ageColumns, sql`, `)}`);
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_households ON COMMIT DROP AS
-		SELECT h.village_code, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
+		SELECT ${geoKey(sql`h.village_code`)} AS village, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
 			count(*) AS c
 		FROM ${householdRows(context)} h
 		WHERE h.registered_on <= ${endIndex.lastEnd}
@@ -172,37 +222,33 @@ function runBounds(target: string, first: SQL, last: SQL): { first: SQL; last: S
  */
 async function eligibleEvents(context: ProgrammeContext, programme: ProgrammeRow) {
 	const { endIndex, tx } = context;
-	const code = programme.programme_code;
+	const code = programmeKey(context, programme);
 	const bounds = eligibilityBounds(programme.target);
 	const events = (first: SQL, last: SQL, count: SQL) => sql`CROSS JOIN LATERAL (VALUES
 		(${first}, ${count}), (${last} + 1, -${count})) ev (k, delta)`;
 	if (programme.unit === 'person') {
 		const run = runBounds(programme.target, sql`u.r + 1, l.first`, sql`l.last`);
 		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, u.village_code, u.sex, l.life_cycle,
-				CASE WHEN u.disability THEN 'yes' ELSE 'no' END,
-				coalesce(u.idpoor_level::text, 'none'), ev.delta
+			SELECT ${code}, ev.k, u.village, ${SEX_VALUE}, l.life_cycle, ${DISABILITY_VALUE},
+				${idpoorValue(sql`u.idpoor_level`)}, ev.delta
 			FROM ix_persons u
-			CROSS JOIN LATERAL (VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-				('older_persons', u.a_60 + 1, ${endIndex.kmax})) l (life_cycle, first, last)
+			CROSS JOIN LATERAL ${lifeCycles(endIndex.kmax)}
 			CROSS JOIN LATERAL (SELECT ${run.first} AS first, ${run.last} AS last) s
 			${events(sql`s.first`, sql`s.last`, sql`u.c`)}
 			WHERE ${bounds.household} AND ${bounds.member} AND s.first <= s.last
 				AND ev.k <= ${endIndex.kmax}`);
 	} else if (!bounds.needsMember) {
 		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, u.r + 1, u.village_code, NULL, NULL, NULL,
-				coalesce(u.idpoor_level::text, 'none'), u.c
+			SELECT ${code}, u.r + 1, u.village, NULL, NULL, NULL, ${idpoorValue(sql`u.idpoor_level`)}, u.c
 			FROM ix_households u
 			WHERE ${bounds.household} AND u.r < ${endIndex.kmax}`);
 	} else {
 		// A household is eligible at the ends where any of its members meets the member terms:
 		// the union of its members' runs, one end at a time (few households qualify).
 		await tx.execute(sql`INSERT INTO ix_events
-			SELECT ${code}, ev.k, x.village_code, NULL, NULL, NULL, x.idpoor, ev.delta
+			SELECT ${code}, ev.k, x.village, NULL, NULL, NULL, x.idpoor, ev.delta
 			FROM (
-				SELECT DISTINCT r.household_id, r.village_code,
-					coalesce(r.idpoor_level::text, 'none') AS idpoor, k.k
+				SELECT DISTINCT r.household_id, r.village, ${idpoorValue(sql`r.idpoor_level`)} AS idpoor, k.k
 				FROM ${memberRuns(context, programme, sql`TRUE`)} r
 				CROSS JOIN LATERAL generate_series(r.first, r.last) k (k)
 			) x
@@ -222,10 +268,10 @@ function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: S
 	const bounds = eligibilityBounds(programme.target);
 	const ages = [...bounds.from, ...bounds.until];
 	const run = runBounds(programme.target, sql`u.r + 1`, endIndex.kmax);
-	return sql`(SELECT u.household_id, u.village_code, u.idpoor_level, ${run.first} AS first,
+	return sql`(SELECT u.household_id, u.village, u.idpoor_level, ${run.first} AS first,
 			${run.last} AS last
 		FROM (
-			SELECT h.household_id, h.village_code, h.idpoor_level, m.sex,
+			SELECT h.household_id, ${geoKey(sql`h.village_code`)} AS village, h.idpoor_level, m.sex,
 				m.disability IS TRUE AS disability, ${endIndex.registration(sql`h.registered_on`)} AS r
 				${ages.length ? sql`, ${ageIndices(endIndex, ages, sql`m.birth_date`)}` : sql``}
 			FROM ${memberRows(context)} m
@@ -247,33 +293,26 @@ async function countEligible(context: ProgrammeContext) {
 		WITH changes AS (
 			-- Village totals, then each commune's groups from the events summed per commune and
 			-- all four groups first (five grouping sets straight over the events took 32 s to
-			-- group at national scale, these 24 s).
-			SELECT programme, k, 'village' AS level, village_code AS geo_code, '' AS group_by,
-				'' AS group_value, sum(delta) AS delta
-			FROM ix_events GROUP BY programme, k, village_code
+			-- group at national scale by text keys, these 24 s).
+			SELECT programme, k, village AS unit, 0 AS g, 0 AS gv, sum(delta) AS delta
+			FROM ix_events GROUP BY programme, k, village
 			UNION ALL
-			SELECT programme, k, 'commune', commune_code, ${COMMUNE_GROUP_BY},
-				coalesce(sex, life_cycle, disability, idpoor, ''), sum(delta)
+			SELECT programme, k, commune, ${COMMUNE_GROUP}, sum(delta)
 			FROM (
-				SELECT programme, k, g.commune_code, sex, life_cycle, disability, idpoor,
-					sum(delta) AS delta
-				FROM ix_events ev JOIN geo_units g ON g.code = ev.village_code
-				GROUP BY programme, k, g.commune_code, sex, life_cycle, disability, idpoor
+				SELECT programme, k, x.commune, sex, life_cycle, disability, idpoor, sum(delta) AS delta
+				FROM ix_events ev JOIN ix_villages x ON x.village = ev.village
+				GROUP BY programme, k, x.commune, sex, life_cycle, disability, idpoor
 			) c
-			GROUP BY programme, k, commune_code, ${COMMUNE_GROUPING_SETS}
+			GROUP BY programme, k, commune, ${COMMUNE_GROUPING_SETS}
 		), runs AS (
-			SELECT programme, level, geo_code, group_by, group_value, k,
-				sum(delta) OVER w AS e, lead(k) OVER w AS next_k
-			FROM changes
-			-- Sorted by bytes: much faster than by the locale's rules.
-			WINDOW w AS (PARTITION BY programme COLLATE "C", level COLLATE "C", geo_code COLLATE "C",
-				group_by COLLATE "C", group_value COLLATE "C" ORDER BY k)
+			SELECT programme, g, unit, gv, k, sum(delta) OVER w AS e, lead(k) OVER w AS next_k
+			FROM changes WINDOW w AS (PARTITION BY programme, g, unit, gv ORDER BY k)
 		)
-		SELECT p.label, r.programme, r.level, r.geo_code, r.group_by, r.group_value, r.e
+		SELECT p.label, ${decodedKeys(context.programmes)}, r.e
 		FROM runs r
 		CROSS JOIN LATERAL generate_series(r.k, coalesce(r.next_k, ${endIndex.kmax} + 1) - 1) k (k)
 		JOIN ix_periods p ON p.k = k.k
-		WHERE r.e <> 0 AND (r.group_value <> '' OR r.group_by = '')`);
+		WHERE r.e <> 0 AND r.gv IS NOT NULL`);
 }
 
 /** Periods are bits of a `bigint`: at most this many at a time. */
@@ -380,18 +419,16 @@ async function unitActivity(context: ProgrammeContext, programme: ProgrammeRow) 
 		) eb ON eb.household_id = u.unit_id`;
 	}
 	const lives = person
-		? sql`(VALUES ('children', 1, u.a_18), ('working_age', u.a_18 + 1, u.a_60),
-			('older_persons', u.a_60 + 1, ${endIndex.kmax}))`
-		: sql`(VALUES (NULL::text, 1, ${endIndex.kmax}))`;
+		? lifeCycles(endIndex.kmax)
+		: sql`(VALUES (NULL::int, 1, ${endIndex.kmax})) l (life_cycle, first, last)`;
 	await context.tx.execute(sql`INSERT INTO ix_units
-		SELECT ${code}, u.village_code, u.commune_code, u.sex, l.life_cycle,
-			CASE WHEN u.disability THEN 'yes' WHEN NOT u.disability THEN 'no' END,
-			coalesce(u.idpoor_level::text, 'none'),
+		SELECT ${programmeKey(context, programme)}, u.village, u.commune, ${SEX_VALUE}, l.life_cycle,
+			${DISABILITY_VALUE}, ${idpoorValue(sql`u.idpoor_level`)},
 			f.e & u.n_bits & f.l, u.n_bits & f.l, u.n_bits & ~f.e & f.l, u.a_bits & f.l,
 			u.a_bits & u.b_bits & f.l, f.e & u.b_bits & f.l
 		FROM ix_active u
 		${eligible}
-		CROSS JOIN LATERAL ${lives} l (life_cycle, first, last)
+		CROSS JOIN LATERAL ${lives}
 		JOIN ix_run_bits lb ON lb.first = l.first AND lb.last = l.last
 		CROSS JOIN LATERAL (SELECT coalesce(eb.bits, 0) AS e, lb.bits AS l) f
 		WHERE u.programme = ${code} AND (u.a_bits | u.b_bits) & f.l <> 0`);
@@ -407,7 +444,7 @@ async function activeUnits(context: ProgrammeContext, ages: number[]) {
 	// Persons' and households' units apart: each join then has one key (the planner hashes the
 	// smaller side, the enrolled, not the whole registry's members).
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_active ON COMMIT DROP AS
-		SELECT u.programme, u.unit_id, u.a_bits, u.n_bits, u.b_bits, h.village_code, g.commune_code,
+		SELECT u.programme, u.unit_id, u.a_bits, u.n_bits, u.b_bits, x.village, x.commune,
 			u.sex, u.disability, h.idpoor_level, ${endIndex.registration(sql`h.registered_on`)} AS r,
 			${ageIndices(endIndex, ages, sql`u.birth_date`)}
 		FROM (
@@ -421,7 +458,7 @@ async function activeUnits(context: ProgrammeContext, ages: number[]) {
 			JOIN programmes pr ON pr.programme_code = x.programme AND pr.unit = 'household'
 		) u
 		JOIN ${householdRows(context)} h ON h.household_id = u.household_id
-		JOIN geo_units g ON g.code = h.village_code`);
+		JOIN ix_villages x ON x.village = ${geoKey(sql`h.village_code`)}`);
 	// Each programme reads its own units.
 	await context.tx.execute(sql`CREATE INDEX ON ix_active (programme)`);
 	await context.tx.execute(sql`ANALYZE ix_active`);
@@ -534,7 +571,7 @@ function periodCounts(options: {
  * village or commune and groups, same periods) grouped and counted, then spread over the
  * periods (`periodCounts`), per village and per commune group.
  */
-async function countUnits(context: ComputeContext, bits: number) {
+async function countUnits(context: ProgrammeContext, bits: number) {
 	const { tx } = context;
 	const words = Math.ceil(bits / LANES);
 	await tx.execute(sql`ANALYZE ix_units`);
@@ -549,34 +586,33 @@ async function countUnits(context: ComputeContext, bits: number) {
 		grouping: SQL
 	) => sql`INSERT INTO ix_programme_base (period,
 			programme, level, geo_code, group_by, group_value, en, n, n_not_e, a, ab, eb)
-		SELECT * FROM (${periodCounts({
+		SELECT r.period, ${decodedKeys(context.programmes)}, en, n, n_not_e, a, ab, eb
+		FROM (${periodCounts({
 			measures: UNIT_MEASURES,
 			words,
-			names: ['programme', 'level', 'geo_code', 'group_by', 'group_value'],
+			names: ['programme', 'g', 'unit', 'gv'],
 			keys: sql`u.programme, ${keys}`,
 			classes,
 			grouping
 		})}) r
 		-- Household units have no sex, life-cycle group or disability.
-		WHERE (a <> 0 OR eb <> 0) AND (group_value <> '' OR group_by = '')`;
+		WHERE (a <> 0 OR eb <> 0) AND r.gv IS NOT NULL`;
 	await hashingTuples(context, async () => {
 		await tx.execute(
 			insert(
-				sql`'village' AS level, u.village_code AS geo_code, '' AS group_by, '' AS group_value`,
-				sql`SELECT programme, village_code, ${masks}, count(*) AS c FROM ix_units
-					GROUP BY programme, village_code, ${masks}`,
-				sql`u.programme, u.village_code`
+				sql`0 AS g, u.village AS unit, 0 AS gv`,
+				sql`SELECT programme, village, ${masks}, count(*) AS c FROM ix_units
+					GROUP BY programme, village, ${masks}`,
+				sql`u.programme, u.village`
 			)
 		);
 		await tx.execute(
 			insert(
-				sql`'commune' AS level, commune_code AS geo_code, ${COMMUNE_GROUP_BY} AS group_by,
-					coalesce(sex, life_cycle, disability, idpoor, '') AS group_value`,
-				sql`SELECT programme, commune_code, sex, life_cycle, disability, idpoor, ${masks},
-						count(*) AS c
+				sql`u.commune AS unit, ${COMMUNE_GROUP}`,
+				sql`SELECT programme, commune, sex, life_cycle, disability, idpoor, ${masks}, count(*) AS c
 					FROM ix_units
-					GROUP BY programme, commune_code, sex, life_cycle, disability, idpoor, ${masks}`,
-				sql`u.programme, commune_code, ${COMMUNE_GROUPING_SETS}`
+					GROUP BY programme, commune, sex, life_cycle, disability, idpoor, ${masks}`,
+				sql`u.programme, u.commune, ${COMMUNE_GROUPING_SETS}`
 			)
 		);
 	});
@@ -648,8 +684,8 @@ async function countActivity(
 	const { tx } = context;
 	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_units (
-		programme text NOT NULL, village_code text NOT NULL, commune_code text NOT NULL,
-		sex text, life_cycle text, disability text, idpoor text NOT NULL, en bigint NOT NULL,
+		programme smallint NOT NULL, village int NOT NULL, commune int NOT NULL, sex smallint,
+		life_cycle smallint, disability smallint, idpoor smallint NOT NULL, en bigint NOT NULL,
 		n bigint NOT NULL, n_not_e bigint NOT NULL, a bigint NOT NULL, ab bigint NOT NULL,
 		eb bigint NOT NULL
 	) ON COMMIT DROP`);
@@ -689,10 +725,16 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		])
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
-	const programmeContext = { ...context, endIndex: await endIndices(context, ages) };
+	const programmeContext = { ...context, endIndex: await endIndices(context, ages), programmes };
+	// Each village's commune, by their keys (see `geoKey`).
+	await tx.execute(sql`CREATE TEMP TABLE ix_villages ON COMMIT DROP AS
+		SELECT ${geoKey(sql`code`)} AS village, ${geoKey(sql`commune_code`)} AS commune
+		FROM geo_units WHERE level = 'village'`);
+	await tx.execute(sql`ANALYZE ix_villages`);
+	// Keys and group values as in `GROUPS`.
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
-		programme text NOT NULL, k int NOT NULL, village_code text NOT NULL, sex text,
-		life_cycle text, disability text, idpoor text NOT NULL, delta bigint NOT NULL
+		programme smallint NOT NULL, k int NOT NULL, village int NOT NULL, sex smallint,
+		life_cycle smallint, disability smallint, idpoor smallint NOT NULL, delta bigint NOT NULL
 	) ON COMMIT DROP`);
 	await groupPersons(programmeContext, ages);
 	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
