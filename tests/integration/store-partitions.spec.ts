@@ -189,6 +189,20 @@ describe.each(DATABASE_KINDS)('a full refresh swaps the periods’ partitions (%
 		);
 		expect(after!.n).toBe(before!.n);
 		expect(await coverage()).toEqual({ numerator: 7, denominator: 49 });
+		// Every partition has the store's key, its index named for it (built before the swap as
+		// `…_next_pkey`) and part of the store's.
+		const [keys] = await queryRows<{ partitions: number; keyed: number }>(
+			database.db,
+			sql`SELECT (SELECT count(*) FROM pg_inherits WHERE inhparent IN
+					('indicator_values'::regclass, 'programme_values'::regclass))::int AS partitions,
+				(SELECT count(*) FROM pg_inherits i
+					JOIN pg_index x ON x.indexrelid = i.inhrelid
+					WHERE i.inhparent IN (SELECT conindid FROM pg_constraint WHERE contype = 'p'
+						AND conrelid IN ('indicator_values'::regclass, 'programme_values'::regclass))
+						AND x.indexrelid::regclass::text = x.indrelid::regclass::text || '_pkey')::int AS keyed`
+		);
+		expect(keys!.partitions).toBeGreaterThan(2);
+		expect(keys!.keyed).toBe(keys!.partitions);
 	});
 });
 

@@ -4,14 +4,15 @@
  * migration 0010). A full refresh does not delete and rewrite the refreshed periods' rows
  * (millions at national scale, each delete and insert also updating the key's index): it
  * writes them into new tables without indexes, partitions of `<store>_next`, and at its end
- * swaps each in for the period's old partition, its key's index built once. Readers see the old
- * partitions until the refresh commits (the swap locks the stores for its last moments only).
+ * swaps each in for the period's old partition, its key's index built once, before the swap.
+ * Readers see the old partitions until the refresh commits (the swap locks the stores for its
+ * last moments only).
  * An incremental refresh changes rows in place.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
-import type { Tx } from '../db';
+import { queryRows, type Tx } from '../db';
 
 export const STORES = ['indicator_values', 'programme_values'] as const;
 export type StoreTable = (typeof STORES)[number];
@@ -92,14 +93,40 @@ async function lockStores(tx: Tx, waitSeconds: number) {
 	}
 }
 
+/** A partition's primary key, named after the partition (`…_pkey`) as Postgres names it. */
+const keyName = (partition: string) => `${partition}_pkey`;
+
 /**
- * Swaps the new partitions in: the stores locked (waiting at most `lockWaitSeconds` for their
- * readers, see `lockStores`), each new partition analysed, then put in its old one's place
- * (the key's index is built as it is attached), and `<store>_next` dropped.
+ * Gives each new partition of `store` the store's primary key, named for the partition once
+ * swapped in (`…_next_pkey` until then: the old partition's key still holds the name).
+ */
+async function indexNextStore(tx: Tx, store: StoreTable, periods: readonly Period[]) {
+	const [key] = await queryRows<{ definition: string }>(
+		tx,
+		sql`SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+			WHERE conrelid = ${store}::regclass AND contype = 'p'`
+	);
+	for (const { label } of periods) {
+		const next = `${partitionName(store, label)}_next`;
+		await tx.execute(sql`ALTER TABLE ${sql.identifier(next)}
+			ADD CONSTRAINT ${sql.identifier(keyName(next))} ${sql.raw(key!.definition)}`);
+	}
+}
+
+/**
+ * Swaps the new partitions in: each analysed and given the key's index, then, the stores
+ * locked (waiting at most `lockWaitSeconds` for their readers, see `lockStores`), put in its
+ * old one's place, and `<store>_next` dropped.
  */
 export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWaitSeconds: number) {
-	// Analysed before the lock: it reads every new row, and readers do not need to wait for it.
-	for (const store of STORES) await tx.execute(sql`ANALYZE ${sql.identifier(nextStore(store))}`);
+	// Before the lock: analysing reads every new row and building the indexes sorts them (at
+	// national scale 30 s, in which readers do not need to wait), with memory enough to sort
+	// a period's keys without writing them to disk.
+	await tx.execute(sql`SET LOCAL maintenance_work_mem = '512MB'`);
+	for (const store of STORES) {
+		await tx.execute(sql`ANALYZE ${sql.identifier(nextStore(store))}`);
+		await indexNextStore(tx, store, periods);
+	}
 	await lockStores(tx, lockWaitSeconds);
 	for (const store of STORES) {
 		const next = sql.identifier(nextStore(store));
@@ -115,9 +142,12 @@ export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWai
 			await tx.execute(
 				sql`DELETE FROM ${sql.identifier(`${store}_default`)} WHERE period = ${label}`
 			);
+			// Its key's index becomes the partition's of the store's key.
 			await tx.execute(
 				sql`ALTER TABLE ${parent} ATTACH PARTITION ${partition} FOR VALUES IN (${boundOf(label)})`
 			);
+			await tx.execute(sql`ALTER INDEX ${sql.identifier(keyName(`${name}_next`))}
+				RENAME TO ${sql.identifier(keyName(name))}`);
 		}
 		await tx.execute(sql`DROP TABLE ${next}`);
 	}
