@@ -666,6 +666,24 @@ const CASES: Case[] = [
 	},
 	{ id: 'processing_days_median', period: '2024', kind: 'median', levels: { national: {} } },
 	{
+		// A month's and a year's own records. June: A6 40 (17010101), A9 66 (01020101).
+		id: 'processing_days_median',
+		period: '2025-06',
+		kind: 'median',
+		levels: {
+			village: { '17010101': [1, 40], '01020101': [1, 66] },
+			province: { '17': [1, 40], '01': [1, 66] },
+			national: { KH: [2, 53] }
+		}
+	},
+	{
+		// 2025: also A7, decided 2025-07-05 after 176 days: {10, 30, 40, 61, 66, 176}.
+		id: 'processing_days_median',
+		period: '2025',
+		kind: 'median',
+		levels: { national: { KH: [6, 50.5] } }
+	},
+	{
 		// Pending on 2025-06-30 and lodged before 2025-05-31: A3 (H4, 17010102, HEF) and A7
 		// (H8, 01020101, OAA; decided only on 2025-07-05). A2 is one day old; A8 withdrawn.
 		id: 'applications_backlog',
@@ -751,6 +769,20 @@ const CASES: Case[] = [
 			province: { '17': [2, 20], '01': [1, 171] },
 			national: { KH: [3, 30] }
 		}
+	},
+	{
+		// June: AP5 (01020101). 2025: also AP6, lodged 2024-11-20 and resolved 2025-02-10
+		// after 82 days: {10, 30, 82, 171}.
+		id: 'appeal_days_median',
+		period: '2025-06',
+		kind: 'median',
+		levels: { village: { '01020101': [1, 171] }, national: { KH: [1, 171] } }
+	},
+	{
+		id: 'appeal_days_median',
+		period: '2025',
+		kind: 'median',
+		levels: { national: { KH: [4, 56] } }
 	},
 	{
 		// Open on 2025-06-30 and lodged before 2025-05-31: AP3 (17020101). AP4 is 15 days old.

@@ -182,6 +182,16 @@ export function periodEnds(periods: readonly Period[]): string[] {
 export const datesBefore = (dates: readonly string[], date: SQL) =>
 	sql`width_bucket(${date} - 1, ${sql.param([...dates])}::date[])`;
 
+/**
+ * The refreshed periods containing the day `date`, as `p`: its year's, quarter's and month's
+ * labels (see `periods.ts`) looked up in `ix_periods` by equality, which the planner hashes,
+ * instead of comparing every record with every period's first and last days (at national
+ * scale 600,000 decided applications against 28 periods: 1.7 s of the median's 3.2 s).
+ */
+export const periodsOf = (date: SQL) => sql`CROSS JOIN LATERAL (VALUES (to_char(${date}, 'YYYY')),
+		(to_char(${date}, 'YYYY-"Q"Q')), (to_char(${date}, 'YYYY-MM'))) l (label)
+	JOIN ix_periods p ON p.label = l.label`;
+
 /** A condition keeping only villages in scope (TRUE for a full refresh). */
 export function inScope(context: ComputeContext, villageCode: SQL): SQL {
 	return context.scoped ? sql`${villageCode} IN (SELECT code FROM ix_scope)` : sql`TRUE`;

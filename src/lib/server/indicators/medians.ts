@@ -13,7 +13,7 @@
  * median (the mean of the two middle values when the count is even); no records, no row.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { deleteStored, type ComputeContext } from './context';
+import { deleteStored, periodsOf, type ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 
@@ -76,13 +76,13 @@ function medianRows(context: ComputeContext, levels: Levels, where: SQL): SQL[] 
 			WHERE a.status IN ('approved', 'rejected') AND ${within(sql`a.decided_on`)}
 		) a
 		JOIN geo_units v ON v.code = a.village_code
-		JOIN ix_periods p ON a.decided_on BETWEEN p.start_date AND p.end_date
+		${periodsOf(sql`a.decided_on`)}
 		WHERE ${where}
 		GROUP BY p.label, ${groupingSets([sql`a.programme_code`, sql`a.idpoor`], levels)}`,
 		sql`SELECT 'appeal_days_median', p.label, ${levelAndCode(levels)}, '', '', '',
 			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.resolved_on - a.lodged_on)
 		FROM appeals a JOIN geo_units v ON v.code = a.village_code
-		JOIN ix_periods p ON a.resolved_on BETWEEN p.start_date AND p.end_date
+		${periodsOf(sql`a.resolved_on`)}
 		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)} AND ${where}
 		GROUP BY p.label, ${groupingSets([], levels)}`
 	];
