@@ -22,6 +22,9 @@ export function partitionName(store: StoreTable, label: string): string {
 	return `${store}_${label.toLowerCase().replace(/-/g, '_')}`;
 }
 
+/** A new partition (of `<store>_next`) until it is swapped in as `partition`. */
+const nextPartition = (partition: string) => `${partition}_next`;
+
 /** Where a full refresh writes `store`'s rows: its new partitions' parent. */
 export function nextStore(store: StoreTable): string {
 	return `${store}_next`;
@@ -40,7 +43,7 @@ export async function createNextStores(tx: Tx, periods: readonly Period[]) {
 		await tx.execute(sql`CREATE TABLE ${next} (LIKE ${sql.identifier(store)} INCLUDING DEFAULTS)
 			PARTITION BY LIST (period)`);
 		for (const { label } of periods) {
-			await tx.execute(sql`CREATE TABLE ${sql.identifier(`${partitionName(store, label)}_next`)}
+			await tx.execute(sql`CREATE TABLE ${sql.identifier(nextPartition(partitionName(store, label)))}
 				PARTITION OF ${next} FOR VALUES IN (${boundOf(label)})`);
 		}
 	}
@@ -107,7 +110,7 @@ async function indexNextStore(tx: Tx, store: StoreTable, periods: readonly Perio
 			WHERE conrelid = ${store}::regclass AND contype = 'p'`
 	);
 	for (const { label } of periods) {
-		const next = `${partitionName(store, label)}_next`;
+		const next = nextPartition(partitionName(store, label));
 		await tx.execute(sql`ALTER TABLE ${sql.identifier(next)}
 			ADD CONSTRAINT ${sql.identifier(keyName(next))} ${sql.raw(key!.definition)}`);
 	}
@@ -134,19 +137,23 @@ export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWai
 		for (const { label } of periods) {
 			const name = partitionName(store, label);
 			const partition = sql.identifier(name);
-			await tx.execute(sql`ALTER TABLE ${next} DETACH PARTITION ${sql.identifier(`${name}_next`)}`);
+			await tx.execute(
+				sql`ALTER TABLE ${next} DETACH PARTITION ${sql.identifier(nextPartition(name))}`
+			);
 			await tx.execute(sql`DROP TABLE IF EXISTS ${partition}`);
-			await tx.execute(sql`ALTER TABLE ${sql.identifier(`${name}_next`)} RENAME TO ${partition}`);
+			await tx.execute(
+				sql`ALTER TABLE ${sql.identifier(nextPartition(name))} RENAME TO ${partition}`
+			);
 			// Rows of the period in the default partition (none, unless written before it had its
 			// own) would stop it from being attached; the new ones replace them.
 			await tx.execute(
 				sql`DELETE FROM ${sql.identifier(`${store}_default`)} WHERE period = ${label}`
 			);
-			// Its key's index becomes the partition's of the store's key.
+			// Its key's index (built before the lock) becomes part of the store's key's index.
 			await tx.execute(
 				sql`ALTER TABLE ${parent} ATTACH PARTITION ${partition} FOR VALUES IN (${boundOf(label)})`
 			);
-			await tx.execute(sql`ALTER INDEX ${sql.identifier(keyName(`${name}_next`))}
+			await tx.execute(sql`ALTER INDEX ${sql.identifier(keyName(nextPartition(name)))}
 				RENAME TO ${sql.identifier(keyName(name))}`);
 		}
 		await tx.execute(sql`DROP TABLE ${next}`);

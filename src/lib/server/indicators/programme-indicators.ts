@@ -82,18 +82,49 @@ const GROUPS = [
 	{ by: 'disability', values: ['yes', 'no'] },
 	{ by: 'idpoor', values: ['1', '2', 'none'] }
 ] as const;
-const COMMUNE_GROUPING_SETS = sql`GROUPING SETS ((sex), (life_cycle), (disability), (idpoor))`;
+type Group = (typeof GROUPS)[number];
+
+/** `item`'s position from 1 in `list`, as an SQL literal (a key of `GROUPS`). */
+function position(list: readonly string[], item: string): SQL {
+	const index = list.indexOf(item);
+	if (index < 0) throw new Error(`${item} is not one of ${list.join(', ')}`);
+	return sql.raw(String(index + 1));
+}
+/** A group's `g`: its position in `GROUPS`. */
+const groupKey = (by: Group['by']) =>
+	position(
+		GROUPS.map((g) => g.by),
+		by
+	);
+/** A group value's `gv`: its position in the group's values. */
+const valueKey = (by: Group['by'], value: string) =>
+	position(GROUPS.find((g) => g.by === by)!.values, value);
+
+/** The columns named by the groups, each grouped alone: a commune's rows, group by group. */
+const COMMUNE_GROUPING_SETS = sql`GROUPING SETS (${sql.join(
+	GROUPS.map((g) => sql`(${sql.identifier(g.by)})`),
+	sql`, `
+)})`;
 /** A commune row's `g` and `gv` (NULL for a group a household unit does not have). */
-const COMMUNE_GROUP = sql`CASE WHEN GROUPING(sex) = 0 THEN 1 WHEN GROUPING(life_cycle) = 0 THEN 2
-		WHEN GROUPING(disability) = 0 THEN 3 ELSE 4 END AS g,
-	coalesce(sex, life_cycle, disability, idpoor) AS gv`;
-/** A person's sex (`u.sex`), disability (`u.disability`) and IDPoor level as group values. */
-const SEX_VALUE = sql`CASE u.sex WHEN 'F' THEN 1 WHEN 'M' THEN 2 END`;
-const DISABILITY_VALUE = sql`CASE WHEN u.disability THEN 1 WHEN NOT u.disability THEN 2 END`;
-const idpoorValue = (level: SQL) => sql`coalesce(${level}, 3)`;
+const COMMUNE_GROUP = sql`CASE ${sql.join(
+	GROUPS.map((g) => sql`WHEN GROUPING(${sql.identifier(g.by)}) = 0 THEN ${groupKey(g.by)}`),
+	sql` `
+)} END AS g, coalesce(${sql.join(
+	GROUPS.map((g) => sql.identifier(g.by)),
+	sql`, `
+)}) AS gv`;
+/** A person's sex (`u.sex`), disability (`u.disability`) and IDPoor level as `gv`. */
+const SEX_VALUE = sql`CASE u.sex WHEN 'F' THEN ${valueKey('sex', 'F')}
+	WHEN 'M' THEN ${valueKey('sex', 'M')} END`;
+const DISABILITY_VALUE = sql`CASE WHEN u.disability THEN ${valueKey('disability', 'yes')}
+	WHEN NOT u.disability THEN ${valueKey('disability', 'no')} END`;
+const idpoorValue = (level: SQL) => sql`CASE ${level} WHEN 1 THEN ${valueKey('idpoor', '1')}
+	WHEN 2 THEN ${valueKey('idpoor', '2')} ELSE ${valueKey('idpoor', 'none')} END`;
 /** Life-cycle groups by the ages bounding them: `gv`, the first end and the last end. */
-const lifeCycles = (kmax: SQL) => sql`(VALUES (1, 1, u.a_18), (2, u.a_18 + 1, u.a_60),
-	(3, u.a_60 + 1, ${kmax})) l (life_cycle, first, last)`;
+const lifeCycles = (kmax: SQL) => sql`(VALUES
+	(${valueKey('life_cycle', 'children')}, 1, u.a_18),
+	(${valueKey('life_cycle', 'working_age')}, u.a_18 + 1, u.a_60),
+	(${valueKey('life_cycle', 'older_persons')}, u.a_60 + 1, ${kmax})) l (life_cycle, first, last)`;
 
 /**
  * NCDD codes are digits, 8 for a village and 6 for a commune (checked on import): as an
