@@ -161,6 +161,16 @@ async function dump(db: Db) {
 			db,
 			sql`SELECT * FROM programme_values
 				ORDER BY period, geo_code, programme, group_by, group_value`
+		),
+		// The provinces' counts the nation's medians are read from.
+		medianDays: await queryRows(
+			db,
+			sql`SELECT * FROM median_days
+				ORDER BY period, province_code, indicator_id, programme, idpoor, days`
+		),
+		medianDaysPeriods: await queryRows(
+			db,
+			sql`SELECT period FROM median_days_periods ORDER BY period`
 		)
 	};
 }
@@ -308,6 +318,48 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			await database.drop();
 		}
 	});
+
+	it("count every province's days for the periods counted before the provinces' counts were kept", async () => {
+		// A store computed before migration 0011: its periods have no `median_days`. An
+		// incremental refresh touching one commune then counts every province's records for
+		// them, or the nation's medians would be those of the commune's province alone.
+		const base = writeDir(FIXTURE_FILES);
+		const dir = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nH7,01020101,2023-05-05,2\n'
+		});
+		const [incremental, full] = await Promise.all([
+			createTestDatabase(kind),
+			createTestDatabase(kind)
+		]);
+		try {
+			for (const database of [incremental, full]) {
+				await importPath(database.db, base);
+				await refreshAll(database.db, { today: FIXTURE_TODAY });
+			}
+			await incremental.db.execute(sql`DELETE FROM median_days`);
+			await incremental.db.execute(sql`DELETE FROM median_days_periods`);
+			const outcomes = await importPath(incremental.db, dir);
+			const touch = outcomes.map((o) => (o.ok ? o.summary.touch : undefined));
+			expect(touch).toEqual([{ communes: ['010201'], since: '0001-01-01', medians: true }]);
+			await refreshAfterImport(incremental.db, touch);
+			await importPath(full.db, dir);
+			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+			// The nation's processing days in June 2025 (`indicators.spec`): A6 40 days (province
+			// 17) and A9 66 (province 01, H7's): 53, not province 01's 66 alone.
+			const national = await queryRows(
+				incremental.db,
+				sql`SELECT numerator, value FROM indicator_values
+					WHERE indicator_id = 'processing_days_median' AND period = '2025-06'
+						AND level = 'national' AND programme = '' AND group_by = ''`
+			);
+			expect(national).toEqual([{ numerator: 2, value: 53 }]);
+			expect(await dump(incremental.db)).toEqual(await dump(full.db));
+		} finally {
+			for (const d of [base, dir]) rmSync(d, { recursive: true, force: true });
+			await Promise.all([incremental.drop(), full.drop()]);
+		}
+	}, 120_000);
 
 	it('give the same values, and every parent sums its children, after random imports', async () => {
 		const base = writeDir(FIXTURE_FILES);

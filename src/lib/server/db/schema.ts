@@ -347,6 +347,35 @@ export const programmeValues = pgTable(
 	(t) => [primaryKey({ columns: [t.period, t.geoCode, t.programme, t.groupBy, t.groupValue] })]
 );
 
+/**
+ * How many of a province's records took each number of days, per median indicator (§5),
+ * period, programme (`''` for appeals) and IDPoor level (`''` for appeals): the nation's
+ * medians are read from these sums, so that an incremental refresh recounts only the
+ * provinces it touched instead of every record in the country (see `medians.ts`).
+ */
+export const medianDays = pgTable(
+	'median_days',
+	{
+		indicatorId: text('indicator_id').notNull(),
+		period: text('period').notNull(),
+		provinceCode: text('province_code').notNull(),
+		programme: text('programme').notNull(),
+		idpoor: text('idpoor').notNull(),
+		days: integer('days').notNull(),
+		n: integer('n').notNull()
+	},
+	(t) => [
+		primaryKey({
+			columns: [t.period, t.provinceCode, t.indicatorId, t.programme, t.idpoor, t.days]
+		})
+	]
+);
+
+/** The periods whose `median_days` are counted (every province's). */
+export const medianDaysPeriods = pgTable('median_days_periods', {
+	period: text('period').primaryKey()
+});
+
 /** Bookkeeping of indicator refreshes (what ran, when, how long). */
 export const refreshRuns = pgTable('refresh_runs', {
 	id: serial('id').primaryKey(),

@@ -1,7 +1,9 @@
 /**
  * The median indicators (`shared/domain.md` §5), which cannot be re-aggregated from sums, so
  * each level's median is computed from the records themselves (one pass, GROUPING SETS over
- * the levels):
+ * the levels below the nation), the nation's from how many records took each number of days
+ * in each province (`median_days`, kept between refreshes: an incremental refresh recounts
+ * the provinces it touches, not the whole country):
  *
  * - `processing_days_median`: days from `applied_on` to `decided_on` of the applications
  *   decided (approved or rejected) in the period, per programme and all programmes, by the
@@ -25,50 +27,36 @@ const LEVEL_COLUMNS: SQL[] = [
 	sql`v.province_code`
 ];
 
-/** Which levels a pass over the records computes: those below the nation, or the nation. */
-type Levels = 'below_national' | 'national' | 'all';
-
-/** Every combination of the levels with the optional extra groupings, as GROUPING SETS. */
-function groupingSets(extra: SQL[], levels: Levels): SQL {
+/**
+ * Every combination of the levels below the nation with the optional extra groupings, as
+ * GROUPING SETS (the nation's medians come from `median_days`).
+ */
+function groupingSets(extra: SQL[]): SQL {
 	const sets: SQL[] = [];
 	for (let mask = 0; mask < 1 << extra.length; mask++) {
 		const chosen = extra.filter((_, i) => mask & (1 << i));
-		if (levels !== 'national') {
-			for (const column of LEVEL_COLUMNS)
-				sets.push(sql`(${sql.join([...chosen, column], sql`, `)})`);
-		}
-		if (levels !== 'below_national') sets.push(sql`(${sql.join(chosen, sql`, `)})`);
+		for (const column of LEVEL_COLUMNS) sets.push(sql`(${sql.join([...chosen, column], sql`, `)})`);
 	}
 	return sql`GROUPING SETS (${sql.join(sets, sql`, `)})`;
-}
-
-/** The level and unit of a row: a pass over the nation alone groups by no unit. */
-function levelAndCode(levels: Levels): SQL {
-	if (levels === 'national') return sql`'national', 'KH'`;
-	return sql`CASE WHEN GROUPING(v.code) = 0 THEN 'village'
-			WHEN GROUPING(v.commune_code) = 0 THEN 'commune'
-			WHEN GROUPING(v.district_code) = 0 THEN 'district'
-			WHEN GROUPING(v.province_code) = 0 THEN 'province' ELSE 'national' END,
-		coalesce(v.code, v.commune_code, v.district_code, v.province_code, 'KH')`;
 }
 
 const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
 	numerator, value)`;
 
 /**
- * Both medians' rows for `levels`, from the records whose village `v` meets `where` and which
- * close within the periods' span (`first`…`last`, constants, so that the planner sees how few
- * records of a few recent periods are).
+ * The records the medians are taken over that meet `where` (over the record's village `v`
+ * and period `p`), into `ix_median_records`: one row per record and refreshed period in which
+ * it closed, with its days, village, province, programme and IDPoor level (`''` for appeals).
+ * The records are those closing within the periods' span (`first`…`last`, constants, so that
+ * the planner sees how few records of a few recent periods are).
  */
-function medianRows(context: ComputeContext, levels: Levels, where: SQL): SQL[] {
+async function collectRecords(context: ComputeContext, where: SQL) {
 	const first = context.periods.reduce((d, p) => (p.start < d ? p.start : d), '9999-12-31');
 	const last = context.periods.reduce((d, p) => (p.end > d ? p.end : d), '0000-01-01');
 	const within = (column: SQL) => sql`${column} BETWEEN ${first}::date AND ${last}::date`;
-	return [
-		sql`SELECT 'processing_days_median', p.label, ${levelAndCode(levels)},
-			CASE WHEN GROUPING(a.programme_code) = 0 THEN a.programme_code ELSE '' END,
-			CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END, coalesce(a.idpoor, ''),
-			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.days)
+	await context.tx.execute(sql`CREATE TEMP TABLE ix_median_records ON COMMIT DROP AS
+		SELECT 'processing_days_median' AS indicator_id, p.label AS period, a.village_code,
+			v.province_code, a.programme_code AS programme, a.idpoor, a.days
 		FROM (
 			SELECT a.programme_code, a.decided_on, a.decided_on - a.applied_on AS days,
 				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
@@ -78,44 +66,129 @@ function medianRows(context: ComputeContext, levels: Levels, where: SQL): SQL[] 
 		JOIN geo_units v ON v.code = a.village_code
 		${periodsOf(sql`a.decided_on`)}
 		WHERE ${where}
-		GROUP BY p.label, ${groupingSets([sql`a.programme_code`, sql`a.idpoor`], levels)}`,
-		sql`SELECT 'appeal_days_median', p.label, ${levelAndCode(levels)}, '', '', '',
-			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.resolved_on - a.lodged_on)
+		UNION ALL
+		SELECT 'appeal_days_median', p.label, a.village_code, v.province_code, '', '',
+			a.resolved_on - a.lodged_on
 		FROM appeals a JOIN geo_units v ON v.code = a.village_code
 		${periodsOf(sql`a.resolved_on`)}
-		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)} AND ${where}
-		GROUP BY p.label, ${groupingSets([], levels)}`
+		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)} AND ${where}`);
+	await context.tx.execute(sql`ANALYZE ix_median_records`);
+}
+
+/**
+ * Both medians' rows at every level below the nation, from the records of `ix_median_records`
+ * whose village `v` meets `where`.
+ */
+function medianRows(where: SQL): SQL[] {
+	const levels = sql`CASE WHEN GROUPING(v.code) = 0 THEN 'village'
+			WHEN GROUPING(v.commune_code) = 0 THEN 'commune'
+			WHEN GROUPING(v.district_code) = 0 THEN 'district' ELSE 'province' END,
+		coalesce(v.code, v.commune_code, v.district_code, v.province_code)`;
+	const records = (indicator: string) => sql`FROM ix_median_records r
+		JOIN geo_units v ON v.code = r.village_code
+		WHERE r.indicator_id = ${indicator} AND ${where}`;
+	return [
+		sql`SELECT 'processing_days_median', r.period, ${levels},
+			CASE WHEN GROUPING(r.programme) = 0 THEN r.programme ELSE '' END,
+			CASE WHEN GROUPING(r.idpoor) = 0 THEN 'idpoor' ELSE '' END,
+			CASE WHEN GROUPING(r.idpoor) = 0 THEN r.idpoor ELSE '' END,
+			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days)
+		${records('processing_days_median')}
+		GROUP BY r.period, ${groupingSets([sql`r.programme`, sql`r.idpoor`])}`,
+		sql`SELECT 'appeal_days_median', r.period, ${levels}, '', '', '',
+			count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days)
+		${records('appeal_days_median')}
+		GROUP BY r.period, ${groupingSets([])}`
 	];
 }
 
 /**
- * Replaces the stored medians for the refresh's periods: at every level, or for an
+ * Replaces the `median_days` of the refreshed periods with the counts of
+ * `ix_median_records`: of the provinces meeting `provinces` (over `province_code`), and of
+ * every province for a period not counted before. The periods are then counted.
+ */
+async function countDays(context: ComputeContext, provinces: SQL) {
+	const { tx } = context;
+	const uncounted = sql`(SELECT label FROM ix_periods
+		WHERE label NOT IN (SELECT period FROM median_days_periods))`;
+	await tx.execute(sql`DELETE FROM median_days
+		WHERE period IN (SELECT label FROM ix_periods)
+			AND (${provinces} OR period IN ${uncounted})`);
+	await tx.execute(sql`INSERT INTO median_days (indicator_id, period, province_code, programme,
+			idpoor, days, n)
+		SELECT indicator_id, period, province_code, programme, idpoor, days, count(*)
+		FROM ix_median_records GROUP BY 1, 2, 3, 4, 5, 6`);
+	await tx.execute(sql`INSERT INTO median_days_periods (period)
+		SELECT label FROM ix_periods ON CONFLICT DO NOTHING`);
+}
+
+/**
+ * The nation's medians for the refreshed periods from the provinces' `median_days` summed:
+ * the median of N records is the mean of the values at the positions ⌊(N−1)/2⌋ and ⌊N/2⌋
+ * (from 0) in their order, each the fewest days whose running count passes the position.
+ */
+async function insertNationalMedians(context: ComputeContext) {
+	await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS}
+		SELECT indicator_id, period, 'national', 'KH', programme, group_by, group_value, total,
+			(min(days) FILTER (WHERE below + n > (total - 1) / 2)
+				+ min(days) FILTER (WHERE below + n > total / 2)) / 2.0
+		FROM (
+			SELECT *, sum(n) OVER (PARTITION BY indicator_id, period, programme, group_by,
+					group_value ORDER BY days) - n AS below,
+				sum(n) OVER (PARTITION BY indicator_id, period, programme, group_by,
+					group_value) AS total
+			FROM (
+				SELECT indicator_id, period, days,
+					CASE WHEN GROUPING(programme) = 0 THEN programme ELSE '' END AS programme,
+					CASE WHEN GROUPING(idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+					CASE WHEN GROUPING(idpoor) = 0 THEN idpoor ELSE '' END AS group_value,
+					sum(n) AS n
+				FROM median_days WHERE period IN (SELECT label FROM ix_periods)
+				GROUP BY indicator_id, period, days,
+					GROUPING SETS ((), (programme), (idpoor), (programme, idpoor))
+				-- Appeals have neither programme nor IDPoor level.
+				HAVING indicator_id = 'processing_days_median' OR GROUPING(programme, idpoor) = 3
+			) h
+		) c
+		GROUP BY indicator_id, period, programme, group_by, group_value, total`);
+}
+
+/**
+ * Replaces the stored medians for the refreshed periods: at every level, or for an
  * incremental refresh at the villages and communes in scope and the units above them, from
- * the records of their provinces (and the nation's from all records).
+ * the records of their provinces; the nation's from every province's `median_days`, of which
+ * an incremental refresh recounts those in scope.
  */
 export async function computeMedians(context: ComputeContext) {
 	const { tx, scoped } = context;
 	if (!scoped) {
-		for (const rows of medianRows(context, 'all', sql`TRUE`)) {
+		await collectRecords(context, sql`TRUE`);
+		for (const rows of medianRows(sql`TRUE`)) {
 			await tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS} ${rows}`);
 		}
-		return;
+		await countDays(context, sql`TRUE`);
+	} else {
+		await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
+			SELECT code FROM ix_scope UNION SELECT code FROM ix_scope_communes
+			UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
+			FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
+		await tx.execute(sql`ANALYZE ix_median_units`);
+		await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
+		const provinces = (column: SQL) => sql`${column} IN (SELECT g.province_code FROM geo_units g
+			WHERE g.code IN (SELECT code FROM ix_scope_communes))`;
+		// The provinces in scope, and every province in a period not counted yet.
+		await collectRecords(
+			context,
+			sql`(${provinces(sql`v.province_code`)} OR p.label NOT IN
+				(SELECT period FROM median_days_periods))`
+		);
+		for (const rows of medianRows(provinces(sql`v.province_code`))) {
+			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+				SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
+					group_value, numerator, value)
+				WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
+		}
+		await countDays(context, provinces(sql`province_code`));
 	}
-	await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
-		SELECT code FROM ix_scope UNION SELECT code FROM ix_scope_communes
-		UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
-		FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
-	await tx.execute(sql`ANALYZE ix_median_units`);
-	await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
-	const provinces = sql`v.province_code IN (SELECT g.province_code FROM geo_units g
-		WHERE g.code IN (SELECT code FROM ix_scope_communes))`;
-	for (const rows of medianRows(context, 'below_national', provinces)) {
-		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
-			SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
-				group_value, numerator, value)
-			WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
-	}
-	for (const rows of medianRows(context, 'national', sql`TRUE`)) {
-		await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS} ${rows}`);
-	}
+	await insertNationalMedians(context);
 }
