@@ -158,11 +158,18 @@ export function runningRefresh(): RefreshState | undefined {
 	return running;
 }
 
-/** First year with registry data, never before the pilot. */
-async function firstDataYear(db: Db): Promise<number> {
+/**
+ * First year with registry data (of the households in `communes`, if given), never before
+ * the pilot.
+ */
+async function firstDataYear(db: Db, communes?: readonly string[]): Promise<number> {
+	const within = communes
+		? sql`WHERE village_code IN (SELECT code FROM geo_units WHERE level = 'village'
+				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(communes)}::json)))`
+		: sql``;
 	const [row] = await queryRows<{ year: number | null }>(
 		db,
-		sql`SELECT extract(year FROM min(registered_on))::int AS year FROM households`
+		sql`SELECT extract(year FROM min(registered_on))::int AS year FROM households ${within}`
 	);
 	return Math.max(SSDM_FIRST_YEAR, row?.year ?? SSDM_FIRST_YEAR);
 }
@@ -222,11 +229,12 @@ export function refreshTouched(
 		const scope = touch.communes && { communes: touch.communes, medians: touch.medians ?? true };
 		const result = await runRefresh(db, 'incremental', periods, options.onProgress, scope);
 		// Rows older than any computed year (a household registered earlier) open new years,
-		// which no commune has yet: those are computed everywhere.
+		// which no commune has yet: those are computed everywhere. Only the touched communes'
+		// households can be such rows (the others' years wait for a full refresh, as they did).
 		const years = computed.filter((p) => p.kind === 'year').map((p) => Number(p.label));
 		if (years.length === 0 || touch.since >= `${Math.min(...years)}-01-01`) return result;
 		const newYears: Period[] = [];
-		for (let year = await firstDataYear(db); year < Math.min(...years); year++)
+		for (let year = await firstDataYear(db, touch.communes); year < Math.min(...years); year++)
 			newYears.push(parsePeriod(String(year))!);
 		if (newYears.length === 0) return result;
 		const added = await runRefresh(db, 'full', newYears, options.onProgress);
