@@ -16,7 +16,7 @@ import { queryRows, type Db } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
-import { createTestDatabase, DATABASE_KINDS } from './test-database';
+import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from './test-database';
 
 const VILLAGES = FIXTURE_UNITS.village;
 const HOUSEHOLDS = ['H1', 'H2', 'H3', 'H4', 'H6', 'H7', 'H8'];
@@ -217,6 +217,24 @@ function programmeRollUpViolations(db: Db) {
 	);
 }
 
+/**
+ * Two databases of `kind` with the files of `base` imported and refreshed in full: one to
+ * refresh incrementally after a change, the other in full (both dropped if that fails).
+ */
+async function refreshedPair(kind: DatabaseKind, base: string) {
+	const pair = await Promise.all([createTestDatabase(kind), createTestDatabase(kind)]);
+	try {
+		for (const database of pair) {
+			await importPath(database.db, base);
+			await refreshAll(database.db, { today: FIXTURE_TODAY });
+		}
+	} catch (error) {
+		await Promise.all(pair.map((database) => database.drop()));
+		throw error;
+	}
+	return pair;
+}
+
 describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 	it('does nothing, and records nothing, after an import before the first full refresh', async () => {
 		const database = await createTestDatabase(kind);
@@ -246,15 +264,8 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 					'person_id,household_id,sex,birth_date,national_id\nP13,H8,M,1958-02-02,N-1\n'
 			})
 		];
-		const [incremental, full] = await Promise.all([
-			createTestDatabase(kind),
-			createTestDatabase(kind)
-		]);
+		const [incremental, full] = await refreshedPair(kind, base);
 		try {
-			for (const database of [incremental, full]) {
-				await importPath(database.db, base);
-				await refreshAll(database.db, { today: FIXTURE_TODAY });
-			}
 			const flagged = (db: Db) =>
 				queryRows(
 					db,
@@ -328,15 +339,8 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			'households.csv':
 				'household_id,village_code,registered_on,idpoor_level\nH7,01020101,2023-05-05,2\n'
 		});
-		const [incremental, full] = await Promise.all([
-			createTestDatabase(kind),
-			createTestDatabase(kind)
-		]);
+		const [incremental, full] = await refreshedPair(kind, base);
 		try {
-			for (const database of [incremental, full]) {
-				await importPath(database.db, base);
-				await refreshAll(database.db, { today: FIXTURE_TODAY });
-			}
 			await incremental.db.execute(sql`DELETE FROM median_days`);
 			await incremental.db.execute(sql`DELETE FROM median_days_periods`);
 			const outcomes = await importPath(incremental.db, dir);
@@ -366,16 +370,9 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		try {
 			await fc.assert(
 				fc.asyncProperty(batch, async (changes) => {
-					const [incremental, full] = await Promise.all([
-						createTestDatabase(kind),
-						createTestDatabase(kind)
-					]);
+					const [incremental, full] = await refreshedPair(kind, base);
 					const dir = writeDir(batchFiles(changes));
 					try {
-						for (const database of [incremental, full]) {
-							await importPath(database.db, base);
-							await refreshAll(database.db, { today: FIXTURE_TODAY });
-						}
 						const outcomes = await importPath(incremental.db, dir);
 						await refreshAfterImport(
 							incremental.db,

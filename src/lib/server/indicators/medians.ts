@@ -46,8 +46,8 @@ const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by,
 
 /**
  * The records the medians are taken over that meet `where` (over the record's village `v`),
- * into `ix_median_records`: one row per record and refreshed period in which
- * it closed, with its days, village, province, programme and IDPoor level (`''` for appeals).
+ * into `ix_median_records`: one row per record and refreshed period in which it closed, with
+ * its days, village, province, programme and IDPoor level (`''` for appeals).
  * The records are those closing within the periods' span (`first`…`last`, constants, so that
  * the planner sees how few records of a few recent periods are).
  */
