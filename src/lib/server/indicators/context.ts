@@ -118,9 +118,14 @@ export async function createContext(
 			WHERE ${among(sql`person_id`, sql`SELECT person_id FROM ix_scope_persons`)}
 				OR ${among(sql`household_id`, households)}`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
-			SELECT enrolment_id, delivered_on FROM benefits
-			WHERE ${among(sql`enrolment_id`, sql`SELECT enrolment_id FROM ix_scope_enrolments`)}`);
+		// Through a bitmap, not an index scan, so that the table's pages are read ahead too:
+		// at national scale, the largest commune's 89,000 benefits right after the caches were
+		// emptied took 0.9 s instead of 1.2–1.6 s (0.19 s instead of 0.18 s when cached).
+		await withoutPlans(tx, ['enable_indexscan'], () =>
+			tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
+				SELECT enrolment_id, delivered_on FROM benefits
+				WHERE ${among(sql`enrolment_id`, sql`SELECT enrolment_id FROM ix_scope_enrolments`)}`)
+		);
 		await tx.execute(sql`ANALYZE ix_scope_benefits`);
 	}
 
@@ -284,7 +289,9 @@ export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL 
 /** Runs `work` with the planner's `methods` (`enable_…` settings) off, then on again. */
 export async function withoutPlans(
 	tx: Tx,
-	methods: readonly ('enable_hashjoin' | 'enable_mergejoin' | 'enable_seqscan' | 'enable_sort')[],
+	methods: readonly (
+		'enable_hashjoin' | 'enable_indexscan' | 'enable_mergejoin' | 'enable_seqscan' | 'enable_sort'
+	)[],
 	work: () => Promise<unknown>
 ) {
 	for (const method of methods) await tx.execute(sql`SET LOCAL ${sql.raw(method)} = off`);
