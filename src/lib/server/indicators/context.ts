@@ -88,9 +88,7 @@ export async function createContext(
 		// Its temporary tables are analysed for their sizes and keys' spread, which a small
 		// sample gives (a full one costs more than some statements).
 		await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
-		await tx.execute(sql`INSERT INTO ix_scope
-			SELECT code FROM geo_units WHERE level = 'village'
-				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(scopeCommunes)}::json))`);
+		await tx.execute(sql`INSERT INTO ix_scope ${communeVillages(scopeCommunes)}`);
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
 			SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
@@ -167,6 +165,11 @@ export async function createContext(
 	) ON COMMIT DROP`);
 	return context;
 }
+
+/** The codes (`code`) of the villages of `communes`, as a query. */
+export const communeVillages = (communes: readonly string[]) =>
+	sql`SELECT code FROM geo_units WHERE level = 'village'
+		AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(communes)}::json))`;
 
 /**
  * `column` among the keys a query `keys` returns, as an array: the planner then looks the rows

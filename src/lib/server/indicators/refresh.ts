@@ -24,7 +24,7 @@ import {
 	computeOfficeIndicators,
 	OFFICE_INDICATORS
 } from './activity-indicators';
-import { createContext } from './context';
+import { communeVillages, createContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS } from './medians';
 import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { computedPeriods } from './query';
@@ -163,10 +163,7 @@ export function runningRefresh(): RefreshState | undefined {
  * the pilot.
  */
 async function firstDataYear(db: Db, communes?: readonly string[]): Promise<number> {
-	const within = communes
-		? sql`WHERE village_code IN (SELECT code FROM geo_units WHERE level = 'village'
-				AND commune_code IN (SELECT json_array_elements_text(${JSON.stringify(communes)}::json)))`
-		: sql``;
+	const within = communes ? sql`WHERE village_code IN (${communeVillages(communes)})` : sql``;
 	const [row] = await queryRows<{ year: number | null }>(
 		db,
 		sql`SELECT extract(year FROM min(registered_on))::int AS year FROM households ${within}`
