@@ -472,6 +472,19 @@ const CASES: Case[] = [
 		levels: { national: { KH: c(3 + 2 + 2) } }
 	},
 	{
+		// Enrolled on 2025-05-31: H1 in HEF, CT, OAA; H6 in HEF and CT only (OAA from 30 June):
+		// two programmes are a combined package; H2 in HEF (OAA 10–20 April); H8 in OAA; H7 left
+		// HEF on 15 May.
+		id: 'combined_package',
+		period: '2025-05',
+		kind: 'rate',
+		levels: {
+			village: { '17010101': [1, 2], '17020101': [1, 1], '01020101': [0, 1] },
+			province: { '17': [2, 3], '01': [0, 1] },
+			national: { KH: [2, 4] }
+		}
+	},
+	{
 		// Enrolled on 2025-06-30: H1 in HEF, CT, OAA; H6 in HEF, CT, OAA; H2 in HEF; H8 in OAA.
 		id: 'combined_package',
 		period: '2025-Q2',
