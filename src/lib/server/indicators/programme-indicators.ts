@@ -661,9 +661,10 @@ async function countUnits(context: ProgrammeContext, bits: number) {
 	await tx.execute(sql`DROP TABLE ix_tuples`);
 }
 
-/** Counts of programmes per period (see `countCombinedPackage`): 3 lanes of 8 bits an `int`. */
+/** Counts of programmes per period (see `countCombinedPackage`): 3 lanes of 10 bits an `int`. */
 const TALLY_LANES = 3;
-const TALLY_LANE_BITS = 8;
+const TALLY_LANE_BITS = 10;
+const MAX_PROGRAMMES = 2 ** TALLY_LANE_BITS - 1;
 
 /**
  * `combined_package` into `ix_base` (village level, by IDPoor level) for this pass's periods:
@@ -683,10 +684,11 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 	// one by one (millions at national scale).
 	await tx.execute(sql`ANALYZE ix_household_programmes`);
 	// A period is in `two` when two or more of the household's programmes' masks have its bit:
-	// each bit of a mask becomes a 1 in its own 8-bit lane of an integer, and the sums of these
-	// per household count the programmes enrolled at each period's end (a household never has
-	// 256). Sums of integers keep a small state per household; the arrays of masks this replaced
-	// (paired with each other) were estimated so large that the grouping spilled to disk.
+	// each bit of a mask becomes a 1 in its own 10-bit lane of an integer, and the sums of these
+	// per household count its programmes enrolled at each period's end (at most 1,023 programmes,
+	// see `countActivity`, so a lane never carries into the next). Sums of integers keep a small
+	// state per household; the arrays of masks this replaced (paired with each other) were
+	// estimated so large that the grouping spilled to disk.
 	const tallies = Array.from({ length: Math.ceil(bits / TALLY_LANES) }, (_, word) => word);
 	const tally = (word: number) =>
 		sql.join(
@@ -701,7 +703,7 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 		Array.from({ length: bits }, (_, bit) => {
 			const word = sql.identifier(`t_${Math.floor(bit / TALLY_LANES)}`);
 			const shift = TALLY_LANE_BITS * (bit % TALLY_LANES);
-			return sql`(((x.${word} >> ${shift}) & 255 >= 2)::int::bigint << ${bit})`;
+			return sql`(((x.${word} >> ${shift}) & ${MAX_PROGRAMMES} >= 2)::int::bigint << ${bit})`;
 		}),
 		sql` | `
 	);
@@ -749,6 +751,10 @@ async function countActivity(
 	ages: number[]
 ) {
 	const { tx } = context;
+	if (programmes.length > MAX_PROGRAMMES)
+		throw new Error(
+			`The combined packages count at most ${MAX_PROGRAMMES} programmes a household; the registry has ${programmes.length} programmes.`
+		);
 	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_units (
 		programme smallint NOT NULL, village int NOT NULL, commune int NOT NULL, sex smallint,
