@@ -7,6 +7,8 @@
  * Periods: 2025-Q2 runs 2025-04-01 … 2025-06-30; stock indicators are measured on
  * 2025-06-30, flows during the quarter. 2025-06 has the same end, so its stocks equal Q2's.
  */
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/lib/server/db';
 import { storeSource } from '../../src/lib/server/indicators/source';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -1071,3 +1073,23 @@ describe.each(DATABASE_KINDS)('every indicator on a hand-built registry (%s)', (
 		await expect(call).rejects.toEqual(new ApiError(status as 400 | 404, message));
 	});
 });
+
+it('refuses to refresh a registry of more programmes than the combined packages can count, saying so', async () => {
+	const database = await createTestDatabase('pglite');
+	try {
+		await database.db
+			.execute(sql`INSERT INTO programmes (programme_code, name_en, kind, unit, target)
+			SELECT 'P' || i, 'Programme ' || i, 'social_assistance', 'household', 'all'
+			FROM generate_series(1, 1024) i`);
+		await expect(refreshAll(database.db, { today: FIXTURE_TODAY })).rejects.toThrow(
+			'The combined packages count at most 1023 programmes a household; the registry has 1024 programmes.'
+		);
+		const [stored] = await queryRows<{ n: number }>(
+			database.db,
+			sql`SELECT count(*)::int AS n FROM indicator_values`
+		);
+		expect(stored!.n).toBe(0);
+	} finally {
+		await database.drop();
+	}
+}, 60_000);

@@ -96,38 +96,33 @@ async function lockStores(tx: Tx, waitSeconds: number) {
 	}
 }
 
-/**
- * The columns readers select a store's rows by: the new partitions' statistics are gathered
- * for these only (the counts' and values' own statistics serve no reader's plan, and
- * gathering them took ~40 % of the analysis). Each partition is analysed alone: the statistics
- * of `<store>_next`, their parent until the swap, would be dropped with it.
- */
-const FILTERED_COLUMNS: Record<StoreTable, readonly string[]> = {
-	indicator_values: [
-		'indicator_id',
-		'period',
-		'level',
-		'geo_code',
-		'programme',
-		'group_by',
-		'group_value'
-	],
-	programme_values: ['period', 'level', 'geo_code', 'programme', 'group_by', 'group_value']
-};
-
 /** A partition's primary key, named after the partition (`…_pkey`) as Postgres names it. */
 const keyName = (partition: string) => `${partition}_pkey`;
 
 /**
- * Gives each new partition of `store` the store's primary key, named for the partition once
- * swapped in (`…_next_pkey` until then: the old partition's key still holds the name).
+ * Prepares each new partition of `store` for the swap: its statistics, gathered on the columns
+ * readers select rows by (the key's and `level`: the counts' and values' own statistics serve
+ * no reader's plan, and gathering them took ~40 % of the analysis), each partition alone (the
+ * statistics of `<store>_next`, their parent until the swap, would be dropped with it); then
+ * the store's primary key, named for the partition once swapped in (`…_next_pkey` until then:
+ * the old partition's key still holds the name).
  */
-async function indexNextStore(tx: Tx, store: StoreTable, periods: readonly Period[]) {
-	const [key] = await queryRows<{ definition: string }>(
+async function prepareNextStore(tx: Tx, store: StoreTable, periods: readonly Period[]) {
+	const [key] = await queryRows<{ definition: string; columns: string[] }>(
 		tx,
-		sql`SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
-			WHERE conrelid = ${store}::regclass AND contype = 'p'`
+		sql`SELECT pg_get_constraintdef(c.oid) AS definition,
+			ARRAY(SELECT a.attname::text FROM pg_attribute a
+				WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)) AS columns
+		FROM pg_constraint c WHERE c.conrelid = ${store}::regclass AND c.contype = 'p'`
 	);
+	const selected = sql.join(
+		[...key!.columns, 'level'].map((c) => sql.identifier(c)),
+		sql`, `
+	);
+	for (const { label } of periods) {
+		const next = sql.identifier(nextPartition(partitionName(store, label)));
+		await tx.execute(sql`ANALYZE ${next} (${selected})`);
+	}
 	for (const { label } of periods) {
 		const next = nextPartition(partitionName(store, label));
 		await tx.execute(sql`ALTER TABLE ${sql.identifier(next)}
@@ -145,17 +140,7 @@ export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWai
 	// national scale 27 s of the swap's 30 s; the stores are then locked for 2.6 s, the commit
 	// included), with memory enough to sort a period's keys without writing them to disk.
 	await tx.execute(sql`SET LOCAL maintenance_work_mem = '512MB'`);
-	for (const store of STORES) {
-		const columns = sql.join(
-			FILTERED_COLUMNS[store].map((c) => sql.identifier(c)),
-			sql`, `
-		);
-		for (const { label } of periods) {
-			const next = sql.identifier(nextPartition(partitionName(store, label)));
-			await tx.execute(sql`ANALYZE ${next} (${columns})`);
-		}
-		await indexNextStore(tx, store, periods);
-	}
+	for (const store of STORES) await prepareNextStore(tx, store, periods);
 	await lockStores(tx, lockWaitSeconds);
 	for (const store of STORES) {
 		const next = sql.identifier(nextStore(store));

@@ -515,12 +515,15 @@ const LANE_BITS = 21;
 const LANES = 3;
 const UNIT_MEASURES = ['en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
 
-/** Word `word` of mask column `m`: its bits 3·word…3·word+2 spread over the lanes. */
-function packedWord(m: string, word: number): SQL {
+/**
+ * Word `word` of mask column `m`: its bits 3·word…3·word+2 spread over the lanes (of
+ * `laneBits` bits each).
+ */
+function packedWord(m: string, word: number, laneBits = LANE_BITS): SQL {
 	const column = sql.identifier(m);
 	const lanes = Array.from(
 		{ length: LANES },
-		(_, lane) => sql`(((${column} >> ${LANES * word + lane}) & 1) << ${LANE_BITS * lane})`
+		(_, lane) => sql`(((${column} >> ${LANES * word + lane}) & 1) << ${laneBits * lane})`
 	);
 	return sql.join(lanes, sql` | `);
 }
@@ -661,8 +664,10 @@ async function countUnits(context: ProgrammeContext, bits: number) {
 	await tx.execute(sql`DROP TABLE ix_tuples`);
 }
 
-/** Counts of programmes per period (see `countCombinedPackage`): 3 lanes of 10 bits an `int`. */
-const TALLY_LANES = 3;
+/**
+ * Counts of a household's programmes per period (see `countCombinedPackage`): packed words
+ * (`packedWord`) of 10-bit lanes, three to an `int`.
+ */
 const TALLY_LANE_BITS = 10;
 const MAX_PROGRAMMES = 2 ** TALLY_LANE_BITS - 1;
 
@@ -686,23 +691,14 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 	// A period is in `two` when two or more of the household's programmes' masks have its bit:
 	// each bit of a mask becomes a 1 in its own 10-bit lane of an integer, and the sums of these
 	// per household count its programmes enrolled at each period's end (at most 1,023 programmes,
-	// see `countActivity`, so a lane never carries into the next). Sums of integers keep a small
-	// state per household; the arrays of masks this replaced (paired with each other) were
-	// estimated so large that the grouping spilled to disk.
-	const tallies = Array.from({ length: Math.ceil(bits / TALLY_LANES) }, (_, word) => word);
-	const tally = (word: number) =>
-		sql.join(
-			Array.from(
-				{ length: TALLY_LANES },
-				(_, lane) =>
-					sql`(((n >> ${TALLY_LANES * word + lane}) & 1) << ${TALLY_LANE_BITS * lane})::int`
-			),
-			sql` | `
-		);
+	// see `computeProgrammeIndicators`, so a lane never carries into the next). Sums of `int`s
+	// keep a small state per household; the arrays of masks this replaced (paired with each
+	// other) were estimated so large that the grouping spilled to disk.
+	const tallies = Array.from({ length: Math.ceil(bits / LANES) }, (_, word) => word);
 	const atLeastTwo = sql.join(
 		Array.from({ length: bits }, (_, bit) => {
-			const word = sql.identifier(`t_${Math.floor(bit / TALLY_LANES)}`);
-			const shift = TALLY_LANE_BITS * (bit % TALLY_LANES);
+			const word = sql.identifier(`t_${Math.floor(bit / LANES)}`);
+			const shift = TALLY_LANE_BITS * (bit % LANES);
 			return sql`(((x.${word} >> ${shift}) & ${MAX_PROGRAMMES} >= 2)::int::bigint << ${bit})`;
 		}),
 		sql` | `
@@ -711,7 +707,10 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 		SELECT h.village_code, ${IDPOOR_GROUP} AS idpoor, x.one, ${atLeastTwo} AS two
 		FROM (
 			SELECT household_id, bit_or(n) AS one, ${sql.join(
-				tallies.map((word) => sql`sum(${tally(word)}) AS ${sql.identifier(`t_${word}`)}`),
+				tallies.map(
+					(word) =>
+						sql`sum((${packedWord('n', word, TALLY_LANE_BITS)})::int) AS ${sql.identifier(`t_${word}`)}`
+				),
 				sql`, `
 			)}
 			FROM ix_household_programmes GROUP BY household_id
@@ -751,10 +750,6 @@ async function countActivity(
 	ages: number[]
 ) {
 	const { tx } = context;
-	if (programmes.length > MAX_PROGRAMMES)
-		throw new Error(
-			`The combined packages count at most ${MAX_PROGRAMMES} programmes a household; the registry has ${programmes.length} programmes.`
-		);
 	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
 	await tx.execute(sql`CREATE TEMP TABLE ix_units (
 		programme smallint NOT NULL, village int NOT NULL, commune int NOT NULL, sex smallint,
@@ -786,6 +781,11 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		tx,
 		sql`SELECT programme_code, unit, target FROM programmes ORDER BY programme_code`
 	);
+	// Before any work: the combined packages' tallies hold this many programmes a household.
+	if (programmes.length > MAX_PROGRAMMES)
+		throw new Error(
+			`The combined packages count at most ${MAX_PROGRAMMES} programmes a household; the registry has ${programmes.length} programmes.`
+		);
 	// Life-cycle groups: 18 and 60 (domain.md §5); targets: their own ages.
 	const ages = [
 		...new Set([
