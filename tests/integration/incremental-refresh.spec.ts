@@ -162,11 +162,11 @@ async function dump(db: Db) {
 			sql`SELECT * FROM programme_values
 				ORDER BY period, geo_code, programme, group_by, group_value`
 		),
-		// The provinces' counts the nation's medians are read from.
+		// The districts' and provinces' counts the provinces' and nation's medians are read from.
 		medianDays: await queryRows(
 			db,
 			sql`SELECT * FROM median_days
-				ORDER BY period, province_code, indicator_id, programme, idpoor, days`
+				ORDER BY period, province_code, district_code, indicator_id, programme, idpoor, days`
 		),
 		medianDaysPeriods: await queryRows(
 			db,
@@ -330,10 +330,10 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	});
 
-	it("count every province's days for the periods counted before the provinces' counts were kept", async () => {
-		// A store computed before migration 0011: its periods have no `median_days`. An
-		// incremental refresh touching one commune then counts every province's records for
-		// them, or the nation's medians would be those of the commune's province alone.
+	it("count every district's days for the periods counted before the districts' counts were kept", async () => {
+		// A store computed before migration 0012: its periods have no `median_days`. An
+		// incremental refresh touching one commune then counts every district's records for
+		// them, or the nation's medians would be those of the commune's district alone.
 		const base = writeDir(FIXTURE_FILES);
 		const dir = writeDir({
 			'households.csv':

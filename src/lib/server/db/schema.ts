@@ -348,10 +348,11 @@ export const programmeValues = pgTable(
 );
 
 /**
- * How many of a province's records took each number of days, per median indicator (§5),
- * period, programme (`''` for appeals) and IDPoor level (`''` for appeals): the nation's
- * medians are read from these sums, so that an incremental refresh recounts only the
- * provinces it touched instead of every record in the country (see `medians.ts`).
+ * How many of a district's records took each number of days, per median indicator (§5),
+ * period, programme (`''` for appeals) and IDPoor level (`''` for appeals), and the same summed
+ * per province (`district_code` `''`): the provinces' and the nation's medians are read from
+ * these sums, so that an incremental refresh recounts only the districts it touched instead of
+ * every record of their provinces or of the country (see `medians.ts`).
  */
 export const medianDays = pgTable(
 	'median_days',
@@ -359,6 +360,7 @@ export const medianDays = pgTable(
 		indicatorId: text('indicator_id').notNull(),
 		period: text('period').notNull(),
 		provinceCode: text('province_code').notNull(),
+		districtCode: text('district_code').notNull(),
 		programme: text('programme').notNull(),
 		idpoor: text('idpoor').notNull(),
 		days: integer('days').notNull(),
@@ -366,12 +368,21 @@ export const medianDays = pgTable(
 	},
 	(t) => [
 		primaryKey({
-			columns: [t.period, t.provinceCode, t.indicatorId, t.programme, t.idpoor, t.days]
+			name: 'median_days_pk',
+			columns: [
+				t.period,
+				t.provinceCode,
+				t.districtCode,
+				t.indicatorId,
+				t.programme,
+				t.idpoor,
+				t.days
+			]
 		})
 	]
 );
 
-/** The periods whose `median_days` are counted (every province's). */
+/** The periods whose `median_days` are counted (every district's and province's). */
 export const medianDaysPeriods = pgTable('median_days_periods', {
 	period: text('period').primaryKey()
 });
