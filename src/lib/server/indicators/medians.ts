@@ -40,17 +40,36 @@ function groupingSets(extra: SQL[]): SQL {
 const COLUMNS = sql`(indicator_id, period, level, geo_code, programme, group_by, group_value,
 	numerator, value)`;
 
+/** Some districts and their provinces (an incremental refresh's), by code. */
+interface Districts {
+	districts: string[];
+	provinces: string[];
+}
+
+/** `column` among `codes`, a constant array (which the planner can look up by index). */
+const among = (column: SQL, codes: readonly string[]) =>
+	sql`${column} = ANY (${sql.param([...codes])}::text[])`;
+
+/** The refreshed periods, as a condition on `period` (an array, looked up by index). */
+const REFRESHED = sql`period = ANY (ARRAY(SELECT label FROM ix_periods))`;
+
 /**
- * The records the medians are taken over that meet `where` (over the record's village `v`),
- * into `ix_median_records`: one row per record and refreshed period in which it closed, with
+ * The records the medians are taken over, of `scope`'s districts or everywhere, into
+ * `ix_median_records`: one row per record and refreshed period in which it closed, with
  * its days, village, district, province, programme and IDPoor level (`''` for appeals).
  * The records are those closing within the periods' span (`first`…`last`, constants, so that
- * the planner sees how few records of a few recent periods are).
+ * the planner sees how few records of a few recent periods are); a district's are found by
+ * its villages' households and appeals (indexes), not by reading every record.
  */
-async function collectRecords(context: ComputeContext, where: SQL) {
+async function collectRecords(context: ComputeContext, scope?: Districts) {
 	const first = context.periods.reduce((d, p) => (p.start < d ? p.start : d), '9999-12-31');
 	const last = context.periods.reduce((d, p) => (p.end > d ? p.end : d), '0000-01-01');
 	const within = (column: SQL) => sql`${column} BETWEEN ${first}::date AND ${last}::date`;
+	const villages = (column: SQL) =>
+		scope
+			? sql`${column} = ANY (ARRAY(SELECT code FROM geo_units
+				WHERE level = 'village' AND ${among(sql`district_code`, scope.districts)}))`
+			: sql`TRUE`;
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_median_records ON COMMIT DROP AS
 		SELECT 'processing_days_median' AS indicator_id, p.label AS period, a.village_code,
 			v.district_code, v.province_code, a.programme_code AS programme, a.idpoor, a.days
@@ -59,16 +78,17 @@ async function collectRecords(context: ComputeContext, where: SQL) {
 				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
 			FROM applications a JOIN households h ON h.household_id = a.household_id
 			WHERE a.status IN ('approved', 'rejected') AND ${within(sql`a.decided_on`)}
+				AND ${villages(sql`h.village_code`)}
 		) a
 		JOIN geo_units v ON v.code = a.village_code
 		${periodsOf(sql`a.decided_on`)}
-		WHERE ${where}
 		UNION ALL
 		SELECT 'appeal_days_median', p.label, a.village_code, v.district_code, v.province_code, '',
 			'', a.resolved_on - a.lodged_on
 		FROM appeals a JOIN geo_units v ON v.code = a.village_code
 		${periodsOf(sql`a.resolved_on`)}
-		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)} AND ${where}`);
+		WHERE a.status IN ('resolved', 'rejected') AND ${within(sql`a.resolved_on`)}
+			AND ${villages(sql`a.village_code`)}`);
 	await context.tx.execute(sql`ANALYZE ix_median_records`);
 }
 
@@ -99,41 +119,45 @@ function medianRows(where: SQL): SQL[] {
 }
 
 /**
- * Replaces the refreshed periods' `median_days` of the districts meeting `districts` (over
- * `district_code`) with the counts of `ix_median_records`, which holds their records, then the
- * sums of the provinces meeting `provinces` (over `province_code`) with their districts'; the
- * periods are then counted.
+ * Replaces the refreshed periods' `median_days` of `scope`'s districts (or every district's)
+ * with the counts of `ix_median_records`, which holds their records, then the sums of their
+ * provinces with their districts'; the periods are then counted.
  */
-async function countDays(context: ComputeContext, districts: SQL, provinces: SQL) {
+async function countDays(context: ComputeContext, scope?: Districts) {
 	const { tx } = context;
-	const refreshed = sql`period IN (SELECT label FROM ix_periods)`;
+	const provinces = scope ? sql`AND ${among(sql`province_code`, scope.provinces)}` : sql``;
+	const districts = scope ? sql`AND ${among(sql`district_code`, scope.districts)}` : sql``;
 	await tx.execute(sql`DELETE FROM median_days
-		WHERE ${refreshed} AND district_code <> '' AND ${districts}`);
+		WHERE ${REFRESHED} ${provinces} AND district_code <> '' ${districts}`);
 	await tx.execute(sql`INSERT INTO median_days (indicator_id, period, province_code,
 			district_code, programme, idpoor, days, n)
 		SELECT indicator_id, period, province_code, district_code, programme, idpoor, days, count(*)
 		FROM ix_median_records GROUP BY 1, 2, 3, 4, 5, 6, 7`);
 	await tx.execute(sql`DELETE FROM median_days
-		WHERE ${refreshed} AND district_code = '' AND ${provinces}`);
+		WHERE ${REFRESHED} ${provinces} AND district_code = ''`);
 	await tx.execute(sql`INSERT INTO median_days (indicator_id, period, province_code,
 			district_code, programme, idpoor, days, n)
 		SELECT indicator_id, period, province_code, '', programme, idpoor, days, sum(n)
-		FROM median_days WHERE ${refreshed} AND district_code <> '' AND ${provinces}
+		FROM median_days WHERE ${REFRESHED} ${provinces} AND district_code <> ''
 		GROUP BY indicator_id, period, province_code, programme, idpoor, days`);
 	await tx.execute(sql`INSERT INTO median_days_periods (period)
 		SELECT label FROM ix_periods ON CONFLICT DO NOTHING`);
+	// Every district's counts rewritten: their statistics too, so that an incremental refresh
+	// right after looks a few districts' rows up by key (with the statistics of before, the
+	// planner read all of them: 0.5 s instead of 5 ms at national scale).
+	if (!scope) await tx.execute(sql`ANALYZE median_days`);
 }
 
 /**
- * The medians of the refreshed periods of each province meeting `provinces` (over
- * `province_code`), or of the nation, from the provinces' sums in `median_days`: the median of
+ * The medians of the refreshed periods of `provinces` (all if not given), or of the nation,
+ * from the provinces' sums in `median_days`: the median of
  * N records is the mean of the values at the positions ⌊(N−1)/2⌋ and ⌊N/2⌋ (from 0) in their
  * order, each the fewest days whose running count passes the position.
  */
 async function insertCountedMedians(
 	context: ComputeContext,
 	level: 'province' | 'national',
-	provinces: SQL
+	provinces?: readonly string[]
 ) {
 	const province = level === 'province';
 	const geo = province ? sql`province_code` : sql`'KH'`;
@@ -152,7 +176,9 @@ async function insertCountedMedians(
 					CASE WHEN GROUPING(idpoor) = 0 THEN idpoor ELSE '' END AS group_value,
 					sum(n) AS n
 				FROM median_days
-				WHERE period IN (SELECT label FROM ix_periods) AND district_code = '' AND ${provinces}
+				WHERE ${REFRESHED}
+					${provinces ? sql`AND ${among(sql`province_code`, provinces)}` : sql``}
+					AND district_code = ''
 				GROUP BY indicator_id, period, ${province ? sql`province_code, ` : sql``}days,
 					GROUPING SETS ((), (programme), (idpoor), (programme, idpoor))
 				-- Appeals have neither programme nor IDPoor level.
@@ -181,29 +207,21 @@ export async function computeMedians(context: ComputeContext) {
 			)
 		: [];
 	const everywhere = !scoped || uncounted.length > 0;
-	// The districts and provinces in scope as constants: a condition reading a temporary table
-	// would keep the records' statement from parallel workers (0.6 s instead of 1.3 s at
-	// national scale, when it read whole provinces).
-	const inScope = scoped
+	// The districts and provinces in scope, as constants: their records and counts are then
+	// looked up by index (at national scale the records of a district in 0.1 s, where reading
+	// every record and keeping its province's took 0.6 s).
+	const codes = scoped
 		? await queryRows<{ district: string; province: string }>(
 				tx,
 				sql`SELECT DISTINCT district_code AS district, province_code AS province
 					FROM geo_units WHERE code IN (SELECT code FROM ix_scope_communes)`
 			)
 		: [];
-	const within = (column: SQL, codes: string[]) =>
-		scoped ? sql`${column} = ANY (${sql.param([...new Set(codes)])}::text[])` : sql`TRUE`;
-	const districts = (column: SQL) =>
-		within(
-			column,
-			inScope.map((u) => u.district)
-		);
-	const provinces = (column: SQL) =>
-		within(
-			column,
-			inScope.map((u) => u.province)
-		);
-	await collectRecords(context, everywhere ? sql`TRUE` : districts(sql`v.district_code`));
+	const inScope: Districts = {
+		districts: [...new Set(codes.map((c) => c.district))],
+		provinces: [...new Set(codes.map((c) => c.province))]
+	};
+	await collectRecords(context, everywhere ? undefined : inScope);
 	if (!scoped) {
 		for (const rows of medianRows(sql`TRUE`)) {
 			await tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS} ${rows}`);
@@ -215,18 +233,14 @@ export async function computeMedians(context: ComputeContext) {
 			FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
 		await tx.execute(sql`ANALYZE ix_median_units`);
 		await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
-		for (const rows of medianRows(districts(sql`v.district_code`))) {
+		for (const rows of medianRows(among(sql`v.district_code`, inScope.districts))) {
 			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 				SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
 					group_value, numerator, value)
 				WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
 		}
 	}
-	await countDays(
-		context,
-		everywhere ? sql`TRUE` : districts(sql`district_code`),
-		everywhere ? sql`TRUE` : provinces(sql`province_code`)
-	);
-	await insertCountedMedians(context, 'province', provinces(sql`province_code`));
-	await insertCountedMedians(context, 'national', sql`TRUE`);
+	await countDays(context, everywhere ? undefined : inScope);
+	await insertCountedMedians(context, 'province', scoped ? inScope.provinces : undefined);
+	await insertCountedMedians(context, 'national');
 }
