@@ -127,8 +127,7 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 		SELECT 'applications_backlog', p.label, 'village', b.village_code, b.programme_code,
 			b.group_by, b.group_value, b.n, NULL
 		FROM backlog b
-		CROSS JOIN LATERAL generate_series(b.k, coalesce(b.next_k, ${kmax} + 1) - 1) k (k)
-		JOIN ix_periods p ON p.k = k.k
+		JOIN ix_end_runs p ON p.first = b.k AND p.last = coalesce(b.next_k - 1, ${kmax})
 		WHERE b.n <> 0`);
 }
 

@@ -5,6 +5,8 @@
  * - `ix_periods (label, kind, start_date, end_date, k)`: the periods computed, `k` numbering
  *   their distinct ends 1…K in date order (a quarter shares its last month's end; see
  *   `periodEnds`);
+ * - `ix_end_runs (first, last, label)`: every run of period ends with the periods ending in it
+ *   (a count holding from end `first` to end `last` is that period's count);
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
@@ -78,6 +80,15 @@ export async function createContext(
 	);
 	await tx.execute(sql`INSERT INTO ix_periods VALUES ${sql.join(rows, sql`, `)}`);
 	await tx.execute(sql`ANALYZE ix_periods`);
+	// Every run of period ends (`first`…`last`) with each period ending in it: a count that holds
+	// over a run of ends (from a change to the next) finds its periods by one hash join, instead
+	// of a series of ends per count joined to the periods (at national scale 2 million eligible
+	// counts: 7 s more).
+	await tx.execute(sql`CREATE TEMP TABLE ix_end_runs ON COMMIT DROP AS
+		SELECT f AS first, l AS last, p.label
+		FROM generate_series(1, ${ends.length}) f CROSS JOIN generate_series(f, ${ends.length}) l
+		JOIN ix_periods p ON p.k BETWEEN f AND l`);
+	await tx.execute(sql`ANALYZE ix_end_runs`);
 
 	await tx.execute(sql`CREATE TEMP TABLE ix_scope (code text PRIMARY KEY) ON COMMIT DROP`);
 	if (scopeCommunes) {

@@ -17,7 +17,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
-import { deleteStored, periodsOf, type ComputeContext } from './context';
+import { among, deleteStored, periodsOf, type ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 
@@ -47,11 +47,11 @@ interface Districts {
 }
 
 /** `column` among `codes`, a constant array (which the planner can look up by index). */
-const among = (column: SQL, codes: readonly string[]) =>
+const amongCodes = (column: SQL, codes: readonly string[]) =>
 	sql`${column} = ANY (${sql.param([...codes])}::text[])`;
 
 /** The refreshed periods, as a condition on `period` (an array, looked up by index). */
-const REFRESHED = sql`period = ANY (ARRAY(SELECT label FROM ix_periods))`;
+const REFRESHED = among(sql`period`, sql`SELECT label FROM ix_periods`);
 
 /**
  * The records the medians are taken over, of `scope`'s districts or everywhere, into
@@ -67,8 +67,11 @@ async function collectRecords(context: ComputeContext, scope?: Districts) {
 	const within = (column: SQL) => sql`${column} BETWEEN ${first}::date AND ${last}::date`;
 	const villages = (column: SQL) =>
 		scope
-			? sql`${column} = ANY (ARRAY(SELECT code FROM geo_units
-				WHERE level = 'village' AND ${among(sql`district_code`, scope.districts)}))`
+			? among(
+					column,
+					sql`SELECT code FROM geo_units
+						WHERE level = 'village' AND ${amongCodes(sql`district_code`, scope.districts)}`
+				)
 			: sql`TRUE`;
 	await context.tx.execute(sql`CREATE TEMP TABLE ix_median_records ON COMMIT DROP AS
 		SELECT 'processing_days_median' AS indicator_id, p.label AS period, a.village_code,
@@ -125,8 +128,8 @@ function medianRows(where: SQL): SQL[] {
  */
 async function countDays(context: ComputeContext, scope?: Districts) {
 	const { tx } = context;
-	const provinces = scope ? sql`AND ${among(sql`province_code`, scope.provinces)}` : sql``;
-	const districts = scope ? sql`AND ${among(sql`district_code`, scope.districts)}` : sql``;
+	const provinces = scope ? sql`AND ${amongCodes(sql`province_code`, scope.provinces)}` : sql``;
+	const districts = scope ? sql`AND ${amongCodes(sql`district_code`, scope.districts)}` : sql``;
 	await tx.execute(sql`DELETE FROM median_days
 		WHERE ${REFRESHED} ${provinces} AND district_code <> '' ${districts}`);
 	await tx.execute(sql`INSERT INTO median_days (indicator_id, period, province_code,
@@ -177,7 +180,7 @@ async function insertCountedMedians(
 					sum(n) AS n
 				FROM median_days
 				WHERE ${REFRESHED}
-					${provinces ? sql`AND ${among(sql`province_code`, provinces)}` : sql``}
+					${provinces ? sql`AND ${amongCodes(sql`province_code`, provinces)}` : sql``}
 					AND district_code = ''
 				GROUP BY indicator_id, period, ${province ? sql`province_code, ` : sql``}days,
 					GROUPING SETS ((), (programme), (idpoor), (programme, idpoor))
@@ -233,7 +236,7 @@ export async function computeMedians(context: ComputeContext) {
 			FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
 		await tx.execute(sql`ANALYZE ix_median_units`);
 		await deleteStored(context, MEDIAN_INDICATORS, 'ix_median_units');
-		for (const rows of medianRows(among(sql`v.district_code`, inScope.districts))) {
+		for (const rows of medianRows(amongCodes(sql`v.district_code`, inScope.districts))) {
 			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
 				SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
 					group_value, numerator, value)

@@ -321,20 +321,12 @@ function memberRuns(context: ProgrammeContext, programme: ProgrammeRow, where: S
 /**
  * The events summed per village and per commune and group, then run through the ends: the
  * number of eligible units of each programme at each period's end, into `ix_programme_base`. A sum
- * holds from its end index to the next one with a change (or K): the periods ending in that run
- * are looked up in `ix_end_runs` (every run's first and next end, with each period ending in
- * it), one hash join for all sums (at national scale 2 million sums: a series of ends per sum
- * joined to the periods took 7 s more). Counts are summed as `int`s (a commune's group never
- * holds 2^31 persons), whose sums are plain integers, not `numeric`s.
+ * holds from its end index to the one before the next change (or K), whose periods `ix_end_runs`
+ * gives. Counts are summed as `int`s (a commune's group never holds 2^31 persons), whose sums
+ * are plain integers, not `numeric`s.
  */
 async function countEligible(context: ProgrammeContext) {
 	const { endIndex, tx } = context;
-	await tx.execute(sql`CREATE TEMP TABLE ix_end_runs ON COMMIT DROP AS
-		SELECT f AS first, n AS next, p.label
-		FROM generate_series(1, ${endIndex.kmax}) f
-		CROSS JOIN generate_series(f + 1, ${endIndex.kmax} + 1) n
-		JOIN ix_periods p ON p.k >= f AND p.k < n`);
-	await tx.execute(sql`ANALYZE ix_end_runs`);
 	await tx.execute(sql`INSERT INTO ix_programme_base (period, programme, level, geo_code,
 			group_by, group_value, e)
 		WITH changes AS (
@@ -358,9 +350,8 @@ async function countEligible(context: ProgrammeContext) {
 		)
 		SELECT p.label, ${decodedKeys(context.programmes)}, r.e
 		FROM runs r
-		JOIN ix_end_runs p ON p.first = r.k AND p.next = coalesce(r.next_k, ${endIndex.kmax} + 1)
+		JOIN ix_end_runs p ON p.first = r.k AND p.last = coalesce(r.next_k - 1, ${endIndex.kmax})
 		WHERE r.e <> 0 AND r.gv IS NOT NULL`);
-	await tx.execute(sql`DROP TABLE ix_end_runs`);
 }
 
 /** Periods are bits of a `bigint`: at most this many at a time. */
