@@ -99,6 +99,20 @@ describe('valueDistribution', () => {
 		const [first, last] = bars.sort((a, b) => a.x - b.x);
 		expect(last!.height / first!.height).toBeCloseTo(6, 5);
 	});
+
+	it('labels the count axis at whole numbers only', () => {
+		// Two provinces in separate bins: the tallest bar is 1, so the axis reads 0 and 1 (not
+		// 0, 0.2, … rounded to 0, 0, 0, 1, 1).
+		const few = valueDistribution([9, 13], { ...base, unit: 'count' });
+		const labels = (chart: Element) =>
+			[...chart.querySelectorAll('g[aria-label="y-axis tick label"] text')].map(
+				(t) => t.textContent
+			);
+		expect(labels(few)).toEqual(['0', '1']);
+		// Twelve equal values in one bin: ticks every 2 (about five up to 12).
+		const many = valueDistribution(Array<number>(12).fill(0.5), { ...base });
+		expect(labels(many)).toEqual(['0', '2', '4', '6', '8', '10', '12']);
+	});
 });
 
 describe('sparkline', () => {

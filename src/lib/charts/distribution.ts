@@ -1,5 +1,6 @@
 /** How the children's values are spread: a histogram, with the parent's value marked. */
 import * as Plot from '@observablehq/plot';
+import { bin, max, tickStep } from 'd3';
 import { formatCount } from '../i18n/common';
 import { tickFormat, type ChartOptions } from './chart-options';
 
@@ -17,6 +18,19 @@ function edges(values: readonly number[], breaks: readonly number[]): number[] {
 }
 
 /**
+ * The step between the count axis's ticks: about five ticks up to the tallest bar (binned as
+ * Plot bins it, by d3's bin), never less than one.
+ */
+function countStep(values: readonly number[], thresholds: number | number[]): number {
+	const binner = bin<number, number>();
+	const bins = (
+		typeof thresholds === 'number' ? binner.thresholds(thresholds) : binner.thresholds(thresholds)
+	)(values);
+	const tallest = max(bins, (b) => b.length) ?? 0;
+	return Math.max(1, tickStep(0, tallest, 5));
+}
+
+/**
  * A histogram of the values (nulls left out) and a dashed rule at the reference value. Bins are
  * cut at `thresholds` when given, so a table beside the chart can list the very same bins.
  */
@@ -29,16 +43,20 @@ export function valueDistribution(
 	}
 ) {
 	const valued = values.filter((v): v is number => v !== null && Number.isFinite(v));
+	const thresholds = options.thresholds ? edges(valued, options.thresholds) : 10;
+	const step = countStep(valued, thresholds);
 	const marks: Plot.Markish[] = [
 		Plot.rectY(valued, {
-			...Plot.binX(
-				{ y: 'count' },
-				{
-					x: (v: number) => v,
-					thresholds: options.thresholds ? edges(valued, options.thresholds) : 10
-				}
-			),
+			...Plot.binX({ y: 'count' }, { x: (v: number) => v, thresholds }),
 			fill: options.colour ?? '#1a5fb4'
+		}),
+		// Counts of areas: ticks at whole numbers only (a tallest bar of 1 would otherwise get
+		// ticks 0.2 apart, labelled 0, 0, 0, 1, 1 once rounded). The axis's own `interval`, not
+		// the scale's (which would round the bars' heights).
+		Plot.gridY({ interval: step }),
+		Plot.axisY({
+			interval: step,
+			tickFormat: (n: number) => formatCount(options.language, n)
 		}),
 		Plot.ruleY([0])
 	];
@@ -50,7 +68,7 @@ export function valueDistribution(
 		width: options.width,
 		height: options.height ?? 200,
 		x: { label: null, tickFormat: tickFormat(options) },
-		y: { grid: true, label: null, tickFormat: (n: number) => formatCount(options.language, n) },
+		y: { label: null },
 		marks
 	});
 }
