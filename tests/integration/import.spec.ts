@@ -252,6 +252,43 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		const rerun = await importFile(database.db, file, { today: '2026-01-15' });
 		expect(rerun.inserted).toBe(2);
 	});
+
+	it("keeps each member's village with the household's: when written, when the household moves", async () => {
+		const imported = async (name: string, content: string) =>
+			importFile(database.db, write(name, content), { today: '2026-01-15' });
+		const villages = async () =>
+			(
+				await queryRows<{ person_id: string; village_code: string }>(
+					database.db,
+					sql`SELECT person_id, village_code FROM members WHERE person_id LIKE 'PV%'
+						ORDER BY person_id`
+				)
+			).map((r) => `${r.person_id} ${r.village_code}`);
+		const households = 'household_id,village_code,registered_on\n';
+		const members = 'person_id,household_id,sex,birth_date\n';
+		await imported(
+			'v_households.csv',
+			`${households}HV1,17010101,2024-01-10\nHV2,17010102,2024-02-11\nHV3,17010101,2024-02-12\n`
+		);
+		await imported('v_members.csv', `${members}PV1,HV1,F,1980-01-01\nPV2,HV1,M,2015-06-30\n`);
+		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010101']);
+		// HV1 moves to 17010102 with its members; HV2 stays where it was.
+		const moved = await imported(
+			'move_households.csv',
+			`${households}HV1,17010102,2024-01-10\nHV2,17010102,2024-02-11\n`
+		);
+		expect([moved.updated, moved.unchanged]).toEqual([1, 1]);
+		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010102']);
+		// PV2 joins HV3 (17010101); a new member PV3 joins HV2 (17010102).
+		await imported('moved_members.csv', `${members}PV2,HV3,M,2015-06-30\nPV3,HV2,F,2001-02-03\n`);
+		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010101', 'PV3 17010102']);
+		// HV1 back and HV3 away: PV1 and PV2 follow their households, PV3 stays.
+		await imported(
+			'back_households.csv',
+			`${households}HV1,17010101,2024-01-10\nHV3,17010102,2024-02-12\n`
+		);
+		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010102', 'PV3 17010102']);
+	});
 });
 
 describe.each(DATABASE_KINDS)('first members file into an empty registry on %s', (kind) => {

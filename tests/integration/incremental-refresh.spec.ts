@@ -365,6 +365,32 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	}, 120_000);
 
+	it('find the persons of a household that moved, in a later import touching only its new commune', async () => {
+		// H6 (members P9 and P10) moves from commune 170201 to 010201; a later file touches that
+		// commune alone (a new household there). The second refresh reads the commune's persons
+		// by their village: P9's and P10's must have moved with H6, or they would count nowhere.
+		const base = writeDir(FIXTURE_FILES);
+		const header = 'household_id,village_code,registered_on,idpoor_level\n';
+		const move = writeDir({ 'households.csv': `${header}H6,01020101,2024-07-01,2\n` });
+		const later = writeDir({ 'households.csv': `${header}HN9,01020102,2024-01-02,1\n` });
+		const [incremental, full] = await refreshedPair(kind, base);
+		try {
+			for (const dir of [move, later]) {
+				const outcomes = await importPath(incremental.db, dir);
+				await refreshAfterImport(
+					incremental.db,
+					outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+				);
+				await importPath(full.db, dir);
+			}
+			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+			expect(await dump(incremental.db)).toEqual(await dump(full.db));
+		} finally {
+			for (const d of [base, move, later]) rmSync(d, { recursive: true, force: true });
+			await Promise.all([incremental.drop(), full.drop()]);
+		}
+	}, 120_000);
+
 	it('give the same values, and every parent sums its children, after random imports', async () => {
 		const base = writeDir(FIXTURE_FILES);
 		try {

@@ -111,7 +111,10 @@ export const households = pgTable(
 		officeCode: text('office_code').references(() => offices.officeCode)
 	},
 	(t) => [
-		index('households_village_idx').on(t.villageCode, t.registeredOn),
+		// Every column an incremental refresh reads of a commune's households, so that it reads
+		// them from this index alone (an index-only scan: the commune's entries lie together,
+		// where its rows lie anywhere in the table), as the medians and imports look up villages.
+		index('households_village_idx').on(t.villageCode, t.registeredOn, t.householdId, t.idpoorLevel),
 		check('households_idpoor_check', sql`${t.idpoorLevel} in (1, 2)`)
 	]
 );
@@ -121,8 +124,7 @@ export const households = pgTable(
  *
  * `household_id` has no foreign key: the importer is the only writer and checks every
  * member's household against the registry and the file in SQL (`import-file.ts`), and a
- * per-row foreign-key trigger doubled the cost of importing members. No index on it either:
- * no query looks members up by household.
+ * per-row foreign-key trigger doubled the cost of importing members.
  */
 export const members = pgTable(
 	'members',
@@ -145,7 +147,14 @@ export const members = pgTable(
 		 * table while the file streams in: a generated column cost the upsert a second pass of
 		 * the regular expression over every row.
 		 */
-		nameKey: text('name_key')
+		nameKey: text('name_key'),
+		/**
+		 * The village of the person's household (`households.village_code`), kept by the importer,
+		 * the only writer: set from the household when a member is written, and again for the
+		 * members of households that move (see `import-file.ts`). It puts a commune's persons
+		 * together in `members_village_idx`, where their households' ids lie anywhere.
+		 */
+		villageCode: text('village_code').notNull()
 	},
 	(t) => [
 		// Partial: duplicate detection only ever looks up present keys (`=` never matches NULL).
@@ -159,8 +168,20 @@ export const members = pgTable(
 		index('members_possible_duplicate_idx')
 			.on(t.householdId)
 			.where(sql`${t.possibleDuplicate}`),
-		// An incremental refresh finds the persons of the households it recomputes.
-		index('members_household_idx').on(t.householdId)
+		// The persons of households (the importer's moves, the possible duplicates' partners).
+		index('members_household_idx').on(t.householdId),
+		// An incremental refresh reads a commune's persons, every column it needs, from this index
+		// alone (an index-only scan of one range: at national scale a large commune's 36,000
+		// persons in 14 ms, against 350 ms through their households' 8,800 scattered ids).
+		index('members_village_idx').on(
+			t.villageCode,
+			t.personId,
+			t.householdId,
+			t.sex,
+			t.birthDate,
+			t.disability,
+			t.possibleDuplicate
+		)
 	]
 );
 
@@ -225,7 +246,9 @@ export const benefits = pgTable(
 		amountKhr: bigint('amount_khr', { mode: 'number' }),
 		kind: text('kind', { enum: ['cash', 'in_kind', 'service'] })
 	},
-	(t) => [index('benefits_enrolment_idx').on(t.enrolmentId, t.period)]
+	// With the delivery day, so that an incremental refresh reads its enrolments' benefits from
+	// the index alone (an index-only scan).
+	(t) => [index('benefits_enrolment_idx').on(t.enrolmentId, t.period, t.deliveredOn)]
 );
 
 /** Complaints and appeals, gathered by village chiefs, commune offices and the hotline. */

@@ -111,14 +111,17 @@ export async function createContext(
 		// read every row of the table), and the heap pages the index points to are read many
 		// at a time (a commune's rows lie anywhere in the table, often not in memory).
 		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
+		// Both from their village indexes alone, which hold every column read (index-only scans
+		// of one range each; see `households_village_idx` and `members_village_idx`).
+		const villages = sql`SELECT code FROM ix_scope`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
 			SELECT household_id, village_code, registered_on, idpoor_level FROM households
-			WHERE ${among(sql`village_code`, sql`SELECT code FROM ix_scope`)}`);
+			WHERE ${among(sql`village_code`, villages)}`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
 		const households = sql`SELECT household_id FROM ix_scope_households`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
 			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate
-			FROM members WHERE ${among(sql`household_id`, households)}`);
+			FROM members WHERE ${among(sql`village_code`, villages)}`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
 		// Their enrolments (of the persons, and of the households: one bitmap of both indexes'
 		// matches, each table page read once), and their benefits.
@@ -127,14 +130,11 @@ export async function createContext(
 			WHERE ${among(sql`person_id`, sql`SELECT person_id FROM ix_scope_persons`)}
 				OR ${among(sql`household_id`, households)}`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
-		// Through a bitmap, not an index scan, so that the table's pages are read ahead too:
-		// at national scale, the largest commune's 89,000 benefits right after the caches were
-		// emptied took 0.9 s instead of 1.2–1.6 s (0.19 s instead of 0.18 s when cached).
-		await withoutPlans(tx, ['enable_indexscan'], () =>
-			tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
-				SELECT enrolment_id, delivered_on FROM benefits
-				WHERE ${among(sql`enrolment_id`, sql`SELECT enrolment_id FROM ix_scope_enrolments`)}`)
-		);
+		// From the index alone (it holds the delivery day): at national scale, the largest
+		// commune's 89,000 benefits in 0.13 s against 0.2–0.26 s through the table's pages.
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
+			SELECT enrolment_id, delivered_on FROM benefits
+			WHERE ${among(sql`enrolment_id`, sql`SELECT enrolment_id FROM ix_scope_enrolments`)}`);
 		await tx.execute(sql`ANALYZE ix_scope_benefits`);
 	}
 

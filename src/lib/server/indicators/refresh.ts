@@ -259,6 +259,14 @@ export function refreshAfterImport(
 	return refreshTouched(db, merged === 'all' ? { since: '0000-01-01' } : merged, options);
 }
 
+/**
+ * The registry tables an incremental refresh reads from indexes alone (see `createContext`),
+ * vacuumed after each full refresh: an index-only scan still reads the table page of every row
+ * on a page not marked all-visible, and only VACUUM marks them. Autovacuum does it too where it
+ * runs (it may be off); after a night without imports it has little to do.
+ */
+const VACUUMED = ['households', 'members', 'benefits'];
+
 async function runRefresh(
 	db: Db,
 	kind: RefreshResult['kind'],
@@ -289,6 +297,10 @@ async function runRefresh(
 	try {
 		report(`${labels.length} periods (${labels.join(', ')})`);
 		await db.transaction((tx) => computeAll(tx, periods, report, scope));
+		if (kind === 'full') {
+			report('visibility maps of the registry tables (VACUUM)');
+			await db.execute(sql`VACUUM ${sql.raw(VACUUMED.join(', '))}`);
+		}
 	} catch (error) {
 		await db
 			.update(refreshRuns)

@@ -76,6 +76,11 @@ export interface FeedSpec {
 	 * written with it; the staging table computes them as rows arrive.
 	 */
 	derived?: readonly { name: string; expression: string }[];
+	/**
+	 * Target columns copied from another registry table when the row is written: `column` of
+	 * the `table` row whose `key` equals the staged row's (the references checked it exists).
+	 */
+	copied?: readonly { name: string; table: string; key: string; column: string }[];
 }
 
 /**
@@ -248,7 +253,12 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		references: [ref('household_id', 'households', 'household_id', 'household')],
 		consistency: [],
 		dateOrder: [],
-		derived: [{ name: 'name_key', expression: NAME_KEY_SQL }]
+		derived: [{ name: 'name_key', expression: NAME_KEY_SQL }],
+		// Kept with the person for the incremental refresh (see `members.village_code`); the
+		// households import moves it with a household that moves.
+		copied: [
+			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
+		]
 	},
 	applications: {
 		name: 'applications',

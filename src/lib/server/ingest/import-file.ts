@@ -14,7 +14,11 @@ import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
-import { FLAGS_CHANGED, prepareDuplicateDetection } from '../registry/members';
+import {
+	FLAGS_CHANGED,
+	prepareDuplicateDetection,
+	prepareHouseholdMoves
+} from '../registry/members';
 import { readRows } from './read-rows';
 import { collectTouch, householdsTouch, mergeTouch, type Touch } from './touched';
 import { validateRow, type RowError } from './validate-row';
@@ -343,12 +347,33 @@ async function upsertStaged(
 	feed: FeedSpec,
 	tracking?: WriteTracking
 ): Promise<[number, number]> {
-	const names = [...feed.columns.map((c) => c.name), ...(feed.derived ?? []).map((d) => d.name)];
+	const copied = feed.copied ?? [];
+	const names = [
+		...feed.columns.map((c) => c.name),
+		...(feed.derived ?? []).map((d) => d.name),
+		...copied.map((c) => c.name)
+	];
 	const target = ident(feed.table);
 	const nonKey = names.filter((n) => !feed.key.includes(n));
 	const sameKey = sql.join(
 		feed.key.map((k) => sql`t.${ident(k)} = ${castColumn(feed, k)}`),
 		sql` AND `
+	);
+	// A written value: the staged one, or for a copied column the other table's (`c0`, …).
+	const valueOf = (name: string) => {
+		const i = copied.findIndex((c) => c.name === name);
+		return i < 0 ? castColumn(feed, name) : sql`${sql.raw(`c${i}`)}.${ident(copied[i]!.column)}`;
+	};
+	// The stage with the rows the copied columns come from.
+	const source = sql.join(
+		[
+			sql`import_stage s`,
+			...copied.map(
+				(c, i) =>
+					sql`JOIN ${ident(c.table)} ${sql.raw(`c${i}`)} ON ${sql.raw(`c${i}`)}.${ident(c.key)} = ${castColumn(feed, c.key)}`
+			)
+		],
+		sql` `
 	);
 	// Counted in SQL, which both drivers return alike; the written rows are kept if asked.
 	const counted = async (write: SQL) => {
@@ -369,27 +394,21 @@ async function upsertStaged(
 	};
 	const updated = await counted(
 		sql`UPDATE ${target} t SET ${sql.join(
-			nonKey.map((n) => sql`${ident(n)} = ${castColumn(feed, n)}`),
+			nonKey.map((n) => sql`${ident(n)} = ${valueOf(n)}`),
 			sql`, `
 		)}
-		FROM import_stage s
+		FROM ${source}
 		WHERE s.error IS NULL AND ${sameKey}
 			AND (${sql.join(
 				nonKey.map((n) => sql`t.${ident(n)}`),
 				sql`, `
-			)}) IS DISTINCT FROM (${sql.join(
-				nonKey.map((n) => castColumn(feed, n)),
-				sql`, `
-			)})`
+			)}) IS DISTINCT FROM (${sql.join(nonKey.map(valueOf), sql`, `)})`
 	);
 	// Ordered byte-wise (COLLATE "C" sorts fast and is the index order under C.UTF-8): each
 	// index page is filled once instead of being split at random places.
 	const inserted = await counted(
 		sql`INSERT INTO ${target} AS t (${sql.join(names.map(ident), sql`, `)})
-		SELECT ${sql.join(
-			names.map((n) => castColumn(feed, n)),
-			sql`, `
-		)} FROM import_stage s
+		SELECT ${sql.join(names.map(valueOf), sql`, `)} FROM ${source}
 		WHERE s.error IS NULL AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${sameKey})
 		ORDER BY ${sql.join(
 			feed.key.map((k) => sql`s.${ident(k)} COLLATE "C"`),
@@ -626,10 +645,12 @@ async function importFileUnaudited(
 			let touch = await collectTouch(tx, feed.name);
 			phase('touch');
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
+			const moves = feed.name === 'households' ? await prepareHouseholdMoves(tx) : undefined;
 			const [inserted, updated] =
 				feed.name === 'gazetteer'
 					? await upsertGazetteer(tx)
 					: await upsertStaged(tx, feed, duplicates?.tracking);
+			await moves?.();
 			phase('upsert');
 			if (duplicates) {
 				options.onStep?.('flagging possible duplicates');
