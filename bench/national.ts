@@ -108,18 +108,19 @@ export async function generateNational(
 	// 30% of members in one person programme; one in ten left in May 2026.
 	await step(
 		'household enrolments',
-		sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, enrolled_on, exited_on)
-		SELECT 'EH' || h.household_id, 'HEF', h.household_id, h.registered_on + 30,
+		sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, village_code,
+			enrolled_on, exited_on)
+		SELECT 'EH' || h.household_id, 'HEF', h.household_id, h.village_code, h.registered_on + 30,
 			CASE WHEN ${pick('substr(h.household_id, 2)::int', 10, 10)} = 0 THEN DATE '2026-05-15' END
 		FROM households h WHERE ${pick('substr(h.household_id, 2)::int', 11, 10)} < 4`
 	);
 	await step(
 		'person enrolments',
-		sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, person_id,
-			enrolled_on, exited_on)
+		sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, village_code,
+			person_id, enrolled_on, exited_on)
 		SELECT 'EP' || m.person_id,
 			(ARRAY['DIS', 'OAA', 'SCH', 'PWP', 'NSSF-VHI', 'VTJ', 'WEE'])[1 + ${pick('substr(m.person_id, 2)::int', 12, 7)}],
-			m.household_id, m.person_id, h.registered_on + 45,
+			m.household_id, h.village_code, m.person_id, h.registered_on + 45,
 			CASE WHEN ${pick('substr(m.person_id, 2)::int', 13, 10)} = 0 THEN DATE '2026-05-15' END
 		FROM members m JOIN households h ON h.household_id = m.household_id
 		WHERE ${pick('substr(m.person_id, 2)::int', 14, 100)} < 30`

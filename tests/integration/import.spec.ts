@@ -273,21 +273,50 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		await imported('v_members.csv', `${members}PV1,HV1,F,1980-01-01\nPV2,HV1,M,2015-06-30\n`);
 		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010101']);
 		// HV1 moves to 17010102 with its members; HV2 stays where it was.
-		const moved = await imported(
+		const move = await imported(
 			'move_households.csv',
 			`${households}HV1,17010102,2024-01-10\nHV2,17010102,2024-02-11\n`
 		);
-		expect([moved.updated, moved.unchanged]).toEqual([1, 1]);
+		expect([move.updated, move.unchanged]).toEqual([1, 1]);
 		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010102']);
 		// PV2 joins HV3 (17010101); a new member PV3 joins HV2 (17010102).
 		await imported('moved_members.csv', `${members}PV2,HV3,M,2015-06-30\nPV3,HV2,F,2001-02-03\n`);
 		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010101', 'PV3 17010102']);
+		// Enrolments keep their household's village; a person who changed household is marked.
+		await imported(
+			'v_programmes.csv',
+			'programme_code,name_en,kind,unit,target\nVP,Test,employment,person,all\n'
+		);
+		await imported(
+			'v_enrolments.csv',
+			'enrolment_id,programme_code,household_id,person_id,enrolled_on\nEV1,VP,HV1,PV1,2024-03-01\nEV2,VP,HV3,PV2,2024-03-01\n'
+		);
+		const enrolments = async () =>
+			(
+				await queryRows<{ enrolment_id: string; village_code: string }>(
+					database.db,
+					sql`SELECT enrolment_id, village_code FROM enrolments WHERE enrolment_id LIKE 'EV%'
+						ORDER BY enrolment_id`
+				)
+			).map((r) => `${r.enrolment_id} ${r.village_code}`);
+		expect(await enrolments()).toEqual(['EV1 17010102', 'EV2 17010101']);
+		const moved = async () =>
+			(
+				await queryRows<{ person_id: string }>(
+					database.db,
+					sql`SELECT person_id FROM members WHERE person_id LIKE 'PV%' AND moved_household
+						ORDER BY person_id`
+				)
+			).map((r) => r.person_id);
+		expect(await moved()).toEqual(['PV2']);
 		// HV1 back and HV3 away: PV1 and PV2 follow their households, PV3 stays.
 		await imported(
 			'back_households.csv',
 			`${households}HV1,17010101,2024-01-10\nHV3,17010102,2024-02-12\n`
 		);
 		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010102', 'PV3 17010102']);
+		expect(await enrolments()).toEqual(['EV1 17010101', 'EV2 17010102']);
+		expect(await moved()).toEqual(['PV2']);
 	});
 });
 

@@ -391,6 +391,36 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	}, 120_000);
 
+	it("find a moved person's enrolment that names their old household, in a later import touching only their new commune", async () => {
+		// P9 (enrolled in OAA as E8, naming household H6 in commune 170201) joins H8 in commune
+		// 010201; a later file touches that commune alone. E8 still names H6: the refresh finds
+		// it through P9, who changed household, or P9 would count as not enrolled.
+		const base = writeDir(FIXTURE_FILES);
+		const move = writeDir({
+			'members.csv': 'person_id,household_id,sex,birth_date,disability\nP9,H8,M,1963-06-30,yes\n'
+		});
+		const later = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nHN9,01020102,2024-01-02,1\n'
+		});
+		const [incremental, full] = await refreshedPair(kind, base);
+		try {
+			for (const dir of [move, later]) {
+				const outcomes = await importPath(incremental.db, dir);
+				await refreshAfterImport(
+					incremental.db,
+					outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+				);
+				await importPath(full.db, dir);
+			}
+			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+			expect(await dump(incremental.db)).toEqual(await dump(full.db));
+		} finally {
+			for (const d of [base, move, later]) rmSync(d, { recursive: true, force: true });
+			await Promise.all([incremental.drop(), full.drop()]);
+		}
+	}, 120_000);
+
 	it('give the same values, and every parent sums its children, after random imports', async () => {
 		const base = writeDir(FIXTURE_FILES);
 		try {

@@ -154,7 +154,13 @@ export const members = pgTable(
 		 * members of households that move (see `import-file.ts`). It puts a commune's persons
 		 * together in `members_village_idx`, where their households' ids lie anywhere.
 		 */
-		villageCode: text('village_code').notNull()
+		villageCode: text('village_code').notNull(),
+		/**
+		 * Whether the person ever changed household (set by the importer): enrolments name the
+		 * person's household when imported, so only such a person's may name another one (an
+		 * incremental refresh looks those up by person).
+		 */
+		movedHousehold: boolean('moved_household').notNull().default(false)
 	},
 	(t) => [
 		// Partial: duplicate detection only ever looks up present keys (`=` never matches NULL).
@@ -170,6 +176,11 @@ export const members = pgTable(
 			.where(sql`${t.possibleDuplicate}`),
 		// The persons of households (the importer's moves, the possible duplicates' partners).
 		index('members_household_idx').on(t.householdId),
+		// The few who changed household, by village (an incremental refresh looks up their
+		// enrolments by person; see `movedHousehold`).
+		index('members_moved_idx')
+			.on(t.villageCode, t.personId)
+			.where(sql`${t.movedHousehold}`),
 		// An incremental refresh reads a commune's persons, every column it needs, from this index
 		// alone (an index-only scan of one range: at national scale a large commune's 36,000
 		// persons in 14 ms, against 350 ms through their households' 8,800 scattered ids).
@@ -221,10 +232,28 @@ export const enrolments = pgTable(
 			.references(() => households.householdId),
 		personId: text('person_id').references(() => members.personId),
 		enrolledOn: date('enrolled_on').notNull(),
-		exitedOn: date('exited_on')
+		exitedOn: date('exited_on'),
+		/**
+		 * The village of the enrolment's household (`households.village_code`), kept by the
+		 * importer as `members.village_code` is: it puts a commune's enrolments together in
+		 * `enrolments_village_idx`.
+		 */
+		villageCode: text('village_code').notNull()
 	},
 	(t) => [
 		index('enrolments_household_idx').on(t.householdId),
+		// An incremental refresh reads a commune's enrolments, every column, from this index alone
+		// (at national scale a large commune's 14,000 in 0.03 s, against 0.3–0.8 s through its
+		// households' and persons' scattered ids).
+		index('enrolments_village_idx').on(
+			t.villageCode,
+			t.enrolmentId,
+			t.programmeCode,
+			t.householdId,
+			t.personId,
+			t.enrolledOn,
+			t.exitedOn
+		),
 		index('enrolments_person_idx')
 			.on(t.personId)
 			.where(sql`${t.personId} IS NOT NULL`),

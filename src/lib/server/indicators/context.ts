@@ -11,7 +11,7 @@
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
  *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
  *   see `householdRows` and `memberRows`), `ix_scope_enrolments` and `ix_scope_benefits`
- *   (their enrolments and benefits);
+ *   (their enrolments and benefits, see `enrolmentRows`);
  * - `ix_registered (period, village_code, n)`: households registered at each period's end per
  *   village in scope (no row for none);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
@@ -106,29 +106,35 @@ export async function createContext(
 		await tx.execute(sql`ANALYZE ix_scope`);
 		await tx.execute(sql`ANALYZE ix_scope_communes`);
 		// The households and persons living there now, with the columns the indicators read,
-		// their enrolments and their benefits: an incremental refresh reads only these. Each
-		// is looked up by index with the keys found before it as an array (a hash join would
-		// read every row of the table), and the heap pages the index points to are read many
-		// at a time (a commune's rows lie anywhere in the table, often not in memory).
+		// their enrolments and their benefits: an incremental refresh reads only these. A
+		// commune's rows lie anywhere in the tables (often not in memory), so each is read from
+		// an index holding every column it needs (an index-only scan; see `VACUUMED` in
+		// `refresh.ts`): the households, persons and enrolments as one range of their village
+		// indexes, the benefits by their enrolments' keys as an array (a hash join would read
+		// every row). Pages not yet marked all-visible are read from the table, many at a time.
 		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
-		// Both from their village indexes alone, which hold every column read (index-only scans
-		// of one range each; see `households_village_idx` and `members_village_idx`).
 		const villages = sql`SELECT code FROM ix_scope`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
 			SELECT household_id, village_code, registered_on, idpoor_level FROM households
 			WHERE ${among(sql`village_code`, villages)}`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
-		const households = sql`SELECT household_id FROM ix_scope_households`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
 			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate
 			FROM members WHERE ${among(sql`village_code`, villages)}`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
-		// Their enrolments (of the persons, and of the households: one bitmap of both indexes'
-		// matches, each table page read once), and their benefits.
+		// Their enrolments: those of their households, from the village index alone too, and
+		// those naming a person who lives there now in another household, which only a person
+		// who moved can have (an enrolment names its person's household when imported).
+		const columns = sql`enrolment_id, programme_code, household_id, person_id, enrolled_on,
+			exited_on`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
-			SELECT * FROM enrolments
-			WHERE ${among(sql`person_id`, sql`SELECT person_id FROM ix_scope_persons`)}
-				OR ${among(sql`household_id`, households)}`);
+			SELECT ${columns} FROM enrolments WHERE ${among(sql`village_code`, villages)}
+			UNION
+			SELECT ${columns} FROM enrolments WHERE ${among(
+				sql`person_id`,
+				sql`SELECT person_id FROM members
+					WHERE ${among(sql`village_code`, villages)} AND moved_household`
+			)}`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
 		// From the index alone (it holds the delivery day): at national scale, the largest
 		// commune's 89,000 benefits in 0.13 s against 0.2–0.26 s through the table's pages.

@@ -81,6 +81,11 @@ export interface FeedSpec {
 	 * the `table` row whose `key` equals the staged row's (the references checked it exists).
 	 */
 	copied?: readonly { name: string; table: string; key: string; column: string }[];
+	/**
+	 * Target columns an update sets from the stored row (`t`) and the staged one (`s`); a new
+	 * row takes the column's default.
+	 */
+	updated?: readonly { name: string; expression: string }[];
 }
 
 /**
@@ -258,6 +263,13 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		// households import moves it with a household that moves.
 		copied: [
 			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
+		],
+		// Whether the person ever changed household: their enrolments may name the old one.
+		updated: [
+			{
+				name: 'moved_household',
+				expression: 't.moved_household OR t.household_id <> s.household_id::text'
+			}
 		]
 	},
 	applications: {
@@ -301,7 +313,12 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 			ref('person_id', 'members', 'person_id', 'person')
 		],
 		consistency: [PERSON_IN_HOUSEHOLD],
-		dateOrder: [['exited_on', 'enrolled_on']]
+		dateOrder: [['exited_on', 'enrolled_on']],
+		// Kept with the enrolment for the incremental refresh (see `enrolments.village_code`); the
+		// households import moves it with a household that moves.
+		copied: [
+			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
+		]
 	},
 	benefits: {
 		name: 'benefits',

@@ -392,11 +392,12 @@ async function upsertStaged(
 		);
 		return rows[0]!.n;
 	};
+	const set = [
+		...nonKey.map((n) => sql`${ident(n)} = ${valueOf(n)}`),
+		...(feed.updated ?? []).map((u) => sql`${ident(u.name)} = ${sql.raw(u.expression)}`)
+	];
 	const updated = await counted(
-		sql`UPDATE ${target} t SET ${sql.join(
-			nonKey.map((n) => sql`${ident(n)} = ${valueOf(n)}`),
-			sql`, `
-		)}
+		sql`UPDATE ${target} t SET ${sql.join(set, sql`, `)}
 		FROM ${source}
 		WHERE s.error IS NULL AND ${sameKey}
 			AND (${sql.join(

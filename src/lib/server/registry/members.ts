@@ -200,9 +200,9 @@ export async function listPossibleDuplicatePairs(
 
 /**
  * Call before upserting households from `import_stage`, with the households table locked
- * against other writers: the returned function, called after the upsert, gives the members of
- * the households that moved to another village that village (`members.village_code`), and
- * returns how many it moved.
+ * against other writers: the returned function, called after the upsert, gives the members and
+ * enrolments of the households that moved to another village that village
+ * (`members.village_code`, `enrolments.village_code`), and returns how many members it moved.
  */
 export async function prepareHouseholdMoves(tx: Tx): Promise<() => Promise<number>> {
 	await tx.execute(sql`CREATE TEMP TABLE households_moved ON COMMIT DROP AS
@@ -210,6 +210,8 @@ export async function prepareHouseholdMoves(tx: Tx): Promise<() => Promise<numbe
 		FROM import_stage s JOIN households t ON t.household_id = s.household_id::text
 		WHERE s.error IS NULL AND t.village_code <> s.village_code::text`);
 	return async () => {
+		await tx.execute(sql`UPDATE enrolments e SET village_code = h.village_code
+			FROM households_moved h WHERE e.household_id = h.household_id`);
 		const [moved] = await queryRows<{ n: number }>(
 			tx,
 			sql`WITH moved AS (UPDATE members m SET village_code = h.village_code
