@@ -253,43 +253,21 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect(rerun.inserted).toBe(2);
 	});
 
-	it("keeps each member's village with the household's: when written, when the household moves", async () => {
+	it("keeps each enrolment's village with its household's, and marks persons who changed household", async () => {
 		const imported = async (name: string, content: string) =>
 			importFile(database.db, write(name, content), { today: '2026-01-15' });
-		const villages = async () =>
-			(
-				await queryRows<{ person_id: string; village_code: string }>(
-					database.db,
-					sql`SELECT person_id, village_code FROM members WHERE person_id LIKE 'PV%'
-						ORDER BY person_id`
-				)
-			).map((r) => `${r.person_id} ${r.village_code}`);
 		const households = 'household_id,village_code,registered_on\n';
-		const members = 'person_id,household_id,sex,birth_date\n';
 		await imported(
 			'v_households.csv',
 			`${households}HV1,17010101,2024-01-10\nHV2,17010102,2024-02-11\nHV3,17010101,2024-02-12\n`
 		);
-		await imported('v_members.csv', `${members}PV1,HV1,F,1980-01-01\nPV2,HV1,M,2015-06-30\n`);
-		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010101']);
-		// HV1 moves to 17010102 with its members; HV2 stays where it was.
-		const move = await imported(
-			'move_households.csv',
-			`${households}HV1,17010102,2024-01-10\nHV2,17010102,2024-02-11\n`
+		await imported(
+			'v_members.csv',
+			'person_id,household_id,sex,birth_date\nPV1,HV1,F,1980-01-01\nPV2,HV1,M,2015-06-30\n'
 		);
-		expect([move.updated, move.unchanged]).toEqual([1, 1]);
-		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010102']);
-		// PV2 joins HV3 (17010101); a new member PV3 joins HV2 (17010102).
-		await imported('moved_members.csv', `${members}PV2,HV3,M,2015-06-30\nPV3,HV2,F,2001-02-03\n`);
-		expect(await villages()).toEqual(['PV1 17010102', 'PV2 17010101', 'PV3 17010102']);
-		// Enrolments keep their household's village; a person who changed household is marked.
 		await imported(
 			'v_programmes.csv',
 			'programme_code,name_en,kind,unit,target\nVP,Test,employment,person,all\n'
-		);
-		await imported(
-			'v_enrolments.csv',
-			'enrolment_id,programme_code,household_id,person_id,enrolled_on\nEV1,VP,HV1,PV1,2024-03-01\nEV2,VP,HV3,PV2,2024-03-01\n'
 		);
 		const enrolments = async () =>
 			(
@@ -299,7 +277,6 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 						ORDER BY enrolment_id`
 				)
 			).map((r) => `${r.enrolment_id} ${r.village_code}`);
-		expect(await enrolments()).toEqual(['EV1 17010102', 'EV2 17010101']);
 		const moved = async () =>
 			(
 				await queryRows<{ person_id: string }>(
@@ -308,13 +285,30 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 						ORDER BY person_id`
 				)
 			).map((r) => r.person_id);
+		const enrolled = 'enrolment_id,programme_code,household_id,person_id,enrolled_on\n';
+		await imported('v_enrolments.csv', `${enrolled}EV1,VP,HV1,PV1,2024-03-01\n`);
+		expect(await enrolments()).toEqual(['EV1 17010101']);
+		expect(await moved()).toEqual([]);
+		// HV1 moves to 17010102 with its enrolments; HV2 stays where it was.
+		const move = await imported(
+			'move_households.csv',
+			`${households}HV1,17010102,2024-01-10\nHV2,17010102,2024-02-11\n`
+		);
+		expect([move.updated, move.unchanged]).toEqual([1, 1]);
+		expect(await enrolments()).toEqual(['EV1 17010102']);
+		// PV2 joins HV3 (and is enrolled there); PV1 only changes birth date.
+		await imported(
+			'moved_members.csv',
+			'person_id,household_id,sex,birth_date\nPV1,HV1,F,1980-01-02\nPV2,HV3,M,2015-06-30\n'
+		);
 		expect(await moved()).toEqual(['PV2']);
-		// HV1 back and HV3 away: PV1 and PV2 follow their households, PV3 stays.
+		await imported('more_enrolments.csv', `${enrolled}EV2,VP,HV3,PV2,2024-03-01\n`);
+		expect(await enrolments()).toEqual(['EV1 17010102', 'EV2 17010101']);
+		// HV1 back and HV3 away: their enrolments follow.
 		await imported(
 			'back_households.csv',
 			`${households}HV1,17010101,2024-01-10\nHV3,17010102,2024-02-12\n`
 		);
-		expect(await villages()).toEqual(['PV1 17010101', 'PV2 17010102', 'PV3 17010102']);
 		expect(await enrolments()).toEqual(['EV1 17010101', 'EV2 17010102']);
 		expect(await moved()).toEqual(['PV2']);
 	});

@@ -365,10 +365,10 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	}, 120_000);
 
-	it('find the persons of a household that moved, in a later import touching only its new commune', async () => {
-		// H6 (members P9 and P10) moves from commune 170201 to 010201; a later file touches that
-		// commune alone (a new household there). The second refresh reads the commune's persons
-		// by their village: P9's and P10's must have moved with H6, or they would count nowhere.
+	it('find the enrolments of a household that moved, in a later import touching only its new commune', async () => {
+		// H6 (enrolments E2, E6 and E8) moves from commune 170201 to 010201; a later file touches
+		// that commune alone (a new household there). The second refresh reads the commune's
+		// enrolments by their village: H6's must have moved with it, or they would count nowhere.
 		const base = writeDir(FIXTURE_FILES);
 		const header = 'household_id,village_code,registered_on,idpoor_level\n';
 		const move = writeDir({ 'households.csv': `${header}H6,01020101,2024-07-01,2\n` });

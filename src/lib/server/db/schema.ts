@@ -149,13 +149,6 @@ export const members = pgTable(
 		 */
 		nameKey: text('name_key'),
 		/**
-		 * The village of the person's household (`households.village_code`), kept by the importer,
-		 * the only writer: set from the household when a member is written, and again for the
-		 * members of households that move (see `import-file.ts`). It puts a commune's persons
-		 * together in `members_village_idx`, where their households' ids lie anywhere.
-		 */
-		villageCode: text('village_code').notNull(),
-		/**
 		 * Whether the person ever changed household (set by the importer): enrolments name the
 		 * person's household when imported, so only such a person's may name another one (an
 		 * incremental refresh looks those up by person).
@@ -174,25 +167,8 @@ export const members = pgTable(
 		index('members_possible_duplicate_idx')
 			.on(t.householdId)
 			.where(sql`${t.possibleDuplicate}`),
-		// The persons of households (the importer's moves, the possible duplicates' partners).
-		index('members_household_idx').on(t.householdId),
-		// The few who changed household, by village (an incremental refresh looks up their
-		// enrolments by person; see `movedHousehold`).
-		index('members_moved_idx')
-			.on(t.villageCode, t.personId)
-			.where(sql`${t.movedHousehold}`),
-		// An incremental refresh reads a commune's persons, every column it needs, from this index
-		// alone (an index-only scan of one range: at national scale a large commune's 36,000
-		// persons in 14 ms, against 350 ms through their households' 8,800 scattered ids).
-		index('members_village_idx').on(
-			t.villageCode,
-			t.personId,
-			t.householdId,
-			t.sex,
-			t.birthDate,
-			t.disability,
-			t.possibleDuplicate
-		)
+		// An incremental refresh finds the persons of the households it recomputes.
+		index('members_household_idx').on(t.householdId)
 	]
 );
 
@@ -235,8 +211,9 @@ export const enrolments = pgTable(
 		exitedOn: date('exited_on'),
 		/**
 		 * The village of the enrolment's household (`households.village_code`), kept by the
-		 * importer as `members.village_code` is: it puts a commune's enrolments together in
-		 * `enrolments_village_idx`.
+		 * importer, the only writer: set from the household when an enrolment is written, and
+		 * again for the enrolments of households that move (see `import-file.ts`). It puts a
+		 * commune's enrolments together in `enrolments_village_idx`.
 		 */
 		villageCode: text('village_code').notNull()
 	},

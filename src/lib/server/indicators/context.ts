@@ -107,11 +107,11 @@ export async function createContext(
 		await tx.execute(sql`ANALYZE ix_scope_communes`);
 		// The households and persons living there now, with the columns the indicators read,
 		// their enrolments and their benefits: an incremental refresh reads only these. A
-		// commune's rows lie anywhere in the tables (often not in memory), so each is read from
-		// an index holding every column it needs (an index-only scan; see `VACUUMED` in
-		// `refresh.ts`): the households, persons and enrolments as one range of their village
-		// indexes, the benefits by their enrolments' keys as an array (a hash join would read
-		// every row). Pages not yet marked all-visible are read from the table, many at a time.
+		// commune's rows lie anywhere in the tables (often not in memory): the households and
+		// enrolments are read as one range of their village indexes, which hold every column
+		// read (index-only scans; see `VACUUMED` in `refresh.ts`), the persons and benefits by
+		// the keys found before them as an array (a hash join would read every row), the pages
+		// the index points to read many at a time.
 		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
 		const villages = sql`SELECT code FROM ix_scope`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
@@ -119,12 +119,14 @@ export async function createContext(
 			WHERE ${among(sql`village_code`, villages)}`);
 		await tx.execute(sql`ANALYZE ix_scope_households`);
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
-			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate
-			FROM members WHERE ${among(sql`village_code`, villages)}`);
+			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate,
+				moved_household
+			FROM members
+			WHERE ${among(sql`household_id`, sql`SELECT household_id FROM ix_scope_households`)}`);
 		await tx.execute(sql`ANALYZE ix_scope_persons`);
-		// Their enrolments: those of their households, from the village index alone too, and
-		// those naming a person who lives there now in another household, which only a person
-		// who moved can have (an enrolment names its person's household when imported).
+		// Their enrolments: those of their households, and those naming a person who lives there
+		// now in another household, which only a person who moved can have (an enrolment names
+		// its person's household when imported).
 		const columns = sql`enrolment_id, programme_code, household_id, person_id, enrolled_on,
 			exited_on`;
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
@@ -132,8 +134,7 @@ export async function createContext(
 			UNION
 			SELECT ${columns} FROM enrolments WHERE ${among(
 				sql`person_id`,
-				sql`SELECT person_id FROM members
-					WHERE ${among(sql`village_code`, villages)} AND moved_household`
+				sql`SELECT person_id FROM ix_scope_persons WHERE moved_household`
 			)}`);
 		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
 		// From the index alone (it holds the delivery day): at national scale, the largest

@@ -259,11 +259,6 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		consistency: [],
 		dateOrder: [],
 		derived: [{ name: 'name_key', expression: NAME_KEY_SQL }],
-		// Kept with the person for the incremental refresh (see `members.village_code`); the
-		// households import moves it with a household that moves.
-		copied: [
-			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
-		],
 		// Whether the person ever changed household: their enrolments may name the old one.
 		updated: [
 			{

@@ -200,11 +200,10 @@ export async function listPossibleDuplicatePairs(
 
 /**
  * Call before upserting households from `import_stage`, with the households table locked
- * against other writers: the returned function, called after the upsert, gives the members and
- * enrolments of the households that moved to another village that village
- * (`members.village_code`, `enrolments.village_code`), and returns how many members it moved.
+ * against other writers: the returned function, called after the upsert, gives the enrolments
+ * of the households that moved to another village that village (`enrolments.village_code`).
  */
-export async function prepareHouseholdMoves(tx: Tx): Promise<() => Promise<number>> {
+export async function prepareHouseholdMoves(tx: Tx): Promise<() => Promise<void>> {
 	await tx.execute(sql`CREATE TEMP TABLE households_moved ON COMMIT DROP AS
 		SELECT t.household_id, s.village_code::text AS village_code
 		FROM import_stage s JOIN households t ON t.household_id = s.household_id::text
@@ -212,12 +211,5 @@ export async function prepareHouseholdMoves(tx: Tx): Promise<() => Promise<numbe
 	return async () => {
 		await tx.execute(sql`UPDATE enrolments e SET village_code = h.village_code
 			FROM households_moved h WHERE e.household_id = h.household_id`);
-		const [moved] = await queryRows<{ n: number }>(
-			tx,
-			sql`WITH moved AS (UPDATE members m SET village_code = h.village_code
-				FROM households_moved h WHERE m.household_id = h.household_id RETURNING 1)
-			SELECT count(*)::int AS n FROM moved`
-		);
-		return moved!.n;
 	};
 }
