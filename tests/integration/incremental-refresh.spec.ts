@@ -365,17 +365,16 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	}, 120_000);
 
-	it('find the enrolments of a household that moved, in a later import touching only its new commune', async () => {
-		// H6 (enrolments E2, E6 and E8) moves from commune 170201 to 010201; a later file touches
-		// that commune alone (a new household there). The second refresh reads the commune's
-		// enrolments by their village: H6's must have moved with it, or they would count nowhere.
+	/**
+	 * Imports `files` one after another, each followed by an incremental refresh, and expects
+	 * the values a full refresh of every period computes after the same imports.
+	 */
+	async function expectSameAfterImports(...files: Record<string, string>[]) {
 		const base = writeDir(FIXTURE_FILES);
-		const header = 'household_id,village_code,registered_on,idpoor_level\n';
-		const move = writeDir({ 'households.csv': `${header}H6,01020101,2024-07-01,2\n` });
-		const later = writeDir({ 'households.csv': `${header}HN9,01020102,2024-01-02,1\n` });
+		const dirs = files.map(writeDir);
 		const [incremental, full] = await refreshedPair(kind, base);
 		try {
-			for (const dir of [move, later]) {
+			for (const dir of dirs) {
 				const outcomes = await importPath(incremental.db, dir);
 				await refreshAfterImport(
 					incremental.db,
@@ -386,39 +385,34 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
 			expect(await dump(incremental.db)).toEqual(await dump(full.db));
 		} finally {
-			for (const d of [base, move, later]) rmSync(d, { recursive: true, force: true });
+			for (const d of [base, ...dirs]) rmSync(d, { recursive: true, force: true });
 			await Promise.all([incremental.drop(), full.drop()]);
 		}
+	}
+	const households = 'household_id,village_code,registered_on,idpoor_level\n';
+	// A new household in commune 010201: a file that touches that commune alone.
+	const laterInCommune010201 = { 'households.csv': `${households}HN9,01020102,2024-01-02,1\n` };
+
+	it('find the enrolments of a household that moved, in a later import touching only its new commune', async () => {
+		// H6 (enrolments E2, E6 and E8) moves from commune 170201 to 010201. The later refresh
+		// reads the commune's enrolments by their village: H6's must have moved with it, or they
+		// would count nowhere.
+		await expectSameAfterImports(
+			{ 'households.csv': `${households}H6,01020101,2024-07-01,2\n` },
+			laterInCommune010201
+		);
 	}, 120_000);
 
 	it("find a moved person's enrolment that names their old household, in a later import touching only their new commune", async () => {
 		// P9 (enrolled in OAA as E8, naming household H6 in commune 170201) joins H8 in commune
-		// 010201; a later file touches that commune alone. E8 still names H6: the refresh finds
-		// it through P9, who changed household, or P9 would count as not enrolled.
-		const base = writeDir(FIXTURE_FILES);
-		const move = writeDir({
-			'members.csv': 'person_id,household_id,sex,birth_date,disability\nP9,H8,M,1963-06-30,yes\n'
-		});
-		const later = writeDir({
-			'households.csv':
-				'household_id,village_code,registered_on,idpoor_level\nHN9,01020102,2024-01-02,1\n'
-		});
-		const [incremental, full] = await refreshedPair(kind, base);
-		try {
-			for (const dir of [move, later]) {
-				const outcomes = await importPath(incremental.db, dir);
-				await refreshAfterImport(
-					incremental.db,
-					outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
-				);
-				await importPath(full.db, dir);
-			}
-			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
-			expect(await dump(incremental.db)).toEqual(await dump(full.db));
-		} finally {
-			for (const d of [base, move, later]) rmSync(d, { recursive: true, force: true });
-			await Promise.all([incremental.drop(), full.drop()]);
-		}
+		// 010201. E8 still names H6: the later refresh finds it through P9, who changed
+		// household, or P9 would count as not enrolled.
+		await expectSameAfterImports(
+			{
+				'members.csv': 'person_id,household_id,sex,birth_date,disability\nP9,H8,M,1963-06-30,yes\n'
+			},
+			laterInCommune010201
+		);
 	}, 120_000);
 
 	it('give the same values, and every parent sums its children, after random imports', async () => {

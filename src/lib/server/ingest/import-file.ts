@@ -14,11 +14,8 @@ import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
-import {
-	FLAGS_CHANGED,
-	prepareDuplicateDetection,
-	prepareHouseholdMoves
-} from '../registry/members';
+import { prepareHouseholdMoves } from '../registry/enrolments';
+import { FLAGS_CHANGED, prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
 import { collectTouch, householdsTouch, mergeTouch, type Touch } from './touched';
 import { validateRow, type RowError } from './validate-row';
