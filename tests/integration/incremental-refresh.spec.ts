@@ -221,6 +221,19 @@ function programmeRollUpViolations(db: Db) {
  * Two databases of `kind` with the files of `base` imported and refreshed in full: one to
  * refresh incrementally after a change, the other in full (both dropped if that fails).
  */
+/**
+ * Imports `dir` into both databases: the first refreshed incrementally after it, the second
+ * left for a full refresh.
+ */
+async function importIntoBoth(incremental: Db, full: Db, dir: string) {
+	const outcomes = await importPath(incremental, dir);
+	await refreshAfterImport(
+		incremental,
+		outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+	);
+	await importPath(full, dir);
+}
+
 async function refreshedPair(kind: DatabaseKind, base: string) {
 	const pair = await Promise.all([createTestDatabase(kind), createTestDatabase(kind)]);
 	try {
@@ -374,14 +387,7 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		const dirs = files.map(writeDir);
 		const [incremental, full] = await refreshedPair(kind, base);
 		try {
-			for (const dir of dirs) {
-				const outcomes = await importPath(incremental.db, dir);
-				await refreshAfterImport(
-					incremental.db,
-					outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
-				);
-				await importPath(full.db, dir);
-			}
+			for (const dir of dirs) await importIntoBoth(incremental.db, full.db, dir);
 			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
 			expect(await dump(incremental.db)).toEqual(await dump(full.db));
 		} finally {
@@ -423,12 +429,7 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 					const [incremental, full] = await refreshedPair(kind, base);
 					const dir = writeDir(batchFiles(changes));
 					try {
-						const outcomes = await importPath(incremental.db, dir);
-						await refreshAfterImport(
-							incremental.db,
-							outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
-						);
-						await importPath(full.db, dir);
+						await importIntoBoth(incremental.db, full.db, dir);
 						await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
 
 						expect(await dump(incremental.db)).toEqual(await dump(full.db));

@@ -311,9 +311,7 @@ export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL 
 /** Runs `work` with the planner's `methods` (`enable_…` settings) off, then on again. */
 export async function withoutPlans(
 	tx: Tx,
-	methods: readonly (
-		'enable_hashjoin' | 'enable_indexscan' | 'enable_mergejoin' | 'enable_seqscan' | 'enable_sort'
-	)[],
+	methods: readonly ('enable_hashjoin' | 'enable_mergejoin' | 'enable_seqscan' | 'enable_sort')[],
 	work: () => Promise<unknown>
 ) {
 	for (const method of methods) await tx.execute(sql`SET LOCAL ${sql.raw(method)} = off`);
