@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hatchImage, layerBounds } from './map-style';
+import { drawnUnits, hatchImage, layerBounds, layerCodes } from './map-style';
+import type { FeatureCollection, Point } from 'geojson';
 
 describe('hatchImage', () => {
 	it('draws a stripe two pixels wide along the anti-diagonal, the rest background, opaque', () => {
@@ -61,5 +62,42 @@ describe('layerBounds', () => {
 			})
 		).toEqual([102.5, 11, 106, 14]);
 		expect(layerBounds({ type: 'FeatureCollection', features: [] })).toBeNull();
+	});
+});
+
+describe('layerCodes', () => {
+	it("collects each feature's code once, skipping features without one", () => {
+		const point: Point = { type: 'Point', coordinates: [104, 12] };
+		const layer: FeatureCollection = {
+			type: 'FeatureCollection',
+			features: [{ code: '17' }, { code: '1702' }, { code: '17' }, { name: 'no code' }, null].map(
+				(properties) => ({ type: 'Feature' as const, properties, geometry: point })
+			)
+		};
+		expect([...layerCodes(layer)]).toEqual(['17', '1702']);
+	});
+});
+
+describe('drawnUnits', () => {
+	const rendered = (...codes: unknown[]) => codes.map((code) => ({ properties: { code } }));
+	const provinces = new Set(['01', '02', '17']);
+
+	it('counts a unit cut by tile edges once', () => {
+		expect([...(drawnUnits(rendered('17', '01', '17', '17'), provinces) ?? [])]).toEqual([
+			'17',
+			'01'
+		]);
+	});
+
+	it("is null for a frame drawing a unit the geometry does not have (the previous level's tiles)", () => {
+		// Siem Reap's districts still on screen after the provinces were handed over.
+		expect(drawnUnits(rendered('17', '1702'), provinces)).toBeNull();
+		expect(drawnUnits(rendered('1701', '1702'), provinces)).toBeNull();
+	});
+
+	it('is null for a frame with none of the units of a geometry that has some', () => {
+		expect(drawnUnits([], provinces)).toBeNull();
+		expect(drawnUnits([{ properties: null }], provinces)).toBeNull();
+		expect([...(drawnUnits([], new Set()) ?? ['not null'])]).toEqual([]);
 	});
 });

@@ -93,3 +93,35 @@ export function layerBounds(layer: FeatureCollection): [number, number, number, 
 	}
 	return west <= east ? [west, south, east, north] : null;
 }
+
+/** The unit codes of a layer's features (the `code` property each carries). */
+export function layerCodes(layer: FeatureCollection): Set<string> {
+	const codes = new Set<string>();
+	for (const feature of layer.features) {
+		const code: unknown = feature.properties?.code;
+		if (typeof code === 'string') codes.add(code);
+	}
+	return codes;
+}
+
+/**
+ * The distinct units of a layer that a frame drew (a unit cut by tile edges comes back once per
+ * tile), given the features MapLibre rendered; null when the frame still shows another geometry.
+ * That happens: a tile reloaded twice in a row (the drill-down's layer replacing one still on its
+ * way to the worker) can come back with the older data first, and MapLibre may go idle on it for a
+ * frame before the newer data arrives. A geometry framed to its bounds always shows some of its
+ * units, so a frame with none of them is not its frame either.
+ */
+export function drawnUnits(
+	rendered: readonly { properties: Record<string, unknown> | null }[],
+	expected: ReadonlySet<string>
+): Set<string> | null {
+	const codes = new Set<string>();
+	for (const feature of rendered) {
+		const code: unknown = feature.properties?.code;
+		if (typeof code !== 'string') continue;
+		if (!expected.has(code)) return null;
+		codes.add(code);
+	}
+	return codes.size === 0 && expected.size > 0 ? null : codes;
+}
