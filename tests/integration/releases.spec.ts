@@ -19,7 +19,15 @@
  */
 import { storeSource } from '../../src/lib/server/indicators/source';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -90,6 +98,19 @@ const NO_SUPPRESSION: ReleaseDisclosure = {
 type Cells = string[][];
 
 /** A cell as text, the way the CSV writes it: '' for null, true/false, numbers as JS prints them. */
+/** The files under `dir` this process holds open (Linux: its descriptors in /proc/self/fd). */
+function openFilesUnder(dir: string): string[] {
+	return readdirSync('/proc/self/fd')
+		.map((fd) => {
+			try {
+				return readlinkSync(`/proc/self/fd/${fd}`);
+			} catch {
+				return ''; // the descriptor readdir itself used, closed since
+			}
+		})
+		.filter((target) => target.startsWith(`${dir}${path.sep}`));
+}
+
 function text(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	return String(value);
@@ -784,5 +805,7 @@ describe.each(DATABASE_KINDS)('releases of the hand-built registry (%s)', (kind)
 		// Nothing of the failed release is left: no directory, no temporary, latest unchanged.
 		expect(readdirSync(dir).sort()).toEqual(['2025-07-10.1', 'latest.json']);
 		expect(existsSync(path.join(dir, '2025-07-10.2'))).toBe(false);
+		// Nor a file of it still open: the 16 dataset files were closed, not only deleted.
+		expect(openFilesUnder(dir)).toEqual([]);
 	});
 });

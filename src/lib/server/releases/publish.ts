@@ -133,6 +133,7 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 	const id = nextReleaseId(await listReleaseIds(dir), asOf);
 	const temporary = temporaryReleaseDir(dir);
 	await mkdir(temporary);
+	const datasets: Partial<Record<ReleaseLevel, LevelDataset>> = {};
 	try {
 		let written = 0;
 		const report = (step: string) => options.onProgress?.({ step, rows: written });
@@ -146,9 +147,9 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 			['column', 'type', 'description'],
 			...RELEASE_COLUMNS.map((c) => [c.name, c.type, c.description])
 		];
-		const datasets = {} as Record<ReleaseLevel, LevelDataset>;
 		for (const level of RELEASE_LEVELS)
 			datasets[level] = await LevelDataset.open(temporary, level, id, about);
+		const opened = datasets as Record<ReleaseLevel, LevelDataset>;
 
 		const { frame, unexpected, units, offices, programmes } = await inOneSnapshot(
 			db,
@@ -164,7 +165,7 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 						unexpected += table.unexpected;
 						const suppressed = disclosure.suppressTable(indicator, table);
 						for (const [level, rows] of rowsToWrite(table, suppressed)) {
-							await datasets[level].write(rows);
+							await opened[level].write(rows);
 							written += rows.length;
 						}
 						report(`${indicator.id} ${describePeriods(periods)}`);
@@ -174,9 +175,9 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 			}
 		);
 		await writeReferenceFiles(temporary, units, offices);
-		for (const level of RELEASE_LEVELS) await datasets[level].close();
+		for (const level of RELEASE_LEVELS) await opened[level].close();
 		const rows = Object.fromEntries(
-			RELEASE_LEVELS.map((level) => [level, datasets[level].rows])
+			RELEASE_LEVELS.map((level) => [level, opened[level].rows])
 		) as Record<ReleaseLevel, number>;
 
 		report('comparing with the previous release');
@@ -247,6 +248,8 @@ export async function publishRelease(db: Db, options: PublishOptions = {}): Prom
 		const pruned = await pruneReleases(dir, options.keep ?? releasesKeep());
 		return { ...result, release: id, pruned, durationMs: Date.now() - started };
 	} catch (error) {
+		// Its files are closed first: removing the directory would not close them.
+		await Promise.allSettled(Object.values(datasets).map((dataset) => dataset.discard()));
 		await rm(temporary, { recursive: true, force: true });
 		throw error;
 	}

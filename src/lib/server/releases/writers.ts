@@ -46,6 +46,16 @@ const COLUMN_NAMES = RELEASE_COLUMNS.map((c) => c.name) as (keyof ReleaseRow)[];
 interface FormatWriter {
 	write(rows: readonly ReleaseRow[]): Promise<void>;
 	close(): Promise<void>;
+	/** Lets the file go unfinished (a publish that failed): its descriptor is closed. */
+	discard(): Promise<void>;
+}
+
+/** Closes a write stream without finishing it, once its descriptor is closed. */
+async function destroyStream(stream: WriteStream): Promise<void> {
+	if (stream.closed) return;
+	const closed = once(stream, 'close');
+	stream.destroy();
+	await closed;
 }
 
 /** A text file written in large chunks, waiting when the disk falls behind. */
@@ -76,6 +86,10 @@ class TextSink {
 		await this.flush();
 		this.stream.end();
 		await finished(this.stream);
+	}
+
+	discard(): Promise<void> {
+		return destroyStream(this.stream);
 	}
 }
 
@@ -113,6 +127,10 @@ class CsvWriter implements FormatWriter {
 	async close() {
 		await this.sink.close();
 	}
+
+	discard() {
+		return this.sink.discard();
+	}
 }
 
 class JsonWriter implements FormatWriter {
@@ -136,10 +154,16 @@ class JsonWriter implements FormatWriter {
 		await this.sink.write(this.first ? '[]\n' : '\n]\n');
 		await this.sink.close();
 	}
+
+	discard() {
+		return this.sink.discard();
+	}
 }
 
 /** hyparquet-writer's byte buffer, emptied into the file after each row group. */
 class ParquetFileBytes extends ByteWriter {
+	private closed = false;
+
 	constructor(private readonly handle: FileHandle) {
 		super(1 << 20);
 	}
@@ -153,6 +177,12 @@ class ParquetFileBytes extends ByteWriter {
 
 	async finish() {
 		await this.flush();
+		await this.discard();
+	}
+
+	async discard() {
+		if (this.closed) return;
+		this.closed = true;
 		await this.handle.close();
 	}
 }
@@ -176,11 +206,15 @@ const PARQUET_SCHEMA = [
 class ParquetDatasetWriter implements FormatWriter {
 	private pending: ReleaseRow[] = [];
 
-	private constructor(private readonly writer: ParquetWriter) {}
+	private constructor(
+		private readonly bytes: ParquetFileBytes,
+		private readonly writer: ParquetWriter
+	) {}
 
 	static async open(file: string, release: string): Promise<ParquetDatasetWriter> {
 		const bytes = new ParquetFileBytes(await open(file, 'w'));
 		return new ParquetDatasetWriter(
+			bytes,
 			new ParquetWriter({
 				writer: bytes,
 				schema: PARQUET_SCHEMA,
@@ -209,6 +243,10 @@ class ParquetDatasetWriter implements FormatWriter {
 	async close() {
 		if (this.pending.length > 0) await this.writeGroup();
 		await this.writer.finish();
+	}
+
+	discard() {
+		return this.bytes.discard();
 	}
 }
 
@@ -277,14 +315,18 @@ class XlsxWriter implements FormatWriter {
 	private sheets = 0;
 	private rowsInSheet = 0;
 	private sinceYield = 0;
+	// The file, ours rather than exceljs' (given a file name it opens one), so that a publish
+	// that failed can close it.
+	private readonly file: WriteStream;
 
 	constructor(
 		file: string,
 		private readonly level: ReleaseLevel,
 		private readonly about: AboutRows
 	) {
+		this.file = createWriteStream(file);
 		this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-			filename: file,
+			stream: this.file,
 			useStyles: false,
 			useSharedStrings: false
 		});
@@ -345,6 +387,10 @@ class XlsxWriter implements FormatWriter {
 		about.commit();
 		await this.workbook.commit();
 	}
+
+	discard() {
+		return destroyStream(this.file);
+	}
 }
 
 /** The four files of one level's dataset, written together. */
@@ -381,5 +427,10 @@ export class LevelDataset {
 
 	async close(): Promise<void> {
 		for (const writer of Object.values(this.writers)) await writer.close();
+	}
+
+	/** Closes the files without finishing them, for a publish that failed. */
+	async discard(): Promise<void> {
+		for (const writer of Object.values(this.writers)) await writer.discard();
 	}
 }
