@@ -317,16 +317,16 @@ class XlsxWriter implements FormatWriter {
 	private sinceYield = 0;
 	// The file, ours rather than exceljs' (given a file name it opens one), so that a publish
 	// that failed can close it.
-	private readonly file: WriteStream;
+	private readonly output: WriteStream;
 
 	constructor(
 		file: string,
 		private readonly level: ReleaseLevel,
 		private readonly about: AboutRows
 	) {
-		this.file = createWriteStream(file);
+		this.output = createWriteStream(file);
 		this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-			stream: this.file,
+			stream: this.output,
 			useStyles: false,
 			useSharedStrings: false
 		});
@@ -389,7 +389,7 @@ class XlsxWriter implements FormatWriter {
 	}
 
 	discard() {
-		return destroyStream(this.file);
+		return destroyStream(this.output);
 	}
 }
 
