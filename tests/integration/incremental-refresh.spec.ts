@@ -218,10 +218,6 @@ function programmeRollUpViolations(db: Db) {
 }
 
 /**
- * Two databases of `kind` with the files of `base` imported and refreshed in full: one to
- * refresh incrementally after a change, the other in full (both dropped if that fails).
- */
-/**
  * Imports `dir` into both databases: the first refreshed incrementally after it, the second
  * left for a full refresh.
  */
@@ -234,6 +230,10 @@ async function importIntoBoth(incremental: Db, full: Db, dir: string) {
 	await importPath(full, dir);
 }
 
+/**
+ * Two databases of `kind` with the files of `base` imported and refreshed in full: one to
+ * refresh incrementally after a change, the other in full (both dropped if that fails).
+ */
 async function refreshedPair(kind: DatabaseKind, base: string) {
 	const pair = await Promise.all([createTestDatabase(kind), createTestDatabase(kind)]);
 	try {

@@ -212,8 +212,8 @@ export const enrolments = pgTable(
 		/**
 		 * The village of the enrolment's household (`households.village_code`), kept by the
 		 * importer, the only writer: set from the household when an enrolment is written, and
-		 * again for the enrolments of households that move (see `import-file.ts`). It puts a
-		 * commune's enrolments together in `enrolments_village_idx`.
+		 * again for the enrolments of households that move (see `registry/enrolments.ts`). It
+		 * puts a commune's enrolments together in `enrolments_village_idx`.
 		 */
 		villageCode: text('village_code').notNull()
 	},
