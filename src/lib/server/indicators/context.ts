@@ -57,11 +57,16 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
 	}
 }
 
-/** Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes. */
+/**
+ * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
+ * A full refresh's side lane (`side`, see `side-lane.ts`) writes no store: it gets no new
+ * partitions.
+ */
 export async function createContext(
 	tx: Tx,
 	periods: readonly Period[],
-	scopeCommunes?: readonly string[]
+	scopeCommunes?: readonly string[],
+	{ side = false } = {}
 ): Promise<ComputeContext> {
 	// Big sorts and hash aggregates: give them memory instead of spilling to disk, for this
 	// transaction only.
@@ -147,7 +152,7 @@ export async function createContext(
 	}
 
 	const scoped = scopeCommunes !== undefined;
-	if (!scoped) await createNextStores(tx, periods);
+	if (!scoped && !side) await createNextStores(tx, periods);
 	const context: ComputeContext = {
 		tx,
 		periods,

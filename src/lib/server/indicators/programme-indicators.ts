@@ -775,8 +775,12 @@ async function countActivity(
 	}
 }
 
-/** Computes the programme indicators' counts into `ix_programme_base` (village level, per programme). */
-export async function computeProgrammeIndicators(context: ComputeContext) {
+/**
+ * What both halves of the programme counts start from, in `context`'s transaction: the
+ * programmes, the ages their targets and the life-cycle groups test (with their cut-offs on
+ * `ix_periods`), the period ends' indices and each village's commune (`ix_villages`).
+ */
+async function programmeContext(context: ComputeContext): Promise<ProgrammeWork> {
 	const { tx } = context;
 	const programmes = await queryRows<ProgrammeRow>(
 		tx,
@@ -799,20 +803,52 @@ export async function computeProgrammeIndicators(context: ComputeContext) {
 		])
 	].sort((a, b) => a - b);
 	await addAgeCutoffs(context, ages);
-	const programmeContext = { ...context, endIndex: await endIndices(context, ages), programmes };
 	// Each village's commune, by their keys (see `geoKey`).
 	await tx.execute(sql`CREATE TEMP TABLE ix_villages ON COMMIT DROP AS
 		SELECT ${geoKey(sql`code`)} AS village, ${geoKey(sql`commune_code`)} AS commune
 		FROM geo_units WHERE level = 'village'`);
 	await tx.execute(sql`ANALYZE ix_villages`);
+	return { ...context, endIndex: await endIndices(context, ages), programmes, ages };
+}
+
+type ProgrammeWork = ProgrammeContext & { ages: number[] };
+
+/**
+ * The eligible units' counts (`e`) of every programme into `ix_programme_base`: alike persons
+ * and households grouped, their runs of period ends as events, run through the ends.
+ */
+async function eligibleCounts(work: ProgrammeWork) {
+	const { tx } = work;
 	// Keys and group values as in `GROUPS`.
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
 		programme smallint NOT NULL, k int NOT NULL, village int NOT NULL, sex smallint,
 		life_cycle smallint, disability smallint, idpoor smallint NOT NULL, delta int NOT NULL
 	) ON COMMIT DROP`);
-	await groupPersons(programmeContext, ages);
-	for (const programme of programmes) await eligibleEvents(programmeContext, programme);
+	await groupPersons(work, work.ages);
+	for (const programme of work.programmes) await eligibleEvents(work, programme);
 	await tx.execute(sql`ANALYZE ix_events`);
-	await countEligible(programmeContext);
-	await countActivity(programmeContext, programmes, ages);
+	await countEligible(work);
+}
+
+/** The eligible units' counts of every programme (see `eligibleCounts`). */
+export async function computeEligibleCounts(context: ComputeContext) {
+	await eligibleCounts(await programmeContext(context));
+}
+
+/**
+ * The enrolled and paid units' counts (the other six of `programme_values`) into
+ * `ix_programme_base`, and `combined_package` into `ix_base`. Independent of the eligible
+ * counts (a unit's eligibility comes from its own ages and registration), so the two may run
+ * on two connections at once (see `side-lane.ts`).
+ */
+export async function computeActivityCounts(context: ComputeContext) {
+	const work = await programmeContext(context);
+	await countActivity(work, work.programmes, work.ages);
+}
+
+/** Computes the programme indicators' counts into `ix_programme_base` (village level, per programme). */
+export async function computeProgrammeIndicators(context: ComputeContext) {
+	const work = await programmeContext(context);
+	await eligibleCounts(work);
+	await countActivity(work, work.programmes, work.ages);
 }

@@ -24,9 +24,15 @@ import {
 	computeOfficeIndicators,
 	OFFICE_INDICATORS
 } from './activity-indicators';
-import { communeVillages, createContext } from './context';
+import { communeVillages, createContext, type ComputeContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS } from './medians';
-import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
+import {
+	computeActivityCounts,
+	computeEligibleCounts,
+	computeProgrammeIndicators,
+	PROGRAMME_INDICATORS
+} from './programme-indicators';
+import { canRunSideLane, startSideLane } from './side-lane';
 import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
@@ -63,53 +69,89 @@ interface Scope {
 	medians: boolean;
 }
 
-/** Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`. */
+/** A step of a refresh: its description for the progress, and its work. */
+type Step = [string, () => Promise<void>];
+
+/**
+ * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`. A full
+ * refresh on Postgres counts the eligible units and the application, appeal and duplicate
+ * indicators on a second connection of `db` meanwhile (see `side-lane.ts`).
+ */
 async function computeAll(
+	db: Db,
 	tx: Tx,
 	periods: readonly Period[],
 	onProgress: (step: string) => void,
 	scope?: Scope
 ) {
-	const context = await createContext(tx, periods, scope?.communes);
-	const steps: [string, () => Promise<void>][] = [
-		['registration coverage', () => computeRegistrationCoverage(context)],
-		// Offices change only with the offices feed, which refreshes everything: an incremental
-		// refresh keeps their indicators.
-		['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
-		[
-			'eligibility, enrolment, benefits and combined packages',
-			() => computeProgrammeIndicators(context)
-		],
-		['applications', () => computeApplicationIndicators(context)],
-		['appeals', () => computeAppealIndicators(context)],
-		['possible duplicates', () => computeDuplicateIndicator(context)],
-		[
-			'sums to every level',
-			async () => {
-				await addAllProgrammes(context, APPLICATION_INDICATORS);
-				await addAllProgrammeCounts(context);
-				await tx.execute(sql`ANALYZE ix_base`);
-				await tx.execute(sql`ANALYZE ix_programme_base`);
-				// Offices sit above villages: recomputed everywhere, in a full refresh only.
-				if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
-				await rollUp(context, ADDITIVE_INDICATORS);
-				await rollUp(context, 'programme_values');
-			}
-		],
-		[
-			'medians at every level',
-			async () => (scope?.medians === false ? undefined : computeMedians(context))
-		],
-		[
-			// A full refresh wrote new partitions of the stores: they take the old ones' places,
-			// once the stores' readers let it (see `lockStores`).
-			'new values in place of the old',
-			async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
-		]
+	// What the side lane counts with the eligible units: nothing it writes is read before the sums.
+	const alongside: [string, (context: ComputeContext) => Promise<void>][] = [
+		['applications', computeApplicationIndicators],
+		['appeals', computeAppealIndicators],
+		['possible duplicates', computeDuplicateIndicator]
 	];
-	for (const [i, [name, run]] of steps.entries()) {
-		onProgress(`${i + 1}/${steps.length} ${name}`);
-		await run();
+	const sideNames = ['eligibility', ...alongside.map(([name]) => name)].join(', ');
+	const side =
+		!scope && canRunSideLane(tx)
+			? startSideLane(db, periods, async (context) => {
+					await computeEligibleCounts(context);
+					for (const [, run] of alongside) await run(context);
+				})
+			: undefined;
+	try {
+		const context = await createContext(tx, periods, scope?.communes);
+		const counted: Step[] = side
+			? [
+					[
+						`enrolment, benefits and combined packages (${sideNames} on a second connection meanwhile)`,
+						() => computeActivityCounts(context)
+					],
+					[`${sideNames}: the second connection's counts`, () => side.handOver(tx)]
+				]
+			: [
+					[
+						'eligibility, enrolment, benefits and combined packages',
+						() => computeProgrammeIndicators(context)
+					],
+					...alongside.map(([name, run]): Step => [name, () => run(context)])
+				];
+		const steps: Step[] = [
+			['registration coverage', () => computeRegistrationCoverage(context)],
+			// Offices change only with the offices feed, which refreshes everything: an incremental
+			// refresh keeps their indicators.
+			['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
+			...counted,
+			[
+				'sums to every level',
+				async () => {
+					await addAllProgrammes(context, APPLICATION_INDICATORS);
+					await addAllProgrammeCounts(context);
+					await tx.execute(sql`ANALYZE ix_base`);
+					await tx.execute(sql`ANALYZE ix_programme_base`);
+					// Offices sit above villages: recomputed everywhere, in a full refresh only.
+					if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
+					await rollUp(context, ADDITIVE_INDICATORS);
+					await rollUp(context, 'programme_values');
+				}
+			],
+			[
+				'medians at every level',
+				async () => (scope?.medians === false ? undefined : computeMedians(context))
+			],
+			[
+				// A full refresh wrote new partitions of the stores: they take the old ones' places,
+				// once the stores' readers let it (see `lockStores`).
+				'new values in place of the old',
+				async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
+			]
+		];
+		for (const [i, [name, run]] of steps.entries()) {
+			onProgress(`${i + 1}/${steps.length} ${name}`);
+			await run();
+		}
+	} catch (error) {
+		await side?.cancel();
+		throw error;
 	}
 }
 
@@ -296,7 +338,7 @@ async function runRefresh(
 	};
 	try {
 		report(`${labels.length} periods (${labels.join(', ')})`);
-		await db.transaction((tx) => computeAll(tx, periods, report, scope));
+		await db.transaction((tx) => computeAll(db, tx, periods, report, scope));
 		if (kind === 'full') {
 			report('visibility maps of the registry tables (VACUUM)');
 			await db.execute(sql`VACUUM ${sql.raw(VACUUMED.join(', '))}`);
