@@ -1,14 +1,15 @@
 /**
- * A full refresh's side lane (`side-lane.ts`): work counted on a second connection, its rows
- * handed over to the refresh's transaction, its failure the refresh's, and a cancelled lane
- * stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes
+ * A full refresh's side lane (`side-lane.ts`): work done on a second connection in phases, each
+ * phase's rows handed over to the refresh's transaction in turn, its failure the refresh's, and
+ * a cancelled lane stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes
  * that go through it are checked against hand-computed values in `indicators.spec.ts`.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/lib/indicators/periods';
 import { queryRows } from '../../src/lib/server/db';
-import { createContext } from '../../src/lib/server/indicators/context';
+import { createContext, sideStore } from '../../src/lib/server/indicators/context';
+import { nextStore } from '../../src/lib/server/indicators/partitions';
 import { canRunSideLane, startSideLane } from '../../src/lib/server/indicators/side-lane';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -36,21 +37,46 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 			});
 	}
 
-	it('hands its rows over to the refresh’s work tables, next to the refresh’s own', async () => {
+	it('hands each phase’s rows over in turn, next to the refresh’s own', async () => {
 		await inRefresh(async (tx) => {
 			expect(canRunSideLane(tx)).toBe(true);
 			await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 				numerator, denominator) VALUES ('combined_package', '2026-01', 'village', '01020304', 1, 4)`);
-			const lane = startSideLane(database.db, PERIODS, async (context) => {
-				await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
-						programme, group_by, group_value, numerator, denominator) VALUES
-					('appeals_rate', '2026-02', 'village', '01020304', '', '', '', 3, 1250),
-					('approval_rate', '2026-01', 'commune', '010203', 'HEF', 'idpoor', '1', 0.5, NULL)`);
-				await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme, level,
-						geo_code, group_by, group_value, e) VALUES
-					('2026-02', 'OAA', 'commune', '010203', 'sex', 'F', 17)`);
-			});
+			const lane = startSideLane(database.db, PERIODS, [
+				{
+					work: async (context) => {
+						await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level,
+								geo_code, programme, group_by, group_value, numerator, denominator) VALUES
+							('appeals_rate', '2026-02', 'village', '01020304', '', '', '', 3, 1250),
+							('approval_rate', '2026-01', 'commune', '010203', 'HEF', 'idpoor', '1', 0.5, NULL)`);
+						await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme,
+								level, geo_code, group_by, group_value, e) VALUES
+							('2026-02', 'OAA', 'commune', '010203', 'sex', 'F', 17)`);
+					},
+					handOver: [
+						{ from: 'ix_base', into: 'ix_base' },
+						{ from: 'ix_programme_base', into: 'ix_programme_base' }
+					]
+				},
+				{
+					// Into the side lane's own store, then the refresh's new partitions.
+					work: async (context) => {
+						await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')}
+							(indicator_id, period, level, geo_code, numerator, denominator, value)
+							VALUES ('appeals_rate', '2026-02', 'province', '01', 3, 1250, 2.4)`);
+					},
+					handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
+				}
+			]);
+			const stored = () =>
+				queryRows<Record<string, unknown>>(
+					tx,
+					sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
+						numerator, denominator, value FROM indicator_values_next`
+				);
 			await lane.handOver(tx);
+			// The second phase's rows come with the second hand-over only.
+			expect(await stored()).toEqual([]);
 			const base = await queryRows<Record<string, unknown>>(
 				tx,
 				sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
@@ -115,15 +141,36 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 					eb: 0
 				}
 			]);
+			await lane.handOver(tx);
+			expect(await stored()).toEqual([
+				{
+					indicator_id: 'appeals_rate',
+					period: '2026-02',
+					level: 'province',
+					geo_code: '01',
+					programme: '',
+					group_by: '',
+					group_value: '',
+					numerator: 3,
+					denominator: 1250,
+					value: 2.4
+				}
+			]);
+			await expect(lane.handOver(tx)).rejects.toThrow('The side lane has only 2 phases.');
 		});
 	});
 
 	it('fails the refresh with its own error', async () => {
 		await inRefresh(async (tx) => {
-			const lane = startSideLane(database.db, PERIODS, async (context) => {
-				await context.tx.execute(sql`SELECT 1`);
-				throw new Error('the side lane broke');
-			});
+			const lane = startSideLane(database.db, PERIODS, [
+				{
+					work: async (context) => {
+						await context.tx.execute(sql`SELECT 1`);
+						throw new Error('the side lane broke');
+					},
+					handOver: []
+				}
+			]);
 			await expect(lane.handOver(tx)).rejects.toThrow('the side lane broke');
 		});
 	});
@@ -131,11 +178,16 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 	it('stops a statement under way when cancelled, and gives its connection back', async () => {
 		let started!: () => void;
 		const sleeping = new Promise<void>((resolve) => (started = resolve));
-		const lane = startSideLane(database.db, PERIODS, async (context) => {
-			started();
-			// Far longer than the test's own time limit: only the cancel ends it in time.
-			await context.tx.execute(sql`SELECT pg_sleep(600)`);
-		});
+		const lane = startSideLane(database.db, PERIODS, [
+			{
+				work: async (context) => {
+					started();
+					// Far longer than the test's own time limit: only the cancel ends it in time.
+					await context.tx.execute(sql`SELECT pg_sleep(600)`);
+				},
+				handOver: []
+			}
+		]);
 		await sleeping;
 		// Until the sleep is under way on the server.
 		for (let tries = 0; tries < 100; tries++) {

@@ -23,7 +23,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
 import { ageCutoffColumn } from './eligibility';
-import { createNextStores, nextStore, type StoreTable } from './partitions';
+import { createNextStores, nextStore, STORES, type StoreTable } from './partitions';
 
 export interface ComputeContext {
 	tx: Tx;
@@ -36,7 +36,8 @@ export interface ComputeContext {
 	ageCutoffs: Set<number>;
 	/**
 	 * The table the computations write a store's rows to: the store itself in an incremental
-	 * refresh, its new partitions in a full one (empty, see `partitions.ts`).
+	 * refresh, its new partitions in a full one (empty, see `partitions.ts`), a temporary table
+	 * in a full refresh's side lane (`sideStore`).
 	 */
 	store: (name: StoreTable) => SQL;
 }
@@ -58,9 +59,15 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
 }
 
 /**
+ * Where a full refresh's side lane (see `side-lane.ts`) writes a store's rows: a temporary
+ * table of its own, like the store, whose rows it hands over to the refresh's new partitions.
+ */
+export const sideStore = (name: StoreTable) => `ix_side_${name}`;
+
+/**
  * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
- * A full refresh's side lane (`side`, see `side-lane.ts`) writes no store: it gets no new
- * partitions.
+ * A full refresh's side lane (`side`) writes its stores' rows into temporary tables
+ * (`sideStore`).
  */
 export async function createContext(
 	tx: Tx,
@@ -152,14 +159,19 @@ export async function createContext(
 	}
 
 	const scoped = scopeCommunes !== undefined;
-	if (!scoped && !side) await createNextStores(tx, periods);
+	if (side) {
+		for (const name of STORES)
+			await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(sideStore(name))}
+				(LIKE ${sql.identifier(name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+	} else if (!scoped) await createNextStores(tx, periods);
 	const context: ComputeContext = {
 		tx,
 		periods,
 		ends,
 		scoped,
 		ageCutoffs: new Set<number>(),
-		store: (name) => sql`${sql.identifier(scoped ? name : nextStore(name))}`
+		store: (name) =>
+			sql`${sql.identifier(side ? sideStore(name) : scoped ? name : nextStore(name))}`
 	};
 	// Registration coverage and the appeals rate both divide by it: households counted per
 	// village by how many period ends precede their registration (`r`), summed over `r` in

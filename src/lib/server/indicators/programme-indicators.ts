@@ -358,10 +358,32 @@ async function countEligible(context: ProgrammeContext) {
 const PERIODS_PER_PASS = 62;
 
 /**
+ * `ix_spans` for one pass over the periods whose `ix_periods.bit` is set: an enrolment's first
+ * and exit days → the periods it is enrolled during (`a_bits`) and at the end of (`n_bits`),
+ * for the enrolments of the units in scope and of the households in scope (combined packages
+ * count by household).
+ */
+async function enrolmentSpans(context: ComputeContext) {
+	const { tx } = context;
+	const spanScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
+		OR ${unitInScope(context, 'household', sql`e.household_id`)}`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_spans ON COMMIT DROP AS
+		SELECT s.enrolled_on, s.ends_on,
+			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.start_date), 0) AS a_bits,
+			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.end_date), 0) AS n_bits
+		FROM (
+			SELECT DISTINCT e.enrolled_on, coalesce(e.exited_on, 'infinity') AS ends_on
+			FROM ${enrolmentRows(context)} e JOIN programmes pr ON pr.programme_code = e.programme_code
+			WHERE ${spanScope}
+		) s JOIN ix_periods p ON s.enrolled_on <= p.end_date AND p.bit IS NOT NULL
+		GROUP BY 1, 2`);
+	await tx.execute(sql`ANALYZE ix_spans`);
+}
+
+/**
  * Look-ups for one pass over the periods whose `ix_periods.bit` is set (one bit each):
  * `ix_run_bits` (a run of period-end indices `first`…`last` → the periods ending in it) and
- * `ix_spans` (an enrolment's first and exit days → the periods it is enrolled during, `a_bits`,
- * and at the end of, `n_bits`); then with them and the periods of each delivery day, the units
+ * `ix_spans` (see `enrolmentSpans`); then with them and the periods of each delivery day, the units
  * enrolled or paid (`ix_enrolled`: the programme's key, see `programmeKey`, whether its units
  * are persons, the unit and its periods' bits).
  */
@@ -391,22 +413,9 @@ async function periodBitLookups(context: ProgrammeContext) {
 		FROM generate_series(1, ${endIndex.kmax}) f CROSS JOIN generate_series(f, ${endIndex.kmax}) l
 		CROSS JOIN ix_periods p WHERE p.bit IS NOT NULL GROUP BY f, l`);
 	await tx.execute(sql`ANALYZE ix_run_bits`);
+	await enrolmentSpans(context);
 	const enrolmentScope = sql`(pr.unit = 'person' AND ${unitInScope(context, 'person', sql`e.person_id`)})
 		OR (pr.unit = 'household' AND ${unitInScope(context, 'household', sql`e.household_id`)})`;
-	// Spans also of the enrolments of households in scope (combined packages count by household).
-	const spanScope = sql`${enrolmentScope}
-		OR ${unitInScope(context, 'household', sql`e.household_id`)}`;
-	await tx.execute(sql`CREATE TEMP TABLE ix_spans ON COMMIT DROP AS
-		SELECT s.enrolled_on, s.ends_on,
-			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.start_date), 0) AS a_bits,
-			coalesce(bit_or(1::bigint << p.bit) FILTER (WHERE s.ends_on > p.end_date), 0) AS n_bits
-		FROM (
-			SELECT DISTINCT e.enrolled_on, coalesce(e.exited_on, 'infinity') AS ends_on
-			FROM ${enrolmentRows(context)} e JOIN programmes pr ON pr.programme_code = e.programme_code
-			WHERE ${spanScope}
-		) s JOIN ix_periods p ON s.enrolled_on <= p.end_date AND p.bit IS NOT NULL
-		GROUP BY 1, 2`);
-	await tx.execute(sql`ANALYZE ix_spans`);
 	// Each programme's units (persons or households) with their enrolments' and benefits'
 	// periods, those in scope with any.
 	const benefits = sql`LEFT JOIN (
@@ -741,38 +750,44 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
 }
 
 /**
- * Every programme's units enrolled or paid during the periods (few, against the eligible),
- * counted into `ix_programme_base`: one pass over enrolments and benefits for all programmes, each
- * unit's periods as bits (at most `PERIODS_PER_PASS` periods a pass).
+ * Runs `pass` for each pass over the periods (at most `PERIODS_PER_PASS` at a time), with
+ * `ix_periods.bit` numbering the pass's periods (none for the others) and their number.
  */
-async function countActivity(
-	context: ProgrammeContext,
-	programmes: readonly ProgrammeRow[],
-	ages: number[]
-) {
+async function inPasses(context: ComputeContext, pass: (bits: number) => Promise<void>) {
 	const { tx } = context;
 	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
+	for (let first = 0; first < context.periods.length; first += PERIODS_PER_PASS) {
+		await tx.execute(sql`UPDATE ix_periods p SET bit = CASE
+				WHEN o.n > ${first} AND o.n <= ${first + PERIODS_PER_PASS} THEN o.n - ${first} - 1 END
+			FROM (SELECT label, row_number() OVER (ORDER BY label) AS n FROM ix_periods) o
+			WHERE o.label = p.label`);
+		await pass(Math.min(PERIODS_PER_PASS, context.periods.length - first));
+	}
+}
+
+/**
+ * Every programme's units enrolled or paid during the periods (few, against the eligible),
+ * counted into `ix_programme_base`: one pass over enrolments and benefits for all programmes, each
+ * unit's periods as bits; with `combined`, the combined packages too, from the same spans.
+ */
+async function countActivity(context: ProgrammeWork, { combined }: { combined: boolean }) {
+	const { tx } = context;
 	await tx.execute(sql`CREATE TEMP TABLE ix_units (
 		programme smallint NOT NULL, village int NOT NULL, commune int NOT NULL, sex smallint,
 		life_cycle smallint, disability smallint, idpoor smallint NOT NULL, en bigint NOT NULL,
 		n bigint NOT NULL, n_not_e bigint NOT NULL, a bigint NOT NULL, ab bigint NOT NULL,
 		eb bigint NOT NULL
 	) ON COMMIT DROP`);
-	for (let first = 0; first < context.periods.length; first += PERIODS_PER_PASS) {
-		await tx.execute(sql`UPDATE ix_periods p SET bit = CASE
-				WHEN o.n > ${first} AND o.n <= ${first + PERIODS_PER_PASS} THEN o.n - ${first} - 1 END
-			FROM (SELECT label, row_number() OVER (ORDER BY label) AS n FROM ix_periods) o
-			WHERE o.label = p.label`);
+	await inPasses(context, async (bits) => {
 		await periodBitLookups(context);
-		await activeUnits(context, ages);
-		for (const programme of programmes) await unitActivity(context, programme);
-		const bits = Math.min(PERIODS_PER_PASS, context.periods.length - first);
+		await activeUnits(context, context.ages);
+		for (const programme of context.programmes) await unitActivity(context, programme);
 		await countUnits(context, bits);
-		await countCombinedPackage(context, bits);
+		if (combined) await countCombinedPackage(context, bits);
 		for (const table of ['ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
 			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 		await tx.execute(sql`TRUNCATE ix_units`);
-	}
+	});
 }
 
 /**
@@ -780,7 +795,7 @@ async function countActivity(
  * programmes, the ages their targets and the life-cycle groups test (with their cut-offs on
  * `ix_periods`), the period ends' indices and each village's commune (`ix_villages`).
  */
-async function programmeContext(context: ComputeContext): Promise<ProgrammeWork> {
+async function createProgrammeWork(context: ComputeContext): Promise<ProgrammeWork> {
 	const { tx } = context;
 	const programmes = await queryRows<ProgrammeRow>(
 		tx,
@@ -813,11 +828,23 @@ async function programmeContext(context: ComputeContext): Promise<ProgrammeWork>
 
 type ProgrammeWork = ProgrammeContext & { ages: number[] };
 
+/** Each context's programme work, made once (its tables are the transaction's). */
+const programmeWorks = new WeakMap<ComputeContext, Promise<ProgrammeWork>>();
+
+function programmeContext(context: ComputeContext): Promise<ProgrammeWork> {
+	let work = programmeWorks.get(context);
+	if (!work) programmeWorks.set(context, (work = createProgrammeWork(context)));
+	return work;
+}
+
 /**
  * The eligible units' counts (`e`) of every programme into `ix_programme_base`: alike persons
- * and households grouped, their runs of period ends as events, run through the ends.
+ * and households grouped, their runs of period ends as events, run through the ends. Independent
+ * of the other counts (a unit's eligibility there comes from its own ages and registration), so
+ * they may be counted on two connections at once (see `side-lane.ts`).
  */
-async function eligibleCounts(work: ProgrammeWork) {
+export async function computeEligibleCounts(context: ComputeContext) {
+	const work = await programmeContext(context);
 	const { tx } = work;
 	// Keys and group values as in `GROUPS`.
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
@@ -830,25 +857,30 @@ async function eligibleCounts(work: ProgrammeWork) {
 	await countEligible(work);
 }
 
-/** The eligible units' counts of every programme (see `eligibleCounts`). */
-export async function computeEligibleCounts(context: ComputeContext) {
-	await eligibleCounts(await programmeContext(context));
+/**
+ * The enrolled and paid units' counts (the other six of `programme_values`) into
+ * `ix_programme_base`.
+ */
+export async function computeActivityCounts(context: ComputeContext) {
+	await countActivity(await programmeContext(context), { combined: false });
+}
+
+/** `combined_package` into `ix_base` (see `countCombinedPackage`). */
+export async function computeCombinedPackages(context: ComputeContext) {
+	await programmeContext(context);
+	await inPasses(context, async (bits) => {
+		await enrolmentSpans(context);
+		await countCombinedPackage(context, bits);
+		await context.tx.execute(sql`DROP TABLE ix_spans`);
+	});
 }
 
 /**
- * The enrolled and paid units' counts (the other six of `programme_values`) into
- * `ix_programme_base`, and `combined_package` into `ix_base`. Independent of the eligible
- * counts (a unit's eligibility comes from its own ages and registration), so the two may run
- * on two connections at once (see `side-lane.ts`).
+ * Computes the programme indicators' counts into `ix_programme_base` (village level, per
+ * programme) and the combined packages into `ix_base`, in one connection: the combined
+ * packages from the spans the units' pass looks up.
  */
-export async function computeActivityCounts(context: ComputeContext) {
-	const work = await programmeContext(context);
-	await countActivity(work, work.programmes, work.ages);
-}
-
-/** Computes the programme indicators' counts into `ix_programme_base` (village level, per programme). */
 export async function computeProgrammeIndicators(context: ComputeContext) {
-	const work = await programmeContext(context);
-	await eligibleCounts(work);
-	await countActivity(work, work.programmes, work.ages);
+	await computeEligibleCounts(context);
+	await countActivity(await programmeContext(context), { combined: true });
 }

@@ -24,21 +24,22 @@ import {
 	computeOfficeIndicators,
 	OFFICE_INDICATORS
 } from './activity-indicators';
-import { communeVillages, createContext, type ComputeContext } from './context';
+import { communeVillages, createContext, sideStore, type ComputeContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS } from './medians';
 import {
 	computeActivityCounts,
+	computeCombinedPackages,
 	computeEligibleCounts,
 	computeProgrammeIndicators,
 	PROGRAMME_INDICATORS
 } from './programme-indicators';
-import { canRunSideLane, startSideLane } from './side-lane';
+import { canRunSideLane, startSideLane, type SidePhase } from './side-lane';
 import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
-import { swapNextStores } from './partitions';
+import { nextStore, swapNextStores } from './partitions';
 import { addAllProgrammeCounts, addAllProgrammes, rollUp } from './rollup';
 import { mergeTouch, type Touch } from '../ingest/touched';
 
@@ -72,10 +73,58 @@ interface Scope {
 /** A step of a refresh: its description for the progress, and its work. */
 type Step = [string, () => Promise<void>];
 
+/** The indicators counted from the registry's activity into `ix_base`, one step each. */
+const ACTIVITY_STEPS: [string, (context: ComputeContext) => Promise<void>][] = [
+	['applications', computeApplicationIndicators],
+	['appeals', computeAppealIndicators],
+	['possible duplicates', computeDuplicateIndicator]
+];
+
+/** The indicators of `ix_base` summed to every level (see `rollup.ts`). */
+async function sumIndicators(context: ComputeContext) {
+	await addAllProgrammes(context, APPLICATION_INDICATORS);
+	await context.tx.execute(sql`ANALYZE ix_base`);
+	// Offices sit above villages: recomputed everywhere, in a full refresh only.
+	if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
+	await rollUp(context, ADDITIVE_INDICATORS);
+}
+
+/** The programme counts of `ix_programme_base` summed to every level. */
+async function sumProgrammeCounts(context: ComputeContext) {
+	await addAllProgrammeCounts(context);
+	await context.tx.execute(sql`ANALYZE ix_programme_base`);
+	await rollUp(context, 'programme_values');
+}
+
 /**
- * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`. A full
- * refresh on Postgres counts the eligible units and the application, appeal and duplicate
- * indicators on a second connection of `db` meanwhile (see `side-lane.ts`).
+ * The side lane of a full refresh on Postgres (see `side-lane.ts`): first the eligible units,
+ * the combined packages and the activity's indicators, handing over the eligible counts; then
+ * the offices' indicators and every indicator of `ix_base` summed to every level, handing over
+ * their stored rows. Meanwhile the refresh counts the enrolled and paid units (which need none
+ * of these: a unit's eligibility comes from its own ages and registration), then sums the
+ * programme counts and computes the medians.
+ */
+const SIDE_PHASES: SidePhase[] = [
+	{
+		work: async (context) => {
+			await computeEligibleCounts(context);
+			await computeCombinedPackages(context);
+			for (const [, run] of ACTIVITY_STEPS) await run(context);
+		},
+		handOver: [{ from: 'ix_programme_base', into: 'ix_programme_base' }]
+	},
+	{
+		work: async (context) => {
+			await computeOfficeIndicators(context);
+			await sumIndicators(context);
+		},
+		handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
+	}
+];
+
+/**
+ * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`; a full
+ * refresh on Postgres does part of it on a second connection of `db` meanwhile (`SIDE_PHASES`).
  */
 async function computeAll(
 	db: Db,
@@ -84,67 +133,63 @@ async function computeAll(
 	onProgress: (step: string) => void,
 	scope?: Scope
 ) {
-	// What the side lane counts with the eligible units: nothing it writes is read before the sums.
-	const alongside: [string, (context: ComputeContext) => Promise<void>][] = [
-		['applications', computeApplicationIndicators],
-		['appeals', computeAppealIndicators],
-		['possible duplicates', computeDuplicateIndicator]
-	];
-	const sideNames = ['eligibility', ...alongside.map(([name]) => name)].join(', ');
-	const side =
-		!scope && canRunSideLane(tx)
-			? startSideLane(db, periods, async (context) => {
-					await computeEligibleCounts(context);
-					for (const [, run] of alongside) await run(context);
-				})
-			: undefined;
+	const side = !scope && canRunSideLane(tx) ? startSideLane(db, periods, SIDE_PHASES) : undefined;
 	try {
 		const context = await createContext(tx, periods, scope?.communes);
-		const counted: Step[] = side
+		const registration: Step = [
+			'registration coverage',
+			() => computeRegistrationCoverage(context)
+		];
+		const medians: Step = [
+			'medians at every level',
+			async () => (scope?.medians === false ? undefined : computeMedians(context))
+		];
+		// A full refresh wrote new partitions of the stores: they take the old ones' places, once
+		// the stores' readers let it (see `lockStores`).
+		const swap: Step = [
+			'new values in place of the old',
+			async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
+		];
+		const alongside = ['eligibility', 'combined packages', ...ACTIVITY_STEPS.map(([n]) => n)];
+		const steps: Step[] = side
 			? [
+					registration,
 					[
-						`enrolment, benefits and combined packages (${sideNames} on a second connection meanwhile)`,
+						`enrolment and benefits (${alongside.join(', ')} on a second connection meanwhile)`,
 						() => computeActivityCounts(context)
 					],
-					[`${sideNames}: the second connection's counts`, () => side.handOver(tx)]
+					['the eligible counts from the second connection', () => side.handOver(tx)],
+					[
+						'programme counts summed to every level (the other indicators on the second connection meanwhile)',
+						() => sumProgrammeCounts(context)
+					],
+					medians,
+					[
+						'the other indicators summed to every level, from the second connection',
+						() => side.handOver(tx)
+					],
+					swap
 				]
 			: [
+					registration,
+					// Offices change only with the offices feed, which refreshes everything: an
+					// incremental refresh keeps their indicators.
+					['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
 					[
 						'eligibility, enrolment, benefits and combined packages',
 						() => computeProgrammeIndicators(context)
 					],
-					...alongside.map(([name, run]): Step => [name, () => run(context)])
+					...ACTIVITY_STEPS.map(([name, run]): Step => [name, () => run(context)]),
+					[
+						'sums to every level',
+						async () => {
+							await sumIndicators(context);
+							await sumProgrammeCounts(context);
+						}
+					],
+					medians,
+					swap
 				];
-		const steps: Step[] = [
-			['registration coverage', () => computeRegistrationCoverage(context)],
-			// Offices change only with the offices feed, which refreshes everything: an incremental
-			// refresh keeps their indicators.
-			['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
-			...counted,
-			[
-				'sums to every level',
-				async () => {
-					await addAllProgrammes(context, APPLICATION_INDICATORS);
-					await addAllProgrammeCounts(context);
-					await tx.execute(sql`ANALYZE ix_base`);
-					await tx.execute(sql`ANALYZE ix_programme_base`);
-					// Offices sit above villages: recomputed everywhere, in a full refresh only.
-					if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
-					await rollUp(context, ADDITIVE_INDICATORS);
-					await rollUp(context, 'programme_values');
-				}
-			],
-			[
-				'medians at every level',
-				async () => (scope?.medians === false ? undefined : computeMedians(context))
-			],
-			[
-				// A full refresh wrote new partitions of the stores: they take the old ones' places,
-				// once the stores' readers let it (see `lockStores`).
-				'new values in place of the old',
-				async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
-			]
-		];
 		for (const [i, [name, run]] of steps.entries()) {
 			onProgress(`${i + 1}/${steps.length} ${name}`);
 			await run();

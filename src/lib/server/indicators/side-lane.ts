@@ -1,18 +1,19 @@
 /**
  * A full refresh on Postgres computes on two connections at once. Its statements each run on
  * one core (the planner seldom splits those that write millions of rows among workers), and
- * this server has two: the eligible counts and the application, appeal and duplicate indicators
- * (a side lane, in a transaction of their own) are counted while the refresh's own transaction
- * counts the enrolled and paid units. The side lane's counts then move into the refresh's work
- * tables (a binary `COPY` from one connection to the other, through this process), and the
- * refresh sums and stores them as if it had counted them itself.
+ * this server has two: part of the work runs in a side lane, a transaction of its own on
+ * another connection, while the refresh's transaction does the rest. The side lane works in
+ * phases; after each, its rows move into the refresh's tables when the refresh asks for them (a
+ * binary `COPY` from one connection to the other, through this process), and the refresh goes
+ * on with them as if it had counted them itself.
  *
- * The side lane only reads the registry and writes temporary tables, dropped when its
- * transaction ends; a refresh that fails cancels it. Both transactions read committed data
- * statement by statement, as the refresh's one transaction does.
+ * The side lane only reads the registry and writes temporary tables (its stores' rows too, see
+ * `createContext`), dropped when its transaction ends; a refresh that fails cancels it. Both
+ * transactions read committed data statement by statement, as the refresh's one transaction
+ * does.
  *
- * PGlite is one connection: there the refresh counts everything itself, one step after the
- * other, as does an incremental refresh (its work is small).
+ * PGlite is one connection: there the refresh does everything itself, one step after the other,
+ * as does an incremental refresh (its work is small).
  */
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
@@ -22,31 +23,42 @@ import type { Period } from '../../indicators/periods';
 import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { createContext, type ComputeContext } from './context';
 
-/** The work tables whose rows a side lane hands over (created alike by `createContext`). */
-const HANDED_OVER = ['ix_base', 'ix_programme_base'] as const;
-
-/** What a side lane counts, in its own context. */
-export type SideWork = (context: ComputeContext) => Promise<void>;
+/** A phase of a side lane: its work, then the tables whose rows it hands over. */
+export interface SidePhase {
+	work: (context: ComputeContext) => Promise<void>;
+	/** Each a table of the side lane (`from`) and where its rows go in the refresh (`into`). */
+	handOver: readonly { from: string; into: string }[];
+}
 
 export interface SideLane {
 	/**
-	 * Waits for the lane's work, then copies its rows of `HANDED_OVER` into the same tables of
-	 * `tx`; rejects with the lane's error if it failed.
+	 * Waits for the next phase's work, then copies its rows into `tx`'s tables; rejects with the
+	 * lane's error if it failed.
 	 */
 	handOver(tx: Tx): Promise<void>;
-	/** Stops the lane (the refresh failed): its statement is cancelled and it is rolled back. */
+	/** Stops the lane (the refresh failed): its statement under way is cancelled. */
 	cancel(): Promise<void>;
 }
 
 /** Why a cancelled lane ended, so that its rejection is not mistaken for a failure. */
 class LaneCancelled extends Error {}
 
-/** Copies `table`'s rows from one connection's temporary table to another's. */
-async function copyTable(from: pg.ClientBase, into: pg.ClientBase, table: string) {
-	await pipeline(
-		from.query(copyTo(`COPY ${table} TO STDOUT (FORMAT binary)`)),
-		into.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT binary)`))
-	);
+/** The table `from`'s rows of one connection appended to `into` of another. */
+async function copyRows(from: pg.ClientBase, into: pg.ClientBase, tables: SidePhase['handOver']) {
+	for (const table of tables) {
+		// Same columns, in the same order (the side lane's tables are made alike).
+		const [{ columns }] = (
+			await from.query<{ columns: string }>(
+				`SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns
+				FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+				[table.from]
+			)
+		).rows as [{ columns: string }];
+		await pipeline(
+			from.query(copyTo(`COPY ${table.from} (${columns}) TO STDOUT (FORMAT binary)`)),
+			into.query(copyFrom(`COPY ${table.into} (${columns}) FROM STDIN (FORMAT binary)`))
+		);
+	}
 }
 
 /** Whether `tx` can have a side lane: a transaction on Postgres (not PGlite). */
@@ -54,13 +66,22 @@ export function canRunSideLane(tx: Tx): boolean {
 	return postgresClient(tx) !== undefined;
 }
 
+/** A promise with its resolution handed out. */
+function deferred<T>() {
+	let resolve!: (value: T) => void;
+	const promise = new Promise<T>((done) => (resolve = done));
+	return { promise, resolve };
+}
+
 /**
- * Starts `work` for a full refresh of `periods` on another connection of `db`'s pool, in a
- * transaction of its own.
+ * Starts the `phases` of a full refresh of `periods` on another connection of `db`'s pool, in
+ * a transaction of its own. The refresh calls `handOver` once per phase, in order.
  */
-export function startSideLane(db: Db, periods: readonly Period[], work: SideWork): SideLane {
-	let deliver!: (into: pg.ClientBase | undefined) => void;
-	const target = new Promise<pg.ClientBase | undefined>((resolve) => (deliver = resolve));
+export function startSideLane(db: Db, periods: readonly Period[], phases: SidePhase[]): SideLane {
+	// Where each phase's rows go: the refresh's connection, or none when it was cancelled.
+	const targets = phases.map(() => deferred<pg.ClientBase | undefined>());
+	// Each phase's end: undefined once handed over, or the lane's error.
+	const handed = phases.map(() => deferred<unknown>());
 	let backend: number | undefined;
 	let cancelled = false;
 	const done = db.transaction(async (side) => {
@@ -68,27 +89,33 @@ export function startSideLane(db: Db, periods: readonly Period[], work: SideWork
 			side,
 			sql`SELECT pg_backend_pid() AS pid`
 		);
-		if (cancelled) throw new LaneCancelled();
-		backend = connection!.pid;
-		try {
-			await work(await createContext(side, periods, undefined, { side: true }));
-		} finally {
-			// From here on its connection runs nothing `cancel` may stop.
-			backend = undefined;
+		const context = await createContext(side, periods, undefined, { side: true });
+		for (const [i, phase] of phases.entries()) {
+			if (cancelled) throw new LaneCancelled();
+			backend = connection!.pid;
+			try {
+				await phase.work(context);
+			} finally {
+				// From here on its connection runs nothing `cancel` may stop.
+				backend = undefined;
+			}
+			const into = await targets[i]!.promise;
+			if (!into) throw new LaneCancelled();
+			await copyRows(postgresClient(side)!, into, phase.handOver);
+			handed[i]!.resolve(undefined);
 		}
-		const into = await target;
-		if (!into) throw new LaneCancelled();
-		for (const table of HANDED_OVER) await copyTable(postgresClient(side)!, into, table);
 	});
-	// Awaited by `handOver` or `cancel`; until then an early failure is not left unhandled.
-	const ended = done.then(
-		() => undefined,
-		(error: unknown) => error
-	);
+	// Every phase not handed over ends with the lane's error (awaited by `handOver` or not at all).
+	done.catch((error: unknown) => {
+		for (const phase of handed) phase.resolve(error);
+	});
+	let next = 0;
 	return {
 		async handOver(tx) {
-			deliver(postgresClient(tx));
-			const error = await ended;
+			const i = next++;
+			if (i >= phases.length) throw new Error(`The side lane has only ${phases.length} phases.`);
+			targets[i]!.resolve(postgresClient(tx));
+			const error = await handed[i]!.promise;
 			if (error) throw error;
 		},
 		async cancel() {
@@ -98,8 +125,8 @@ export function startSideLane(db: Db, periods: readonly Period[], work: SideWork
 			// in the pool, running another session's statement.
 			if (backend !== undefined)
 				await db.execute(sql`SELECT pg_cancel_backend(${backend})`).catch(() => undefined);
-			deliver(undefined);
-			await ended;
+			for (const target of targets) target.resolve(undefined);
+			await done.catch(() => undefined);
 		}
 	};
 }
