@@ -755,7 +755,8 @@ async function countCombinedPackage(context: ComputeContext, bits: number) {
  */
 async function inPasses(context: ComputeContext, pass: (bits: number) => Promise<void>) {
 	const { tx } = context;
-	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN bit int`);
+	// A transaction's second series of passes (the units' and the combined packages') finds it.
+	await tx.execute(sql`ALTER TABLE ix_periods ADD COLUMN IF NOT EXISTS bit int`);
 	for (let first = 0; first < context.periods.length; first += PERIODS_PER_PASS) {
 		await tx.execute(sql`UPDATE ix_periods p SET bit = CASE
 				WHEN o.n > ${first} AND o.n <= ${first + PERIODS_PER_PASS} THEN o.n - ${first} - 1 END
@@ -831,7 +832,7 @@ type ProgrammeWork = ProgrammeContext & { ages: number[] };
 /** Each context's programme work, made once (its tables are the transaction's). */
 const programmeWorks = new WeakMap<ComputeContext, Promise<ProgrammeWork>>();
 
-function programmeContext(context: ComputeContext): Promise<ProgrammeWork> {
+function programmeWork(context: ComputeContext): Promise<ProgrammeWork> {
 	let work = programmeWorks.get(context);
 	if (!work) programmeWorks.set(context, (work = createProgrammeWork(context)));
 	return work;
@@ -844,7 +845,7 @@ function programmeContext(context: ComputeContext): Promise<ProgrammeWork> {
  * they may be counted on two connections at once (see `side-lane.ts`).
  */
 export async function computeEligibleCounts(context: ComputeContext) {
-	const work = await programmeContext(context);
+	const work = await programmeWork(context);
 	const { tx } = work;
 	// Keys and group values as in `GROUPS`.
 	await tx.execute(sql`CREATE TEMP TABLE ix_events (
@@ -862,12 +863,13 @@ export async function computeEligibleCounts(context: ComputeContext) {
  * `ix_programme_base`.
  */
 export async function computeActivityCounts(context: ComputeContext) {
-	await countActivity(await programmeContext(context), { combined: false });
+	await countActivity(await programmeWork(context), { combined: false });
 }
 
 /** `combined_package` into `ix_base` (see `countCombinedPackage`). */
 export async function computeCombinedPackages(context: ComputeContext) {
-	await programmeContext(context);
+	// Its checks first (at most `MAX_PROGRAMMES` programmes).
+	await programmeWork(context);
 	await inPasses(context, async (bits) => {
 		await enrolmentSpans(context);
 		await countCombinedPackage(context, bits);
@@ -882,5 +884,5 @@ export async function computeCombinedPackages(context: ComputeContext) {
  */
 export async function computeProgrammeIndicators(context: ComputeContext) {
 	await computeEligibleCounts(context);
-	await countActivity(await programmeContext(context), { combined: true });
+	await countActivity(await programmeWork(context), { combined: true });
 }
