@@ -97,7 +97,6 @@ const NO_SUPPRESSION: ReleaseDisclosure = {
 
 type Cells = string[][];
 
-/** A cell as text, the way the CSV writes it: '' for null, true/false, numbers as JS prints them. */
 /** The files under `dir` this process holds open (Linux: its descriptors in /proc/self/fd). */
 function openFilesUnder(dir: string): string[] {
 	return readdirSync('/proc/self/fd')
@@ -111,6 +110,7 @@ function openFilesUnder(dir: string): string[] {
 		.filter((target) => target.startsWith(`${dir}${path.sep}`));
 }
 
+/** A cell as text, the way the CSV writes it: '' for null, true/false, numbers as JS prints them. */
 function text(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	return String(value);

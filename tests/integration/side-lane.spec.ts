@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/lib/indicators/periods';
-import { queryRows } from '../../src/lib/server/db';
+import { queryRows, type Tx } from '../../src/lib/server/db';
 import { createContext, sideStore } from '../../src/lib/server/indicators/context';
 import { nextStore } from '../../src/lib/server/indicators/partitions';
 import { canRunSideLane, startSideLane } from '../../src/lib/server/indicators/side-lane';
@@ -23,9 +23,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 	afterAll(() => database?.drop());
 
 	/** Runs `work` in a transaction with the refresh's work tables, then rolls it back. */
-	async function inRefresh(
-		work: (tx: Parameters<Parameters<TestDatabase['db']['transaction']>[0]>[0]) => Promise<void>
-	) {
+	async function inRefresh(work: (tx: Tx) => Promise<void>) {
 		await database.db
 			.transaction(async (tx) => {
 				await createContext(tx, PERIODS);
@@ -44,6 +42,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 				numerator, denominator) VALUES ('combined_package', '2026-01', 'village', '01020304', 1, 4)`);
 			const lane = startSideLane(database.db, PERIODS, [
 				{
+					name: 'a phase',
 					work: async (context) => {
 						await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level,
 								geo_code, programme, group_by, group_value, numerator, denominator) VALUES
@@ -59,6 +58,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 					]
 				},
 				{
+					name: 'a phase',
 					// Into the side lane's own store, then the refresh's new partitions.
 					work: async (context) => {
 						await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')}
@@ -164,6 +164,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 		await inRefresh(async (tx) => {
 			const lane = startSideLane(database.db, PERIODS, [
 				{
+					name: 'a phase',
 					work: async (context) => {
 						await context.tx.execute(sql`SELECT 1`);
 						throw new Error('the side lane broke');
@@ -180,6 +181,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 		const sleeping = new Promise<void>((resolve) => (started = resolve));
 		const lane = startSideLane(database.db, PERIODS, [
 			{
+				name: 'a phase',
 				work: async (context) => {
 					started();
 					// Far longer than the test's own time limit: only the cancel ends it in time.

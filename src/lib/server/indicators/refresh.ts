@@ -106,6 +106,7 @@ async function sumProgrammeCounts(context: ComputeContext) {
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
+		name: `eligibility, combined packages, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}`,
 		work: async (context) => {
 			await computeEligibleCounts(context);
 			await computeCombinedPackages(context);
@@ -114,6 +115,7 @@ const SIDE_PHASES: SidePhase[] = [
 		handOver: [{ from: 'ix_programme_base', into: 'ix_programme_base' }]
 	},
 	{
+		name: 'offices and the other indicators summed to every level',
 		work: async (context) => {
 			await computeOfficeIndicators(context);
 			await sumIndicators(context);
@@ -150,24 +152,20 @@ async function computeAll(
 			'new values in place of the old',
 			async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
 		];
-		const alongside = ['eligibility', 'combined packages', ...ACTIVITY_STEPS.map(([n]) => n)];
 		const steps: Step[] = side
 			? [
 					registration,
 					[
-						`enrolment and benefits (${alongside.join(', ')} on a second connection meanwhile)`,
+						`enrolment and benefits (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
 						() => computeActivityCounts(context)
 					],
-					['the eligible counts from the second connection', () => side.handOver(tx)],
+					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
 					[
-						'programme counts summed to every level (the other indicators on the second connection meanwhile)',
+						`programme counts summed to every level (${SIDE_PHASES[1]!.name} on a second connection meanwhile)`,
 						() => sumProgrammeCounts(context)
 					],
 					medians,
-					[
-						'the other indicators summed to every level, from the second connection',
-						() => side.handOver(tx)
-					],
+					[`${SIDE_PHASES[1]!.name}, from the second connection`, () => side.handOver(tx)],
 					swap
 				]
 			: [

@@ -25,6 +25,8 @@ import { createContext, type ComputeContext } from './context';
 
 /** A phase of a side lane: its work, then the tables whose rows it hands over. */
 export interface SidePhase {
+	/** What it computes, for the refresh's progress. */
+	name: string;
 	work: (context: ComputeContext) => Promise<void>;
 	/** Each a table of the side lane (`from`) and where its rows go in the refresh (`into`). */
 	handOver: readonly { from: string; into: string }[];
@@ -43,22 +45,16 @@ export interface SideLane {
 /** Why a cancelled lane ended, so that its rejection is not mistaken for a failure. */
 class LaneCancelled extends Error {}
 
-/** The table `from`'s rows of one connection appended to `into` of another. */
+/**
+ * Each table's rows of one connection appended to its counterpart of another: made alike (by
+ * `createContext`, or like the same store), so their columns match in order and type.
+ */
 async function copyRows(from: pg.ClientBase, into: pg.ClientBase, tables: SidePhase['handOver']) {
-	for (const table of tables) {
-		// Same columns, in the same order (the side lane's tables are made alike).
-		const [{ columns }] = (
-			await from.query<{ columns: string }>(
-				`SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns
-				FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
-				[table.from]
-			)
-		).rows as [{ columns: string }];
+	for (const table of tables)
 		await pipeline(
-			from.query(copyTo(`COPY ${table.from} (${columns}) TO STDOUT (FORMAT binary)`)),
-			into.query(copyFrom(`COPY ${table.into} (${columns}) FROM STDIN (FORMAT binary)`))
+			from.query(copyTo(`COPY ${table.from} TO STDOUT (FORMAT binary)`)),
+			into.query(copyFrom(`COPY ${table.into} FROM STDIN (FORMAT binary)`))
 		);
-	}
 }
 
 /** Whether `tx` can have a side lane: a transaction on Postgres (not PGlite). */
