@@ -176,6 +176,52 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 		});
 	});
 
+	it('stops the refresh’s own work when it fails, even found between two statements', async () => {
+		await inRefresh(async (tx) => {
+			let breakLane!: () => void;
+			const broken = new Promise<void>((resolve) => (breakLane = resolve));
+			const lane = startSideLane(database.db, PERIODS, [
+				{
+					name: 'a phase',
+					work: async () => {
+						await broken;
+						throw new Error('the side lane broke');
+					},
+					handOver: []
+				}
+			]);
+			const work = lane.alongside(tx, async () => {
+				breakLane();
+				// The lane fails while this connection runs nothing (a cancel then is ignored) …
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				// … and far longer than the test's time limit: only a cancel sent again ends it.
+				await tx.execute(sql`SELECT pg_sleep(600)`);
+			});
+			await expect(work).rejects.toThrow('the side lane broke');
+			const [active] = await queryRows<{ n: number }>(
+				database.db,
+				sql`SELECT count(*)::int AS n FROM pg_stat_activity
+					WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(600)%'
+						AND state = 'active'`
+			);
+			expect(active!.n).toBe(0);
+		});
+	}, 20_000);
+
+	it('leaves the refresh’s own error as it is while the lane works', async () => {
+		await inRefresh(async (tx) => {
+			const lane = startSideLane(database.db, PERIODS, [
+				{ name: 'a phase', work: async () => undefined, handOver: [] }
+			]);
+			const work = lane.alongside(tx, async () => {
+				await tx.execute(sql`SELECT 1`);
+				throw new Error('the refresh broke');
+			});
+			await expect(work).rejects.toThrow('the refresh broke');
+			await lane.cancel();
+		});
+	});
+
 	it('stops a statement under way when cancelled, and gives its connection back', async () => {
 		let started!: () => void;
 		const sleeping = new Promise<void>((resolve) => (started = resolve));

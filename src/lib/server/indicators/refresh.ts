@@ -188,10 +188,13 @@ async function computeAll(
 					medians,
 					swap
 				];
-		for (const [i, [name, run]] of steps.entries()) {
-			onProgress(`${i + 1}/${steps.length} ${name}`);
-			await run();
-		}
+		const runSteps = async () => {
+			for (const [i, [name, run]] of steps.entries()) {
+				onProgress(`${i + 1}/${steps.length} ${name}`);
+				await run();
+			}
+		};
+		await (side ? side.alongside(tx, runSteps) : runSteps());
 	} catch (error) {
 		await side?.cancel();
 		throw error;

@@ -8,7 +8,8 @@
  * on with them as if it had counted them itself.
  *
  * The side lane only reads the registry and writes temporary tables (its stores' rows too, see
- * `createContext`), dropped when its transaction ends; a refresh that fails cancels it. Both
+ * `createContext`), dropped when its transaction ends; a refresh that fails cancels it, and a
+ * side lane that fails stops the refresh's statement under way (see `alongside`). Both
  * transactions read committed data statement by statement, as the refresh's one transaction
  * does.
  *
@@ -16,6 +17,7 @@
  * as does an incremental refresh (its work is small).
  */
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -40,7 +42,17 @@ export interface SideLane {
 	handOver(tx: Tx): Promise<void>;
 	/** Stops the lane (the refresh failed): its statement under way is cancelled. */
 	cancel(): Promise<void>;
+	/**
+	 * Runs the refresh's own `work` in `tx` while the lane works: if the lane fails before it has
+	 * handed everything over, the statement `tx` runs is cancelled (not a hand-over, which ends
+	 * with the lane's error anyway), so the refresh fails at once with the lane's error instead of
+	 * finding it at the next hand-over, minutes later.
+	 */
+	alongside<T>(tx: Tx, work: () => Promise<T>): Promise<T>;
 }
+
+/** How often a failed lane's cancel is sent to the refresh's connection until its work ends. */
+const STOP_RETRY_MS = 200;
 
 /** Why a cancelled lane ended, so that its rejection is not mistaken for a failure. */
 class LaneCancelled extends Error {}
@@ -78,8 +90,14 @@ export function startSideLane(db: Db, periods: readonly Period[], phases: SidePh
 	const targets = phases.map(() => deferred<pg.ClientBase | undefined>());
 	// Each phase's end: undefined once handed over, or the lane's error.
 	const handed = phases.map(() => deferred<unknown>());
+	// The lane's error, if it fails before handing everything over (not when cancelled).
+	const failed = deferred<Error>();
+	let laneError: Error | undefined;
+	let handedOver = 0;
 	let backend: number | undefined;
 	let cancelled = false;
+	// The refresh's own connection while `alongside` runs its work, outside hand-overs.
+	let refresh: { backend: number; handingOver: boolean } | undefined;
 	const done = db.transaction(async (side) => {
 		const [connection] = await queryRows<{ pid: number }>(
 			side,
@@ -98,21 +116,64 @@ export function startSideLane(db: Db, periods: readonly Period[], phases: SidePh
 			const into = await targets[i]!.promise;
 			if (!into) throw new LaneCancelled();
 			await copyRows(postgresClient(side)!, into, phase.handOver);
+			handedOver++;
 			handed[i]!.resolve(undefined);
 		}
 	});
 	// Every phase not handed over ends with the lane's error (awaited by `handOver` or not at all).
 	done.catch((error: unknown) => {
 		for (const phase of handed) phase.resolve(error);
+		if (!(error instanceof LaneCancelled) && handedOver < phases.length) {
+			laneError = error as Error;
+			failed.resolve(laneError);
+		}
 	});
 	let next = 0;
 	return {
 		async handOver(tx) {
 			const i = next++;
 			if (i >= phases.length) throw new Error(`The side lane has only ${phases.length} phases.`);
-			targets[i]!.resolve(postgresClient(tx));
-			const error = await handed[i]!.promise;
-			if (error) throw error;
+			if (refresh) refresh.handingOver = true;
+			try {
+				targets[i]!.resolve(postgresClient(tx));
+				const error = await handed[i]!.promise;
+				if (error) throw error;
+			} finally {
+				if (refresh) refresh.handingOver = false;
+			}
+		},
+		async alongside(tx, work) {
+			const [connection] = await queryRows<{ pid: number }>(
+				tx,
+				sql`SELECT pg_backend_pid() AS pid`
+			);
+			refresh = { backend: connection!.pid, handingOver: false };
+			// Until `work` ends: a cancel that reaches the connection between two statements is
+			// ignored, so it is sent again until one stops a statement. Sent only while `work` runs,
+			// whose transaction stays open until the last cancel is through (awaited below): the
+			// signal cannot reach the connection once back in the pool.
+			const stopRefresh = async () => {
+				while (refresh) {
+					if (!refresh.handingOver)
+						await db
+							.execute(sql`SELECT pg_cancel_backend(${refresh.backend})`)
+							.catch(() => undefined);
+					await sleep(STOP_RETRY_MS);
+				}
+			};
+			let stopping: Promise<void> | undefined;
+			void failed.promise.then(() => {
+				if (refresh) stopping = stopRefresh();
+			});
+			try {
+				return await work();
+			} catch (error) {
+				// Stopped for the lane's failure: that is the refresh's error.
+				throw stopping ? laneError : error;
+			} finally {
+				refresh = undefined;
+				await stopping;
+			}
 		},
 		async cancel() {
 			cancelled = true;
