@@ -4,6 +4,12 @@ import { formatCount, formatValue, periodLabel } from './common';
 import { DASHBOARD } from './dashboard';
 import { COMMON } from './common';
 import { SITE } from './site';
+import { ACCOUNT } from './account';
+import { REFRESH } from './refresh';
+import { DOWNLOADS } from './downloads';
+import { EXPLORE } from './explore';
+import { FINDER } from './finder';
+import { ROLLOUT } from './rollout';
 
 describe('Khmer numbers', () => {
 	it('uses Khmer digits, a dot between thousands and a comma before decimals', () => {
@@ -32,7 +38,17 @@ describe('periodLabel', () => {
 
 describe('dictionaries', () => {
 	it('translate every key and keep the same placeholders in Khmer', () => {
-		for (const dictionary of [DASHBOARD, COMMON, SITE]) {
+		for (const dictionary of [
+			DASHBOARD,
+			COMMON,
+			SITE,
+			ACCOUNT,
+			REFRESH,
+			DOWNLOADS,
+			EXPLORE,
+			FINDER,
+			ROLLOUT
+		]) {
 			for (const [key, english] of Object.entries(dictionary.en)) {
 				const khmer = (dictionary.km as Record<string, string>)[key];
 				expect(khmer, key).toBeTruthy();

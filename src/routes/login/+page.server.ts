@@ -24,13 +24,12 @@ export const actions: Actions = {
 			address: getClientAddress()
 		});
 		if (!outcome.ok) {
-			const minutes =
-				outcome.reason === 'throttled' ? Math.ceil(outcome.retryAfterSeconds / 60) : 0;
-			const message =
+			// The page words the reason in its language.
+			const failure =
 				outcome.reason === 'throttled'
-					? `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
-					: 'Wrong username or password.';
-			return fail(outcome.reason === 'throttled' ? 429 : 400, { username, message });
+					? { reason: 'throttled' as const, minutes: Math.ceil(outcome.retryAfterSeconds / 60) }
+					: { reason: 'wrong' as const, minutes: 0 };
+			return fail(outcome.reason === 'throttled' ? 429 : 400, { username, ...failure });
 		}
 		setSessionCookie(cookies, outcome.token, outcome.expiresAt, url.protocol === 'https:');
 		redirect(303, safeNextPath(String(form.get('next') ?? '')));
