@@ -10,6 +10,7 @@ import { DOWNLOADS } from './downloads';
 import { EXPLORE } from './explore';
 import { FINDER } from './finder';
 import { ROLLOUT } from './rollout';
+import { DATA_QUALITY } from './data-quality';
 
 describe('Khmer numbers', () => {
 	it('uses Khmer digits, a dot between thousands and a comma before decimals', () => {
@@ -47,7 +48,8 @@ describe('dictionaries', () => {
 			DOWNLOADS,
 			EXPLORE,
 			FINDER,
-			ROLLOUT
+			ROLLOUT,
+			DATA_QUALITY
 		]) {
 			for (const [key, english] of Object.entries(dictionary.en)) {
 				const khmer = (dictionary.km as Record<string, string>)[key];

@@ -1,8 +1,9 @@
 /**
- * Signing in and the indicator refresh's status page in Khmer, as provincial and national staff
- * read them: the login form and its errors, the account menu, the refresh page's state and
- * history in Khmer words and digits; the same page in English. The demo registry was refreshed
- * before the server started, so the history holds that finished full refresh.
+ * Signing in, the indicator refresh's status page and the data-quality page in Khmer, as
+ * national staff read them: the login form and its errors, the account menu, the refresh
+ * page's state and history in Khmer words and digits, the possible duplicates' reasons; the
+ * refresh page in English. The demo registry was refreshed before the server started, so the
+ * history holds that finished full refresh.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +12,7 @@ import { launchBrowser } from './browser';
 /** Khmer digits (and the Khmer thousands' dot) only. */
 const KHMER_NUMBER = /^[០-៩.]+$/;
 
-describe('the refresh page in Khmer and English', () => {
+describe('staff pages in Khmer and English', () => {
 	let browser: Browser;
 	let context: BrowserContext;
 	let page: Page;
@@ -70,7 +71,22 @@ describe('the refresh page in Khmer and English', () => {
 		expect(cells[0]).toMatch(/^[០-៩]{4}-[០-៩]{2}-[០-៩]{2} [០-៩]{2}:[០-៩]{2}:[០-៩]{2}$/);
 	});
 
-	it('shows the same page in English', async () => {
+	it('names the possible duplicates’ reasons in Khmer', async () => {
+		await page.goto('/data-quality');
+		await expect(
+			page.getByRole('heading', { name: 'គុណភាពទិន្នន័យ', level: 1 }).isVisible()
+		).resolves.toBe(true);
+		const rows = page.getByTestId('duplicate-pairs').locator('tbody tr');
+		await rows.first().waitFor();
+		// The demo generator plants exactly 3 shared national IDs and 3 name/birth/sex matches.
+		const reasons = await rows.locator('td:first-child').allTextContents();
+		expect(reasons.filter((r) => r === 'លេខអត្តសញ្ញាណប័ណ្ណដូចគ្នា')).toHaveLength(3);
+		expect(reasons.filter((r) => r === 'ឈ្មោះ ថ្ងៃខែឆ្នាំកំណើត និងភេទដូចគ្នា')).toHaveLength(3);
+		const counts = await page.locator('main ul li strong').allTextContents();
+		expect(counts).toEqual(['៣', '៣']);
+	});
+
+	it('shows the refresh page in English', async () => {
 		await context.addCookies([{ name: 'lang', value: 'en', url: inject('baseUrl') }]);
 		await page.goto('/refresh');
 		await expect(
