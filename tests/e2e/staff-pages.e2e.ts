@@ -55,8 +55,10 @@ describe('staff pages in Khmer and English', () => {
 		const menu = page.getByTestId('account-menu');
 		await expect(menu.textContent()).resolves.toContain('(ថ្នាក់ជាតិ)');
 		await expect(menu.getByRole('button', { name: 'ចាកចេញ' }).isVisible()).resolves.toBe(true);
-		await expect(page.getByTestId('refresh-state').textContent()).resolves.toContain(
-			'មិនមានការគណនាឡើងវិញកំពុងដំណើរការទេ។'
+		// Another test's import may have started an incremental refresh meanwhile: the last
+		// finished one is the demo's full refresh, or a later one.
+		await expect(page.getByTestId('refresh-state').textContent()).resolves.toMatch(
+			/បញ្ចប់ចុងក្រោយ៖ [០-៩-]+ [០-៩:]+ \((ទាំងស្រុង|តាមផ្នែក), [០-៩.]+ រយៈពេល, [០-៩.]+,[០-៩] វិនាទី\)។/
 		);
 		const headers = await page.locator('[data-testid="refresh-runs"] th').allTextContents();
 		expect(headers).toEqual(['ចាប់ផ្តើម', 'ប្រភេទ', 'រយៈពេល', 'ឃុំ', 'ថិរវេលា', 'លទ្ធផល']);
@@ -100,5 +102,90 @@ describe('staff pages in Khmer and English', () => {
 		expect(cells[3]).toBe('all');
 		expect(cells[4]).toMatch(/^\d+\.\d s$/);
 		expect(cells[5]).toBe('finished');
+	});
+});
+
+describe('the admin’s pages in Khmer', () => {
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		const baseURL = inject('baseUrl');
+		const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+		await context.addCookies([{ name: 'lang', value: 'km', url: baseURL }]);
+		page = await context.newPage();
+		const admin = inject('admin');
+		await page.goto('/login?next=%2Fadmin%2Fimports');
+		await page.getByLabel('ឈ្មោះអ្នកប្រើ').fill(admin.username);
+		await page.getByLabel('ពាក្យសម្ងាត់').fill(admin.password);
+		await page.getByRole('button', { name: 'ចូលប្រើ' }).click();
+		await page.waitForURL(/\/admin\/imports$/);
+	});
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	it('lists the imports with Khmer headings, digits and dates', async () => {
+		await expect(
+			page.getByRole('heading', { name: 'នាំចូលទិន្នន័យ', level: 1 }).isVisible()
+		).resolves.toBe(true);
+		await expect(page.getByLabel('ឯកសារដែលត្រូវនាំចូល').isVisible()).resolves.toBe(true);
+		const history = page.getByTestId('import-history');
+		const headers = await history.locator('th[scope="col"]').allTextContents();
+		expect(headers).toEqual([
+			'ល.រ',
+			'ឯកសារ',
+			'ប្រភពទិន្នន័យ',
+			'ដោយ',
+			'ពេលវេលា',
+			'បានអាន',
+			'បានបញ្ចូល',
+			'បានកែប្រែ',
+			'មិនផ្លាស់ប្តូរ',
+			'បានបដិសេធ',
+			'វិនាទី',
+			'ផលបូកត្រួតពិនិត្យ'
+		]);
+		// The demo registry's imports: cells #, feed, by, when, read, inserted, updated,
+		// unchanged, rejected, seconds, checksum (the file is the row's header).
+		const cells = await history.locator('tbody tr').last().locator('td').allTextContents();
+		expect(cells[0]).toMatch(/^[០-៩]+$/);
+		expect(cells[3]).toMatch(/^[០-៩]{1,2} \p{Script=Khmer}+ [០-៩]{4}, [០-៩]{2}:[០-៩]{2}$/u);
+		for (const count of cells.slice(4, 9)) expect(count.trim()).toMatch(KHMER_NUMBER);
+		expect(cells[9]).toMatch(/^[០-៩.]+,[០-៩]$/);
+	});
+
+	it('lists the accounts with Khmer role and province names', async () => {
+		await page.goto('/admin/users');
+		await expect(
+			page.getByRole('heading', { name: 'អ្នកប្រើប្រាស់', level: 1 }).isVisible()
+		).resolves.toBe(true);
+		// e2e-province's row: its role and its province (17, Siemreap) named in Khmer.
+		const row = page.getByTestId('user-e2e-province');
+		await expect(row.locator('.meta').textContent()).resolves.toBe('ថ្នាក់ខេត្ត៖ 17 សៀមរាប');
+		const roles = await page
+			.locator('select[name="role"]')
+			.first()
+			.locator('option')
+			.allTextContents();
+		expect(roles).toEqual(['ដៃគូ', 'ថ្នាក់ខេត្ត', 'ថ្នាក់ជាតិ', 'អ្នកគ្រប់គ្រង']);
+	});
+
+	it('shows the audit log in Khmer', async () => {
+		const admin = inject('admin').username;
+		await page.goto(`/admin/audit?action=login&actor=${admin}`);
+		await expect(
+			page.getByRole('heading', { name: 'កំណត់ហេតុសវនកម្ម', level: 1 }).isVisible()
+		).resolves.toBe(true);
+		const headers = await page.locator('[data-testid="audit-table"] th').allTextContents();
+		expect(headers).toEqual(['ពេលវេលា (UTC)', 'គណនី', 'សកម្មភាព', 'អ្វី', 'ពីកន្លែង', 'ព័ត៌មានលម្អិត']);
+		// This admin's sign-in: its time in Khmer digits, its account and action as recorded.
+		const first = page.getByTestId('audit-row').first();
+		const cells = await first.locator('td').allTextContents();
+		expect(cells[0]).toMatch(/^[០-៩]{4}-[០-៩]{2}-[០-៩]{2} [០-៩]{2}:[០-៩]{2}:[០-៩]{2}$/);
+		expect(cells[1]).toBe(admin);
+		expect(cells[2]).toBe('login');
+		await expect(page.getByRole('button', { name: 'ត្រង' }).isVisible()).resolves.toBe(true);
 	});
 });

@@ -2,7 +2,7 @@
  * Signing in and the account menu of the header, shown on every page. Khmer drafted by the
  * team; to be reviewed by a native speaker.
  */
-import { dictionary } from './index';
+import { dictionary, translator, type Language } from './index';
 
 export const ACCOUNT = dictionary(
 	{
@@ -48,3 +48,17 @@ export const ACCOUNT = dictionary(
 		throttled: 'ព្យាយាមខុសច្រើនដងពេក។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេល {minutes} នាទី។'
 	}
 );
+
+const ROLE_KEYS = {
+	partner: 'role_partner',
+	province: 'role_province',
+	national: 'role_national',
+	admin: 'role_admin'
+} as const;
+
+/** A role's name in `language` (as stored, for a role not known here). */
+export function roleName(language: Language, role: string): string {
+	return role in ROLE_KEYS
+		? translator(ACCOUNT, language)(ROLE_KEYS[role as keyof typeof ROLE_KEYS])
+		: role;
+}

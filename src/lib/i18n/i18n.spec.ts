@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fill, toKhmerNumerals, translator } from './index';
+import { dateTimeIn, fill, recordedTime, toKhmerNumerals, translator } from './index';
 import { formatCount, formatValue, periodLabel } from './common';
 import { DASHBOARD } from './dashboard';
 import { COMMON } from './common';
@@ -11,6 +11,9 @@ import { EXPLORE } from './explore';
 import { FINDER } from './finder';
 import { ROLLOUT } from './rollout';
 import { DATA_QUALITY } from './data-quality';
+import { IMPORTS } from './imports';
+import { AUDIT } from './audit';
+import { USERS } from './users';
 
 describe('Khmer numbers', () => {
 	it('uses Khmer digits, a dot between thousands and a comma before decimals', () => {
@@ -49,7 +52,10 @@ describe('dictionaries', () => {
 			EXPLORE,
 			FINDER,
 			ROLLOUT,
-			DATA_QUALITY
+			DATA_QUALITY,
+			IMPORTS,
+			AUDIT,
+			USERS
 		]) {
 			for (const [key, english] of Object.entries(dictionary.en)) {
 				const khmer = (dictionary.km as Record<string, string>)[key];
@@ -63,5 +69,21 @@ describe('dictionaries', () => {
 	it('fills placeholders and leaves unknown ones visible', () => {
 		expect(fill('{a} of {b}', { a: 1 })).toBe('1 of {b}');
 		expect(translator(SITE, 'km')('map')).toBe('ផែនទី');
+	});
+});
+
+describe('dateTimeIn', () => {
+	it('writes a moment with Khmer month names and digits, or as English does', () => {
+		// A time-zone-free check: the same moment's parts in the reader's zone.
+		const moment = new Date(2026, 11, 6, 9, 5);
+		expect(dateTimeIn('km', moment)).toBe('៦ ធ្នូ ២០២៦, ០៩:០៥');
+		expect(dateTimeIn('en', moment)).toBe('6 Dec 2026, 09:05');
+	});
+});
+
+describe('recordedTime', () => {
+	it('writes the database’s time to the second, in Khmer digits for Khmer', () => {
+		expect(recordedTime('km', '2026-12-06 09:30:12.345+00')).toBe('២០២៦-១២-០៦ ០៩:៣០:១២');
+		expect(recordedTime('en', '2026-12-06T09:30:12.345Z')).toBe('2026-12-06 09:30:12');
 	});
 });

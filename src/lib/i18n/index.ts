@@ -130,6 +130,37 @@ export function monthName(language: Language, year: number, month: number): stri
 	}).format(new Date(Date.UTC(year, month - 1, 1)));
 }
 
+const dateTimeParts = new Intl.DateTimeFormat('en-GB', {
+	day: 'numeric',
+	month: 'numeric',
+	year: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit'
+});
+const englishDateTime = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'medium',
+	timeStyle: 'short'
+});
+
+/**
+ * A moment in the reader's time zone, to the minute: `6 Dec 2026, 09:30`, `៦ ធ្នូ ២០២៦, ០៩:៣០`
+ * (Khmer month names and digits written by hand, as numbers are: see `toKhmerNumerals`).
+ */
+export function dateTimeIn(language: Language, date: Date): string {
+	if (language === 'en') return englishDateTime.format(date);
+	const part = Object.fromEntries(dateTimeParts.formatToParts(date).map((p) => [p.type, p.value]));
+	return `${toKhmerNumerals(String(Number(part.day)))} ${KHMER_MONTHS[Number(part.month) - 1]} ${toKhmerNumerals(part.year!)}, ${toKhmerNumerals(`${part.hour}:${part.minute}`)}`;
+}
+
+/**
+ * A moment as the database writes it (`2026-12-06 09:30:12.5+00`, or ISO's `T`), to the second
+ * and in UTC as written, in the page's digits: `2026-12-06 09:30:12`, `២០២៦-១២-០៦ ០៩:៣០:១២`.
+ */
+export function recordedTime(language: Language, written: string): string {
+	const text = written.slice(0, 19).replace('T', ' ');
+	return language === 'km' ? toKhmerNumerals(text) : text;
+}
+
 /** Something with an English and a Khmer name (units, indicators, programmes). */
 export interface Named {
 	name_en: string;

@@ -139,12 +139,13 @@ export async function findUserForLogin(
 export interface ProvinceChoice {
 	code: string;
 	nameEn: string;
+	nameKm: string;
 }
 
 /** The gazetteer's provinces, by code; empty before the gazetteer is imported. */
 export async function listProvinces(db: Db): Promise<ProvinceChoice[]> {
 	return db
-		.select({ code: geoUnits.code, nameEn: geoUnits.nameEn })
+		.select({ code: geoUnits.code, nameEn: geoUnits.nameEn, nameKm: geoUnits.nameKm })
 		.from(geoUnits)
 		.where(eq(geoUnits.level, 'province'))
 		.orderBy(asc(geoUnits.code));

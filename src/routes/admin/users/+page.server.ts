@@ -1,6 +1,7 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { AuditContext } from '$lib/server/auth/audit';
 import { requireRole } from '$lib/server/auth/guard';
+import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/passwords';
 import * as users from '$lib/server/auth/users';
 import { ROLES } from '$lib/server/db/schema';
 import { getAppDatabase, type Db } from '$lib/server/db';
@@ -10,7 +11,13 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const admin = requireRole(locals, 'admin');
 	const { db } = await getAppDatabase();
 	const [accounts, provinces] = await Promise.all([users.listUsers(db), users.listProvinces(db)]);
-	return { accounts, provinces, roles: ROLES, self: admin.username };
+	return {
+		accounts,
+		provinces,
+		roles: ROLES,
+		self: admin.username,
+		minPassword: MIN_PASSWORD_LENGTH
+	};
 };
 
 type ActionName = 'create' | 'update' | 'resetPassword' | 'disable' | 'enable';
