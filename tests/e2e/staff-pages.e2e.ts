@@ -1,9 +1,9 @@
 /**
- * Signing in, the indicator refresh's status page and the data-quality page in Khmer, as
- * national staff read them: the login form and its errors, the account menu, the refresh
- * page's state and history in Khmer words and digits, the possible duplicates' reasons; the
- * refresh page in English. The demo registry was refreshed before the server started, so the
- * history holds that finished full refresh.
+ * The staff's pages in Khmer: as national staff read them, the login form and its error, the
+ * account menu, the refresh page's state and history in Khmer words and digits, the possible
+ * duplicates' reasons, and the refresh page in English; as the admin reads them, the imports'
+ * history, the accounts and the audit log. The demo registry was refreshed before the server
+ * started, so the history holds that finished full refresh.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

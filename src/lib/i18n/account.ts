@@ -2,7 +2,7 @@
  * Signing in and the account menu of the header, shown on every page. Khmer drafted by the
  * team; to be reviewed by a native speaker.
  */
-import { dictionary, translator, type Language } from './index';
+import { dictionary, numberFormat, translator, type Language } from './index';
 
 export const ACCOUNT = dictionary(
 	{
@@ -61,4 +61,20 @@ export function roleName(language: Language, role: string): string {
 	return role in ROLE_KEYS
 		? translator(ACCOUNT, language)(ROLE_KEYS[role as keyof typeof ROLE_KEYS])
 		: role;
+}
+
+/** Why a login failed, as the login action reports it. */
+export interface LoginFailure {
+	reason: 'wrong' | 'throttled';
+	/** For `throttled`: the minutes until the next try is accepted. */
+	minutes: number;
+}
+
+/** The login form's error in `language`. */
+export function loginFailureMessage(language: Language, failure: LoginFailure): string {
+	const t = translator(ACCOUNT, language);
+	if (failure.reason === 'wrong') return t('wrong');
+	if (failure.minutes === 1) return t('throttled_one');
+	const minutes = numberFormat(language, { maximumFractionDigits: 0 }).format(failure.minutes);
+	return t('throttled', { minutes });
 }

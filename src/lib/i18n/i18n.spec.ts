@@ -4,7 +4,7 @@ import { formatCount, formatValue, periodLabel } from './common';
 import { DASHBOARD } from './dashboard';
 import { COMMON } from './common';
 import { SITE } from './site';
-import { ACCOUNT } from './account';
+import { ACCOUNT, loginFailureMessage, roleName } from './account';
 import { REFRESH } from './refresh';
 import { DOWNLOADS } from './downloads';
 import { EXPLORE } from './explore';
@@ -85,5 +85,28 @@ describe('recordedTime', () => {
 	it('writes the database’s time to the second, in Khmer digits for Khmer', () => {
 		expect(recordedTime('km', '2026-12-06 09:30:12.345+00')).toBe('២០២៦-១២-០៦ ០៩:៣០:១២');
 		expect(recordedTime('en', '2026-12-06T09:30:12.345Z')).toBe('2026-12-06 09:30:12');
+	});
+});
+
+describe('the login form’s errors and role names', () => {
+	it('words why a login failed, minutes in the language’s digits', () => {
+		expect(loginFailureMessage('km', { reason: 'wrong', minutes: 0 })).toBe(
+			'ឈ្មោះអ្នកប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។'
+		);
+		expect(loginFailureMessage('en', { reason: 'throttled', minutes: 1 })).toBe(
+			'Too many failed attempts. Try again in 1 minute.'
+		);
+		expect(loginFailureMessage('en', { reason: 'throttled', minutes: 15 })).toBe(
+			'Too many failed attempts. Try again in 15 minutes.'
+		);
+		expect(loginFailureMessage('km', { reason: 'throttled', minutes: 15 })).toBe(
+			'ព្យាយាមខុសច្រើនដងពេក។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេល ១៥ នាទី។'
+		);
+	});
+
+	it('names the roles, and leaves one it does not know as stored', () => {
+		expect(roleName('km', 'province')).toBe('ថ្នាក់ខេត្ត');
+		expect(roleName('en', 'admin')).toBe('admin');
+		expect(roleName('km', 'auditor')).toBe('auditor');
 	});
 });

@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import type { LoginFailure } from '$lib/i18n/account';
 import { safeNextPath } from '$lib/server/auth/guard';
 import { logIn } from '$lib/server/auth/login';
 import { loginLimiter } from '$lib/server/auth/rate-limit';
@@ -25,10 +26,10 @@ export const actions: Actions = {
 		});
 		if (!outcome.ok) {
 			// The page words the reason in its language.
-			const failure =
+			const failure: LoginFailure =
 				outcome.reason === 'throttled'
-					? { reason: 'throttled' as const, minutes: Math.ceil(outcome.retryAfterSeconds / 60) }
-					: { reason: 'wrong' as const, minutes: 0 };
+					? { reason: 'throttled', minutes: Math.ceil(outcome.retryAfterSeconds / 60) }
+					: { reason: 'wrong', minutes: 0 };
 			return fail(outcome.reason === 'throttled' ? 429 : 400, { username, ...failure });
 		}
 		setSessionCookie(cookies, outcome.token, outcome.expiresAt, url.protocol === 'https:');
