@@ -1,9 +1,9 @@
 /**
- * The indicator refresh's status page (`/refresh`). The steps a refresh reports are the
- * engine's own words (also its command line's and the benchmark's): shown as written, in
- * English. Khmer drafted by the team; to be reviewed by a native speaker.
+ * The indicator refresh's status page (`/refresh`), and the steps a refresh reports (the
+ * engine's own words, also its command line's and the benchmark's) in Khmer (`progressIn`).
+ * Khmer drafted by the team; to be reviewed by a native speaker.
  */
-import { dictionary } from './index';
+import { dictionary, toKhmerNumerals, type Language } from './index';
 
 export const REFRESH = dictionary(
 	{
@@ -57,3 +57,67 @@ export const REFRESH = dictionary(
 		seconds: '{value} វិនាទី'
 	}
 );
+
+/**
+ * The refresh engine's terms for its steps (see `refresh.ts`), in Khmer. Its progress is
+ * written from them: `2/7 enrolment and benefits (eligibility, … on a second connection
+ * meanwhile)`, `18 periods (2025, …)`.
+ */
+const STEP_TERMS: Readonly<Record<string, string>> = {
+	starting: 'កំពុងចាប់ផ្តើម',
+	'registration coverage': 'អត្រាចុះឈ្មោះក្នុងបញ្ជី',
+	offices: 'ការិយាល័យ',
+	'eligibility, enrolment, benefits and combined packages':
+		'សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី អត្ថប្រយោជន៍ និងកញ្ចប់អត្ថប្រយោជន៍រួម',
+	eligibility: 'សិទ្ធិ',
+	'combined packages': 'កញ្ចប់អត្ថប្រយោជន៍រួម',
+	applications: 'ពាក្យស្នើសុំ',
+	appeals: 'បណ្តឹងតវ៉ា',
+	'possible duplicates': 'ករណីអាចស្ទួនគ្នា',
+	'enrolment and benefits': 'ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍',
+	'sums to every level': 'ផលបូកគ្រប់កម្រិត',
+	'programme counts summed to every level': 'ចំនួនតាមកម្មវិធីបូកគ្រប់កម្រិត',
+	'offices and the other indicators summed to every level': 'ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត',
+	'medians at every level': 'មេដ្យានគ្រប់កម្រិត',
+	'new values in place of the old': 'តម្លៃថ្មីជំនួសតម្លៃចាស់',
+	'visibility maps of the registry tables (VACUUM)': 'ផែនទីភាពមើលឃើញនៃតារាងបញ្ជីឈ្មោះ (VACUUM)'
+};
+
+/** A term, or a list of terms (`a, b, c`), in Khmer; undefined if one is unknown. */
+function terms(english: string): string | undefined {
+	if (english in STEP_TERMS) return STEP_TERMS[english];
+	const parts = english.split(', ').map((part) => STEP_TERMS[part]);
+	return parts.every((part) => part !== undefined) ? parts.join(' ') : undefined;
+}
+
+/** A step's name in Khmer: a term, or one done on the second connection, or meanwhile. */
+function stepName(english: string): string | undefined {
+	const meanwhile = /^(.+) \((.+) on a second connection meanwhile\)$/.exec(english);
+	if (meanwhile) {
+		const [own, side] = [terms(meanwhile[1]!), terms(meanwhile[2]!)];
+		return own && side ? `${own} (${side} នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)` : undefined;
+	}
+	const handed = /^(.+), from the second connection$/.exec(english);
+	if (handed) {
+		const side = terms(handed[1]!);
+		return side && `${side} ពីការតភ្ជាប់ទីពីរ`;
+	}
+	return terms(english);
+}
+
+/**
+ * A refresh's progress as the engine reports it, in `language`: `3/7 …` with its step named in
+ * Khmer, `18 periods (…)` counted in Khmer digits (the labels as written). Null when a step is
+ * not known here: the page then shows the engine's English.
+ */
+export function progressIn(language: Language, progress: string): string | null {
+	if (language === 'en') return progress;
+	const step = /^(\d+)\/(\d+) (.+)$/.exec(progress);
+	if (step) {
+		const name = stepName(step[3]!);
+		return name ? `${toKhmerNumerals(step[1]!)}/${toKhmerNumerals(step[2]!)} ${name}` : null;
+	}
+	const periods = /^(\d+) periods \((.+)\)$/.exec(progress);
+	if (periods) return `${toKhmerNumerals(periods[1]!)} រយៈពេល (${periods[2]})`;
+	return stepName(progress) ?? null;
+}

@@ -1,0 +1,89 @@
+/**
+ * The steps a refresh reports, as the refresh page shows them in Khmer (`progressIn`): every
+ * step of a full refresh (one connection on PGlite, with the side lane on Postgres) and of an
+ * incremental one, taken from real refreshes of the hand-built registry, has its Khmer words, so
+ * no step falls back to the engine's English.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { progressIn } from '../../src/lib/i18n/refresh';
+import { importPath } from '../../src/lib/server/ingest/import-directory';
+import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
+import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
+import { createTestDatabase, DATABASE_KINDS } from './test-database';
+
+function writeDir(files: Record<string, string>): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-progress-'));
+	for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+	return dir;
+}
+
+describe('a refresh’s steps in Khmer', () => {
+	it('words the engine’s step names, counts and the periods’ number', () => {
+		expect(progressIn('km', '18 periods (2025, 2026-Q1, 2026-11)')).toBe(
+			'១៨ រយៈពេល (2025, 2026-Q1, 2026-11)'
+		);
+		expect(progressIn('km', '5/7 medians at every level')).toBe('៥/៧ មេដ្យានគ្រប់កម្រិត');
+		expect(
+			progressIn(
+				'km',
+				'3/7 eligibility, combined packages, applications, appeals, possible duplicates, from the second connection'
+			)
+		).toBe('៣/៧ សិទ្ធិ កញ្ចប់អត្ថប្រយោជន៍រួម ពាក្យស្នើសុំ បណ្តឹងតវ៉ា ករណីអាចស្ទួនគ្នា ពីការតភ្ជាប់ទីពីរ');
+		expect(
+			progressIn(
+				'km',
+				'4/7 programme counts summed to every level (offices and the other indicators summed to every level on a second connection meanwhile)'
+			)
+		).toBe(
+			'៤/៧ ចំនួនតាមកម្មវិធីបូកគ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
+		);
+		expect(progressIn('en', '5/7 medians at every level')).toBe('5/7 medians at every level');
+		// A step the page does not know: the engine's words are shown instead.
+		expect(progressIn('km', '2/9 something new')).toBeNull();
+		expect(
+			progressIn(
+				'km',
+				'2/7 enrolment and benefits (something new on a second connection meanwhile)'
+			)
+		).toBeNull();
+	});
+
+	it.each(DATABASE_KINDS)(
+		'knows every step a refresh reports on %s',
+		async (kind) => {
+			const database = await createTestDatabase(kind);
+			const base = writeDir(FIXTURE_FILES);
+			const added = writeDir({
+				'households.csv':
+					'household_id,village_code,registered_on,idpoor_level\nH9,17010101,2025-03-03,1\n'
+			});
+			try {
+				const steps: string[] = [];
+				const onProgress = (step: string) => steps.push(step);
+				await importPath(database.db, base);
+				await refreshAll(database.db, { today: FIXTURE_TODAY, onProgress });
+				const outcomes = await importPath(database.db, added);
+				await refreshAfterImport(
+					database.db,
+					outcomes.map((o) => (o.ok ? o.summary.touch : undefined)),
+					{ onProgress }
+				);
+				// The full refresh's steps, its vacuum, the incremental's steps.
+				expect(steps.length).toBeGreaterThan(kind === 'postgres' ? 7 + 9 : 9 + 9);
+				const untranslated = steps.filter((step) => {
+					const khmer = progressIn('km', step);
+					// English words are lower case; the periods' labels and VACUUM are not.
+					return khmer === null || /[a-z]/.test(khmer);
+				});
+				expect(untranslated).toEqual([]);
+			} finally {
+				for (const dir of [base, added]) rmSync(dir, { recursive: true, force: true });
+				await database.drop();
+			}
+		},
+		120_000
+	);
+});
