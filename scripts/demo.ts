@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import {
 	databaseUrl,
 	demoDataDir,
@@ -84,13 +85,35 @@ await step(
 	() => run('demo:data', ['--households', String(wanted.households), '--seed', String(wanted.seed)])
 );
 
+/**
+ * Which database this is: a Postgres database's oid, which a database dropped and created again
+ * under the same name does not keep (undefined before it exists, or for PGlite).
+ */
+async function databaseIdentity(url: string | undefined): Promise<string | undefined> {
+	if (!url) return undefined;
+	const client = new pg.Client({ connectionString: url });
+	try {
+		await client.connect();
+		const { rows } = await client.query<{ oid: string }>(
+			'SELECT oid::text FROM pg_database WHERE datname = current_database()'
+		);
+		return rows[0]?.oid;
+	} catch {
+		return undefined;
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}
+
 // The marker ties the database to the demo files it was loaded from. It sits beside the
-// PGlite files, or under data/ for a Postgres database.
+// PGlite files (gone with them), or under data/ for a Postgres database, which it names by URL
+// and oid: a database created again is loaded again.
 const markerDir = databaseUrl() ? path.resolve('data/work') : pgliteDir();
 const marker = path.join(markerDir, 'demo-imported.json');
 const markerContent = JSON.stringify({
 	manifest: readFileSync(manifestPath, 'utf8'),
-	database: databaseUrl() ?? pgliteDir()
+	database: databaseUrl() ?? pgliteDir(),
+	identity: await databaseIdentity(databaseUrl())
 });
 const imported = existsSync(marker) && readFileSync(marker, 'utf8') === markerContent;
 
@@ -115,16 +138,24 @@ await step(
 );
 
 // A demo admin account, so the import, users and data-quality pages can be tried at once.
-// Its password is random, printed, and kept beside the database (git-ignored).
+// Its password is random, printed, and kept beside the database (git-ignored); set again on
+// every run (the account created if missing, its sessions signed out), so the password printed
+// always logs in, whatever happened to the database since.
 const adminFile = path.join(markerDir, 'demo-admin.json');
-await step('demo admin account', existsSync(adminFile), async () => {
-	const password = randomBytes(9).toString('base64url');
-	process.env.SSDM_ADMIN_PASSWORD = password;
-	await run('user:create-admin', ['--username', 'admin', '--reset']);
-	delete process.env.SSDM_ADMIN_PASSWORD;
+const savedAdmin = existsSync(adminFile)
+	? (JSON.parse(readFileSync(adminFile, 'utf8')) as { username: string; password: string })
+	: undefined;
+console.log(`→ demo admin account (${elapsed()})`);
+process.env.SSDM_ADMIN_PASSWORD = savedAdmin?.password ?? randomBytes(9).toString('base64url');
+await run('user:create-admin', ['--username', 'admin', '--reset']);
+if (!savedAdmin) {
 	mkdirSync(markerDir, { recursive: true });
-	writeFileSync(adminFile, JSON.stringify({ username: 'admin', password }));
-});
+	writeFileSync(
+		adminFile,
+		JSON.stringify({ username: 'admin', password: process.env.SSDM_ADMIN_PASSWORD })
+	);
+}
+delete process.env.SSDM_ADMIN_PASSWORD;
 const demoAdmin = JSON.parse(readFileSync(adminFile, 'utf8')) as {
 	username: string;
 	password: string;
