@@ -142,24 +142,15 @@ await step(
 // every run (the account created if missing, its sessions signed out), so the password printed
 // always logs in, whatever happened to the database since.
 const adminFile = path.join(markerDir, 'demo-admin.json');
-const savedAdmin = existsSync(adminFile)
+const demoAdmin = existsSync(adminFile)
 	? (JSON.parse(readFileSync(adminFile, 'utf8')) as { username: string; password: string })
-	: undefined;
+	: { username: 'admin', password: randomBytes(9).toString('base64url') };
 console.log(`→ demo admin account (${elapsed()})`);
-process.env.SSDM_ADMIN_PASSWORD = savedAdmin?.password ?? randomBytes(9).toString('base64url');
-await run('user:create-admin', ['--username', 'admin', '--reset']);
-if (!savedAdmin) {
-	mkdirSync(markerDir, { recursive: true });
-	writeFileSync(
-		adminFile,
-		JSON.stringify({ username: 'admin', password: process.env.SSDM_ADMIN_PASSWORD })
-	);
-}
+process.env.SSDM_ADMIN_PASSWORD = demoAdmin.password;
+await run('user:create-admin', ['--username', demoAdmin.username, '--reset']);
 delete process.env.SSDM_ADMIN_PASSWORD;
-const demoAdmin = JSON.parse(readFileSync(adminFile, 'utf8')) as {
-	username: string;
-	password: string;
-};
+mkdirSync(markerDir, { recursive: true });
+writeFileSync(adminFile, JSON.stringify(demoAdmin));
 
 const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 const built = existsSync('build/index.js') && newestMtime(['build']) > newestMtime(sources);

@@ -2,7 +2,8 @@
  * Signing in and the account menu of the header, shown on every page. Khmer drafted by the
  * team; to be reviewed by a native speaker.
  */
-import { dictionary, numberFormat, translator, type Language } from './index';
+import { formatCount } from './common';
+import { dictionary, translator, type Language } from './index';
 
 export const ACCOUNT = dictionary(
 	{
@@ -49,18 +50,10 @@ export const ACCOUNT = dictionary(
 	}
 );
 
-const ROLE_KEYS = {
-	partner: 'role_partner',
-	province: 'role_province',
-	national: 'role_national',
-	admin: 'role_admin'
-} as const;
-
 /** A role's name in `language` (as stored, for a role not known here). */
 export function roleName(language: Language, role: string): string {
-	return role in ROLE_KEYS
-		? translator(ACCOUNT, language)(ROLE_KEYS[role as keyof typeof ROLE_KEYS])
-		: role;
+	const key = `role_${role}`;
+	return key in ACCOUNT.en ? translator(ACCOUNT, language)(key as keyof typeof ACCOUNT.en) : role;
 }
 
 /** Why a login failed, as the login action reports it. */
@@ -75,6 +68,5 @@ export function loginFailureMessage(language: Language, failure: LoginFailure): 
 	const t = translator(ACCOUNT, language);
 	if (failure.reason === 'wrong') return t('wrong');
 	if (failure.minutes === 1) return t('throttled_one');
-	const minutes = numberFormat(language, { maximumFractionDigits: 0 }).format(failure.minutes);
-	return t('throttled', { minutes });
+	return t('throttled', { minutes: formatCount(language, failure.minutes) });
 }

@@ -64,7 +64,7 @@ export const REFRESH = dictionary(
  * meanwhile)`, `18 periods (2025, …)`.
  */
 const STEP_TERMS: Readonly<Record<string, string>> = {
-	starting: 'កំពុងចាប់ផ្តើម',
+	starting: REFRESH.km.starting,
 	'registration coverage': 'អត្រាចុះឈ្មោះក្នុងបញ្ជី',
 	offices: 'ការិយាល័យ',
 	'eligibility, enrolment, benefits and combined packages':
