@@ -11,6 +11,7 @@ import { auditedJob, systemContext } from '../../src/lib/server/auth/audit';
 import { auditCsv, listAudit } from '../../src/lib/server/auth/audit-log';
 import { importFile, ImportFileError } from '../../src/lib/server/ingest/import-file';
 import { withJobLock } from '../../src/lib/server/jobs/job-lock';
+import { countOutcomes } from '../../src/lib/server/jobs/scheduler';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
 const GAZETTEER = `province_code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
@@ -93,11 +94,26 @@ describe.each(DATABASE_KINDS)('audit trail (%s)', (kind) => {
 				throw new Error('inbox missing');
 			})
 		).rejects.toThrow('inbox missing');
+		// A drop-folder scan that found no file (every minute) is not recorded; one that did is.
+		const scan = (files: number) =>
+			auditedJob(
+				database.db,
+				systemContext('scheduler'),
+				'drop-folder import',
+				async () =>
+					Array.from({ length: files }, () => ({ status: 'waiting' as const, file: 'a.csv' })),
+				countOutcomes
+			);
+		await scan(0);
+		await scan(2);
 		const runs = await listAudit(database.db, { action: 'job_run', page: 1 });
-		expect(runs.entries.map((e) => [e.target, e.detail.periods, e.detail.via])).toEqual([
+		expect(
+			runs.entries.map((e) => [e.target, e.detail.periods ?? e.detail.waiting, e.detail.via])
+		).toEqual([
+			['drop-folder import', 2, 'scheduler'],
 			['nightly refresh', 3, 'scheduler']
 		]);
-		expect(typeof runs.entries[0]!.detail.duration_ms).toBe('number');
+		expect(typeof runs.entries[1]!.detail.duration_ms).toBe('number');
 		const failures = await listAudit(database.db, { action: 'job_failed', page: 1 });
 		expect(failures.entries.map((e) => [e.target, e.detail.error])).toEqual([
 			['drop-folder import', 'inbox missing']
@@ -107,8 +123,9 @@ describe.each(DATABASE_KINDS)('audit trail (%s)', (kind) => {
 	it('filters by account and dates, newest first, and exports CSV', async () => {
 		const today = new Date().toISOString().slice(0, 10);
 		const all = await listAudit(database.db, { page: 1 });
-		// import, import_failed, job_run, job_failed: newest first.
+		// import, import_failed, job_run, job_failed, job_run: newest first.
 		expect(all.entries.map((e) => e.action)).toEqual([
+			'job_run',
 			'job_failed',
 			'job_run',
 			'import_failed',
@@ -117,11 +134,11 @@ describe.each(DATABASE_KINDS)('audit trail (%s)', (kind) => {
 		expect((await listAudit(database.db, { actor: 'ALICE', page: 1 })).entries).toHaveLength(1);
 		expect(
 			(await listAudit(database.db, { from: today, to: today, page: 1 })).entries
-		).toHaveLength(4);
+		).toHaveLength(5);
 		expect((await listAudit(database.db, { to: '2000-01-01', page: 1 })).entries).toHaveLength(0);
 		const csv = auditCsv(all.entries).split('\n');
 		expect(csv[0]).toBe('id,at,actor,action,target,address,detail');
-		expect(csv[4]).toMatch(
+		expect(csv[5]).toMatch(
 			/^\d+,\d{4}-\d{2}-\d{2}T[^,]+,alice,import,gazetteer\.csv,10\.0\.0\.7,"\{/
 		);
 	});

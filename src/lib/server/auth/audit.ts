@@ -52,14 +52,15 @@ export function systemContext(via: string): AuditContext {
 
 /**
  * Runs a job and records its run (or failure) in the audit log, with its duration and what
- * `describe` says of its result. A failure is recorded and rethrown.
+ * `describe` says of its result; a run `describe` calls idle (`null`: a drop-folder scan that
+ * found no file, every minute) is not recorded. A failure is recorded and rethrown.
  */
 export async function auditedJob<T>(
 	db: DbOrTransaction,
 	context: AuditContext,
 	job: string,
 	run: () => Promise<T>,
-	describe: (result: T) => Record<string, unknown> = () => ({})
+	describe: (result: T) => Record<string, unknown> | null = () => ({})
 ): Promise<T> {
 	const started = performance.now();
 	const duration = () => Math.round(performance.now() - started);
@@ -77,10 +78,13 @@ export async function auditedJob<T>(
 		});
 		throw error;
 	}
-	await recordAudit(db, context, {
-		action: 'job_run',
-		target: job,
-		detail: { duration_ms: duration(), ...describe(result) }
-	});
+	const detail = describe(result);
+	if (detail) {
+		await recordAudit(db, context, {
+			action: 'job_run',
+			target: job,
+			detail: { duration_ms: duration(), ...detail }
+		});
+	}
 	return result;
 }

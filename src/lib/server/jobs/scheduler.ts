@@ -3,7 +3,8 @@
  * anything) and the nightly full refresh, then a release of the public indicators.
  * `npm run jobs` runs them as their own process. `waitForCompletion` keeps a slow run from
  * overlapping the next tick in one instance; a database lock (`withJobLock`) keeps two
- * instances from running the same job at once. Every run and failure is in the audit log.
+ * instances from running the same job at once. Every failure is in the audit log, and every run
+ * but a drop-folder scan that found no file (one a minute would bury the log).
  *
  * Releases follow full refreshes only: an incremental refresh after an import changes the
  * internal figures at once, and the public files the next night (publishing takes minutes at
@@ -56,8 +57,9 @@ export async function runDropFolderJob(
 	return outcomes;
 }
 
-/** Counts of a drop-folder run's outcomes, for the audit log. */
-function countOutcomes(outcomes: DropOutcome[]) {
+/** Counts of a drop-folder run's outcomes, for the audit log; null (not recorded) for none. */
+export function countOutcomes(outcomes: DropOutcome[]) {
+	if (outcomes.length === 0) return null;
 	const counts: Record<string, number> = {};
 	for (const outcome of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
 	return counts;
@@ -72,7 +74,7 @@ async function runScheduled<T>(
 	log: JobLog,
 	job: string,
 	run: () => Promise<T>,
-	describe: (result: T) => Record<string, unknown>
+	describe: (result: T) => Record<string, unknown> | null
 ): Promise<void> {
 	const outcome = await withJobLock(database, job, () =>
 		auditedJob(database.db, systemContext('scheduler'), job, run, describe)
