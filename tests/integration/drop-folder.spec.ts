@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../../src/lib/server/auth/audit-log';
 import { queryRows } from '../../src/lib/server/db';
 import { processDropFolder } from '../../src/lib/server/ingest/drop-folder';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -24,6 +25,9 @@ const HOUSEHOLDS = `household_id,village_code,registered_on
 H1,17010101,2024-01-10
 H2,17019999,2024-01-11
 `;
+
+const NOT_AN_IMPORT_FILE =
+	"notes.txt: not an import file: its name must end with a feed's name and .csv or .xlsx, such as households.csv or 2025-03_households.xlsx (feeds: gazetteer, population, offices, programmes, households, members, applications, enrolments, benefits, appeals)";
 
 describe('drop folder', () => {
 	let database: TestDatabase;
@@ -86,10 +90,12 @@ describe('drop folder', () => {
 		]);
 		expect(
 			JSON.parse(readFileSync(path.join(dir, 'failed', `${stamp}_notes.txt.report.json`), 'utf8'))
-		).toEqual({
-			error:
-				"notes.txt: not an import file (expected <feed>.csv or <feed>.xlsx, where feed is one of the contract's feeds)"
-		});
+		).toEqual({ error: NOT_AN_IMPORT_FILE });
+		// Refused in the audit log, as a refused upload is.
+		const refused = await listAudit(database.db, { action: 'import_failed', page: 1 });
+		expect(refused.entries.map((e) => [e.target, e.detail.via, e.detail.error])).toEqual([
+			['notes.txt', 'drop folder', NOT_AN_IMPORT_FILE]
+		]);
 	});
 
 	it('moves a file whose import already committed without importing it again', async () => {

@@ -11,7 +11,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { recordAudit, systemContext } from '../auth/audit';
 import { queryRows, type Db } from '../db';
+import { FEED_ORDER } from './feeds';
 import { filesInImportOrder } from './import-directory';
 import { importFile, ImportFileError, type ImportSummary } from './import-file';
 import { rejectionsCsv } from './rejections-csv';
@@ -84,16 +86,22 @@ export async function processDropFolder(
 			outcomes.push({ file: path.basename(file), status: 'failed', error: error.message });
 		}
 	}
-	// Files the importer cannot take (unknown feed or format) go to failed/ with the reason.
+	// Files the importer cannot take (unknown feed or format) go to failed/ with the reason, and
+	// into the audit log as refused, as a refused upload is.
 	for (const name of names) {
 		const file = path.join(inbox, name);
 		if (!existsSync(file)) continue;
 		const info = await stat(file);
 		if (info.isDirectory() || now().getTime() - info.mtimeMs < settleMs) continue;
 		const stamp = now().toISOString().replace(/[:.]/g, '-');
-		const error = `${name}: not an import file (expected <feed>.csv or <feed>.xlsx, where feed is one of the contract's feeds)`;
+		const error = `${name}: not an import file: its name must end with a feed's name and .csv or .xlsx, such as households.csv or 2025-03_households.xlsx (feeds: ${FEED_ORDER.join(', ')})`;
 		const moved = await moveInto(file, path.join(dir, 'failed'), stamp);
 		await writeFile(`${moved}.report.json`, JSON.stringify({ error }, null, 2));
+		await recordAudit(db, systemContext('drop folder'), {
+			action: 'import_failed',
+			target: name,
+			detail: { error }
+		});
 		outcomes.push({ file: name, status: 'failed', error });
 	}
 	return outcomes;
