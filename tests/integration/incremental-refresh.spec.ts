@@ -324,6 +324,15 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			'households.csv':
 				'household_id,village_code,registered_on,idpoor_level\nHN2,17020101,2025-05-20,1\n'
 		});
+		// The fixture's households file uploaded again whole (H7 as the import of `dir` left it)
+		// with one row corrected (H8 made IDPoor 2) and one added: the rows repeated as they are
+		// touch nothing.
+		const corrected = writeDir({
+			'households.csv': FIXTURE_FILES['households.csv']!.replace(
+				'H7,01020101,2023-05-05,1\nH8,01020101,2024-02-01,\n',
+				'H7,01020101,2023-05-05,2\nH8,01020101,2024-02-01,2\nHN3,17010102,2026-02-03,\n'
+			)
+		});
 		try {
 			await importPath(database.db, base);
 			await refreshAll(database.db, { today: FIXTURE_TODAY });
@@ -337,8 +346,15 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			expect(await touches(dir)).toEqual([
 				{ communes: ['010201', '170201'], since: '0001-01-01', medians: true }
 			]);
+			// H8's commune for every period (its earlier records count differently), HN3's from
+			// its registration; not the communes of the seven households repeated as they are.
+			expect(await touches(corrected)).toEqual([
+				{ communes: ['010201', '170101'], since: '0001-01-01', medians: true }
+			]);
+			// The same file again: nothing changes, nothing is touched.
+			expect(await touches(corrected)).toEqual([undefined]);
 		} finally {
-			for (const d of [base, dir, added]) rmSync(d, { recursive: true, force: true });
+			for (const d of [base, dir, added, corrected]) rmSync(d, { recursive: true, force: true });
 			await database.drop();
 		}
 	});

@@ -17,6 +17,7 @@ import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
 import { prepareHouseholdMoves } from '../registry/enrolments';
 import { FLAGS_CHANGED, prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
+import { castColumn } from './staged';
 import { collectTouch, householdsTouch, mergeTouch, type Touch } from './touched';
 import { validateRow, type RowError } from './validate-row';
 
@@ -317,13 +318,6 @@ async function checkStaged(tx: Tx, feed: FeedSpec) {
 		);
 	}
 	return failures;
-}
-
-function castColumn(feed: FeedSpec, name: string, alias = 's') {
-	const column = feed.columns.find((c) => c.name === name);
-	// Derived columns are computed in the stage as text.
-	const type = column ? column.sqlType : 'text';
-	return sql`${sql.raw(alias)}.${ident(name)}::${sql.raw(type)}`;
 }
 
 /** Where an upsert also records the rows it wrote: their columns, into a temporary table. */
@@ -640,7 +634,7 @@ async function importFileUnaudited(
 			// the upsert's "is this id new" and the duplicate flags need a table that holds
 			// still. Readers are not blocked.
 			await tx.execute(sql`LOCK TABLE ${ident(feed.table)} IN SHARE ROW EXCLUSIVE MODE`);
-			let touch = await collectTouch(tx, feed.name);
+			let touch = await collectTouch(tx, feed);
 			phase('touch');
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
 			const moves = feed.name === 'households' ? await prepareHouseholdMoves(tx) : undefined;

@@ -1,7 +1,8 @@
 /**
  * What an import changes for the indicators, read from the staged rows before the upsert
- * (so a household moving village touches both villages): the communes of the changed rows'
- * villages, old and new, and the earliest date that matters (every period, for the registry
+ * (so a household moving village touches both villages): the communes of the villages, old and
+ * new, of the rows that are new or changed (a row a file repeats as it is stored touches
+ * nothing), and the earliest date that matters (every period, for the registry
  * feeds whose rows change how older records count). The incremental refresh then
  * recomputes only those communes, for the periods ending on or after that date.
  *
@@ -10,7 +11,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db';
-import type { FeedName } from './feeds';
+import type { FeedName, FeedSpec } from './feeds';
+import { castColumn } from './staged';
 
 /**
  * Everything, or some communes from a date on; `medians` is false when no touched row can
@@ -23,55 +25,97 @@ export type Touch = 'all' | { communes: string[]; since: string; medians: boolea
 const EVER = sql`DATE '0001-01-01'`;
 
 /**
- * Per feed: (village, date, medians) rows of the staged rows `s` and the stored rows they
- * replace; `medians`: whether the row can change a median indicator (see `Touch`).
+ * Which staged rows and stored rows count: a good staged row that is new or differs from the
+ * stored row it replaces in a column of the feed (`fresh`, over `s`), and a stored row that a
+ * good staged row changes (`changed(alias)`, the stored row as `alias` beside its staged `s`).
+ * A row a file repeats as it is (a corrected spreadsheet uploaded again whole) touches nothing.
  */
-const TOUCHED_ROWS: Partial<Record<FeedName, SQL>> = {
+interface Changes {
+	fresh: SQL;
+	changed: (stored: string) => SQL;
+}
+
+function changesOf(feed: FeedSpec): Changes {
+	const table = sql.identifier(feed.table);
+	const sameKey = (stored: string) =>
+		sql.join(
+			feed.key.map(
+				(k) => sql`${sql.identifier(stored)}.${sql.identifier(k)} = ${castColumn(feed, k)}`
+			),
+			sql` AND `
+		);
+	const values = feed.columns.filter((c) => !feed.key.includes(c.name));
+	const differs = (stored: string) =>
+		sql`(${sql.join(
+			values.map((c) => sql`${sql.identifier(stored)}.${sql.identifier(c.name)}`),
+			sql`, `
+		)}) IS DISTINCT FROM (${sql.join(
+			values.map((c) => castColumn(feed, c.name)),
+			sql`, `
+		)})`;
+	return {
+		fresh: sql`s.error IS NULL AND NOT EXISTS (SELECT 1 FROM ${table} o
+			WHERE ${sameKey('o')} AND NOT ${differs('o')})`,
+		changed: (stored) => sql`s.error IS NULL AND ${differs(stored)}`
+	};
+}
+
+/**
+ * Per feed: (village, date, medians) rows of the staged rows `s` that are new or changed and
+ * of the stored rows they change; `medians`: whether the row can change a median indicator
+ * (see `Touch`).
+ */
+const TOUCHED_ROWS: Partial<Record<FeedName, (c: Changes) => SQL>> = {
 	// A household's or member's village, IDPoor level, age, sex or disability also changes how
 	// its earlier applications, enrolments and benefits count: every period. A new household
 	// (or member) has none of these yet, and counts only once its household is registered:
 	// from that date (the stored rows, which would say every period, do not exist).
-	households: sql`SELECT s.village_code, s.registered_on::date AS since, FALSE AS medians
+	households: (c) => sql`SELECT s.village_code, s.registered_on::date AS since, FALSE AS medians
 		FROM import_stage s
-		WHERE s.error IS NULL
+		WHERE ${c.fresh}
 		UNION ALL SELECT h.village_code, ${EVER}, TRUE FROM households h
-		JOIN import_stage s ON s.household_id = h.household_id WHERE s.error IS NULL`,
-	members: sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians FROM import_stage s
-		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+		JOIN import_stage s ON s.household_id = h.household_id WHERE ${c.changed('h')}`,
+	members: (c) => sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians
+		FROM import_stage s
+		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
 		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM members m
 		JOIN import_stage s ON s.person_id = m.person_id
-		JOIN households h ON h.household_id = m.household_id WHERE s.error IS NULL`,
-	applications: sql`SELECT h.village_code, s.applied_on::date AS since, TRUE AS medians
+		JOIN households h ON h.household_id = m.household_id WHERE ${c.changed('m')}`,
+	applications: (c) => sql`SELECT h.village_code, s.applied_on::date AS since, TRUE AS medians
 		FROM import_stage s
-		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
 		UNION ALL SELECT h.village_code, a.applied_on, TRUE FROM applications a
 		JOIN import_stage s ON s.application_id = a.application_id
-		JOIN households h ON h.household_id = a.household_id WHERE s.error IS NULL`,
+		JOIN households h ON h.household_id = a.household_id WHERE ${c.changed('a')}`,
 	// An enrolment's benefits may be dated before it (a data-quality issue that still counts).
-	enrolments: sql`SELECT h.village_code, ${EVER} AS since, FALSE AS medians FROM import_stage s
-		JOIN households h ON h.household_id = s.household_id WHERE s.error IS NULL
+	enrolments: (c) => sql`SELECT h.village_code, ${EVER} AS since, FALSE AS medians
+		FROM import_stage s
+		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
 		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM enrolments e
 		JOIN import_stage s ON s.enrolment_id = e.enrolment_id
-		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
-	benefits: sql`SELECT h.village_code, s.delivered_on::date AS since, FALSE AS medians
+		JOIN households h ON h.household_id = e.household_id WHERE ${c.changed('e')}`,
+	benefits: (c) => sql`SELECT h.village_code, s.delivered_on::date AS since, FALSE AS medians
 		FROM import_stage s
 		JOIN enrolments e ON e.enrolment_id = s.enrolment_id
-		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL
+		JOIN households h ON h.household_id = e.household_id WHERE ${c.fresh}
 		UNION ALL SELECT h.village_code, b.delivered_on, FALSE FROM benefits b
 		JOIN import_stage s ON s.benefit_id = b.benefit_id
 		JOIN enrolments e ON e.enrolment_id = b.enrolment_id
-		JOIN households h ON h.household_id = e.household_id WHERE s.error IS NULL`,
-	appeals: sql`SELECT s.village_code, s.lodged_on::date AS since, TRUE AS medians
+		JOIN households h ON h.household_id = e.household_id WHERE ${c.changed('b')}`,
+	appeals: (c) => sql`SELECT s.village_code, s.lodged_on::date AS since, TRUE AS medians
 		FROM import_stage s
-		WHERE s.error IS NULL
+		WHERE ${c.fresh}
 		UNION ALL SELECT a.village_code, a.lodged_on, TRUE FROM appeals a
-		JOIN import_stage s ON s.appeal_id = a.appeal_id WHERE s.error IS NULL`
+		JOIN import_stage s ON s.appeal_id = a.appeal_id WHERE ${c.changed('a')}`
 };
 
-/** What the staged good rows touch; call inside the import, before the upsert. */
-export async function collectTouch(tx: Tx, feed: FeedName): Promise<Touch> {
-	const rows = TOUCHED_ROWS[feed];
-	return rows ? touchOf(tx, rows) : 'all';
+/**
+ * What the staged good rows that are new or changed touch; call inside the import, before
+ * the upsert.
+ */
+export async function collectTouch(tx: Tx, feed: FeedSpec): Promise<Touch> {
+	const rows = TOUCHED_ROWS[feed.name];
+	return rows ? touchOf(tx, rows(changesOf(feed))) : 'all';
 }
 
 /**
