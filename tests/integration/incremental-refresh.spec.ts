@@ -88,10 +88,30 @@ const batch = fc.record({
 		}),
 		{ maxLength: 4 }
 	),
-	appeals: fc.array(fc.record({ village: fc.constantFrom(...VILLAGES), lodged: day }), {
-		maxLength: 3
-	})
+	// Applications and appeals, decided or closed some days later or not yet: what the medians
+	// are taken over.
+	applications: fc.array(
+		fc.record({
+			programme: fc.constantFrom(...PROGRAMMES),
+			household: fc.constantFrom(...HOUSEHOLDS),
+			applied: day,
+			decidedAfter: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined })
+		}),
+		{ maxLength: 2 }
+	),
+	appeals: fc.array(
+		fc.record({
+			village: fc.constantFrom(...VILLAGES),
+			lodged: day,
+			closedAfter: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined })
+		}),
+		{ maxLength: 3 }
+	)
 });
+
+/** `date` (`YYYY-MM-DD`) plus `days`. */
+const daysAfter = (date: string, days: number) =>
+	new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
 
 type Batch = typeof batch extends fc.Arbitrary<infer T> ? T : never;
 
@@ -133,10 +153,27 @@ function batchFiles(b: Batch): Record<string, string> {
 			files['benefits.csv'] = 'benefit_id,enrolment_id,period,delivered_on\n' + paid.join('');
 		}
 	}
+	if (b.applications.length) {
+		files['applications.csv'] =
+			'application_id,programme_code,household_id,applied_on,status,decided_on\n' +
+			b.applications
+				.map((a, i) =>
+					a.decidedAfter === undefined
+						? `RP${i},${a.programme},${a.household},${a.applied},pending,\n`
+						: `RP${i},${a.programme},${a.household},${a.applied},approved,${daysAfter(a.applied, a.decidedAfter)}\n`
+				)
+				.join('');
+	}
 	if (b.appeals.length) {
 		files['appeals.csv'] =
-			'appeal_id,village_code,lodged_on,channel,category,status\n' +
-			b.appeals.map((a, i) => `RA${i},${a.village},${a.lodged},hotline,other,open\n`).join('');
+			'appeal_id,village_code,lodged_on,channel,category,status,resolved_on\n' +
+			b.appeals
+				.map((a, i) =>
+					a.closedAfter === undefined
+						? `RA${i},${a.village},${a.lodged},hotline,other,open,\n`
+						: `RA${i},${a.village},${a.lodged},hotline,other,resolved,${daysAfter(a.lodged, a.closedAfter)}\n`
+				)
+				.join('');
 	}
 	return files;
 }
@@ -295,7 +332,7 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 				const touch = outcomes.map((o) => (o.ok ? o.summary.touch : undefined));
 				// The file touched commune 010201 only; P5's flag adds 170101, from H2's registration.
 				expect(touch).toEqual([
-					{ communes: ['010201', '170101'], since: '0001-01-01', medians: false }
+					{ communes: ['010201', '170101'], since: '0001-01-01', medians: [] }
 				]);
 				await refreshAfterImport(incremental.db, touch);
 				await importPath(full.db, dir);
@@ -340,16 +377,16 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 				(await importPath(database.db, path)).map((o) => (o.ok ? o.summary.touch : undefined));
 			// A new household only: its commune from its registration day; no median can move.
 			expect(await touches(added)).toEqual([
-				{ communes: ['170201'], since: '2025-05-20', medians: false }
+				{ communes: ['170201'], since: '2025-05-20', medians: [] }
 			]);
 			// With a stored household changed (H7 has a decided application): every period, medians too.
 			expect(await touches(dir)).toEqual([
-				{ communes: ['010201', '170201'], since: '0001-01-01', medians: true }
+				{ communes: ['010201', '170201'], since: '0001-01-01', medians: ['processing_days_median'] }
 			]);
 			// H8's commune for every period (its earlier records count differently), HN3's from
 			// its registration; not the communes of the seven households repeated as they are.
 			expect(await touches(corrected)).toEqual([
-				{ communes: ['010201', '170101'], since: '0001-01-01', medians: true }
+				{ communes: ['010201', '170101'], since: '0001-01-01', medians: ['processing_days_median'] }
 			]);
 			// The same file again: nothing changes, nothing is touched.
 			expect(await touches(corrected)).toEqual([undefined]);
@@ -374,7 +411,9 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			await incremental.db.execute(sql`DELETE FROM median_days_periods`);
 			const outcomes = await importPath(incremental.db, dir);
 			const touch = outcomes.map((o) => (o.ok ? o.summary.touch : undefined));
-			expect(touch).toEqual([{ communes: ['010201'], since: '0001-01-01', medians: true }]);
+			expect(touch).toEqual([
+				{ communes: ['010201'], since: '0001-01-01', medians: ['processing_days_median'] }
+			]);
 			await refreshAfterImport(incremental.db, touch);
 			await importPath(full.db, dir);
 			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });

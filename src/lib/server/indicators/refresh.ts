@@ -25,7 +25,7 @@ import {
 	OFFICE_INDICATORS
 } from './activity-indicators';
 import { communeVillages, createContext, sideStore, type ComputeContext } from './context';
-import { computeMedians, MEDIAN_INDICATORS } from './medians';
+import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
 import {
 	computeActivityCounts,
 	computeCombinedPackages,
@@ -63,11 +63,11 @@ export const COMPUTED_INDICATORS: readonly string[] = [
 	...MEDIAN_INDICATORS
 ];
 
-/** What an incremental refresh recomputes: some communes, and the medians or not. */
+/** What an incremental refresh recomputes: some communes, and the medians an import can change. */
 interface Scope {
 	communes: readonly string[];
 	/** False when nothing the import changed counts in a median (see `Touch`). */
-	medians: boolean;
+	medians: readonly MedianIndicator[];
 }
 
 /** A step of a refresh: its description for the progress, and its work. */
@@ -144,7 +144,8 @@ async function computeAll(
 		];
 		const medians: Step = [
 			'medians at every level',
-			async () => (scope?.medians === false ? undefined : computeMedians(context))
+			async () =>
+				scope?.medians.length === 0 ? undefined : computeMedians(context, scope?.medians)
 		];
 		// A full refresh wrote new partitions of the stores: they take the old ones' places, once
 		// the stores' readers let it (see `lockStores`).
@@ -227,8 +228,8 @@ export interface ImportTouch {
 	communes?: string[];
 	/** The earliest date of a changed row (`YYYY-MM-DD`). */
 	since: string;
-	/** False when no changed row counts in a median: they keep their stored values. */
-	medians?: boolean;
+	/** The median indicators a changed row can change (default all); the others keep their values. */
+	medians?: readonly MedianIndicator[];
 }
 
 /** The refresh running in this process, for the status page. */
@@ -311,7 +312,10 @@ export function refreshTouched(
 		const periods = computed
 			.filter((p) => p.end >= touch.since)
 			.sort((a, b) => a.label.localeCompare(b.label));
-		const scope = touch.communes && { communes: touch.communes, medians: touch.medians ?? true };
+		const scope = touch.communes && {
+			communes: touch.communes,
+			medians: touch.medians ?? MEDIAN_INDICATORS
+		};
 		const result = await runRefresh(db, 'incremental', periods, options.onProgress, scope);
 		// Rows older than any computed year (a household registered earlier) open new years,
 		// which no commune has yet: those are computed everywhere. Only the touched communes'

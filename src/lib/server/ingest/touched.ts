@@ -12,14 +12,18 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db';
 import type { FeedName, FeedSpec } from './feeds';
+import { MEDIAN_INDICATORS, type MedianIndicator } from '../indicators/medians';
 import { castColumn } from './staged';
 
 /**
- * Everything, or some communes from a date on; `medians` is false when no touched row can
- * change a median indicator (only applications, appeals and the households that have them
- * count in medians: a new household has none yet).
+ * Everything, or some communes from a date on; `medians`: the median indicators a touched row
+ * can change, in the catalogue's order (the days to decide an application count by the
+ * household's village and IDPoor level, so applications and the households that have them;
+ * the days to close an appeal by the appeal's own village, so appeals only; a new household
+ * has no application yet).
  */
-export type Touch = 'all' | { communes: string[]; since: string; medians: boolean };
+export type Touch =
+	'all' | { communes: string[]; since: string; medians: readonly MedianIndicator[] };
 
 /** A date before every period. */
 const EVER = sql`DATE '0001-01-01'`;
@@ -61,8 +65,8 @@ function changesOf(feed: FeedSpec): Changes {
 }
 
 /**
- * Per feed: (village, date, medians) rows of the staged rows `s` that are new or changed and
- * of the stored rows they change; `medians`: whether the row can change a median indicator
+ * Per feed: (village, date, median) rows of the staged rows `s` that are new or changed and
+ * of the stored rows they change; `median`: the median indicator the row can change, if any
  * (see `Touch`).
  */
 const TOUCHED_ROWS: Partial<Record<FeedName, (c: Changes) => SQL>> = {
@@ -70,42 +74,45 @@ const TOUCHED_ROWS: Partial<Record<FeedName, (c: Changes) => SQL>> = {
 	// its earlier applications, enrolments and benefits count: every period. A new household
 	// (or member) has none of these yet, and counts only once its household is registered:
 	// from that date (the stored rows, which would say every period, do not exist).
-	households: (c) => sql`SELECT s.village_code, s.registered_on::date AS since, FALSE AS medians
+	households: (c) => sql`SELECT s.village_code, s.registered_on::date AS since, NULL AS median
 		FROM import_stage s
 		WHERE ${c.fresh}
-		UNION ALL SELECT h.village_code, ${EVER}, TRUE FROM households h
+		UNION ALL SELECT h.village_code, ${EVER}, 'processing_days_median' FROM households h
 		JOIN import_stage s ON s.household_id = h.household_id WHERE ${c.changed('h')}`,
-	members: (c) => sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians
+	members: (c) => sql`SELECT h.village_code, h.registered_on AS since, NULL AS median
 		FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
-		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM members m
+		UNION ALL SELECT h.village_code, ${EVER}, NULL FROM members m
 		JOIN import_stage s ON s.person_id = m.person_id
 		JOIN households h ON h.household_id = m.household_id WHERE ${c.changed('m')}`,
-	applications: (c) => sql`SELECT h.village_code, s.applied_on::date AS since, TRUE AS medians
+	applications: (c) => sql`SELECT h.village_code, s.applied_on::date AS since,
+		'processing_days_median' AS median
 		FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
-		UNION ALL SELECT h.village_code, a.applied_on, TRUE FROM applications a
+		UNION ALL SELECT h.village_code, a.applied_on, 'processing_days_median' FROM applications a
 		JOIN import_stage s ON s.application_id = a.application_id
 		JOIN households h ON h.household_id = a.household_id WHERE ${c.changed('a')}`,
 	// An enrolment's benefits may be dated before it (a data-quality issue that still counts).
-	enrolments: (c) => sql`SELECT h.village_code, ${EVER} AS since, FALSE AS medians
+	enrolments: (c) => sql`SELECT h.village_code, ${EVER} AS since, NULL AS median
 		FROM import_stage s
 		JOIN households h ON h.household_id = s.household_id WHERE ${c.fresh}
-		UNION ALL SELECT h.village_code, ${EVER}, FALSE FROM enrolments e
+		UNION ALL SELECT h.village_code, ${EVER}, NULL FROM enrolments e
 		JOIN import_stage s ON s.enrolment_id = e.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE ${c.changed('e')}`,
-	benefits: (c) => sql`SELECT h.village_code, s.delivered_on::date AS since, FALSE AS medians
+	benefits: (c) => sql`SELECT h.village_code, s.delivered_on::date AS since, NULL AS median
 		FROM import_stage s
 		JOIN enrolments e ON e.enrolment_id = s.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE ${c.fresh}
-		UNION ALL SELECT h.village_code, b.delivered_on, FALSE FROM benefits b
+		UNION ALL SELECT h.village_code, b.delivered_on, NULL FROM benefits b
 		JOIN import_stage s ON s.benefit_id = b.benefit_id
 		JOIN enrolments e ON e.enrolment_id = b.enrolment_id
 		JOIN households h ON h.household_id = e.household_id WHERE ${c.changed('b')}`,
-	appeals: (c) => sql`SELECT s.village_code, s.lodged_on::date AS since, TRUE AS medians
+	appeals: (
+		c
+	) => sql`SELECT s.village_code, s.lodged_on::date AS since, 'appeal_days_median' AS median
 		FROM import_stage s
 		WHERE ${c.fresh}
-		UNION ALL SELECT a.village_code, a.lodged_on, TRUE FROM appeals a
+		UNION ALL SELECT a.village_code, a.lodged_on, 'appeal_days_median' FROM appeals a
 		JOIN import_stage s ON s.appeal_id = a.appeal_id WHERE ${c.changed('a')}`
 };
 
@@ -126,32 +133,41 @@ export async function collectTouch(tx: Tx, feed: FeedSpec): Promise<Touch> {
 export function householdsTouch(tx: Tx, table: string): Promise<Touch> {
 	return touchOf(
 		tx,
-		sql`SELECT h.village_code, h.registered_on AS since, FALSE AS medians FROM households h
+		sql`SELECT h.village_code, h.registered_on AS since, NULL AS median FROM households h
 			WHERE h.household_id IN (SELECT household_id FROM ${sql.identifier(table)})`
 	);
 }
 
 /** The communes, earliest date and medians of `rows` (see `TOUCHED_ROWS`). */
 async function touchOf(tx: Tx, rows: SQL): Promise<Touch> {
+	// Per median indicator, whether a row can change it: m0, m1, … in `MEDIAN_INDICATORS`' order.
+	const flags = (of: (i: number) => SQL) =>
+		sql.join(
+			MEDIAN_INDICATORS.map((_, i) => sql`bool_or(${of(i)}) AS ${sql.identifier(`m${i}`)}`),
+			sql`, `
+		);
 	const [touch] = await queryRows<{
 		communes: string[] | null;
 		since: string | null;
-		medians: boolean | null;
+		[flag: string]: unknown;
 	}>(
 		tx,
 		// Grouped by village first (one hash aggregate; a DISTINCT inside array_agg would sort
 		// every staged row), then by commune.
-		sql`WITH v AS (SELECT t.village_code, min(t.since) AS since, bool_or(t.medians) AS medians
+		sql`WITH v AS (SELECT t.village_code, min(t.since) AS since,
+					${flags((i) => sql`t.median = ${MEDIAN_INDICATORS[i]!}`)}
 				FROM (${rows}) t GROUP BY 1),
-			c AS (SELECT g.commune_code, min(v.since) AS since, bool_or(v.medians) AS medians FROM v
+			c AS (SELECT g.commune_code, min(v.since) AS since,
+					${flags((i) => sql`v.${sql.identifier(`m${i}`)}`)} FROM v
 				JOIN geo_units g ON g.code = v.village_code GROUP BY 1)
 			SELECT array_agg(commune_code ORDER BY commune_code) AS communes,
-				to_char(min(since), 'YYYY-MM-DD') AS since, bool_or(medians) AS medians FROM c`
+				to_char(min(since), 'YYYY-MM-DD') AS since,
+				${flags((i) => sql`c.${sql.identifier(`m${i}`)}`)} FROM c`
 	);
 	return {
 		communes: touch?.communes ?? [],
 		since: touch?.since ?? '9999-12-31',
-		medians: touch?.medians ?? false
+		medians: MEDIAN_INDICATORS.filter((_, i) => touch?.[`m${i}`] === true)
 	};
 }
 
@@ -162,6 +178,6 @@ export function mergeTouch(a: Touch | undefined, b: Touch): Touch {
 	return {
 		communes: [...new Set([...a.communes, ...b.communes])].sort(),
 		since: a.since < b.since ? a.since : b.since,
-		medians: a.medians || b.medians
+		medians: MEDIAN_INDICATORS.filter((m) => a.medians.includes(m) || b.medians.includes(m))
 	};
 }
