@@ -278,7 +278,13 @@ async function rollUpScoped(context: ComputeContext, store: Store) {
 			store.measures.map((m) => sql`coalesce(v.${sql.identifier(m)}, 0) = 0`),
 			sql` AND `
 		);
-		await tx.execute(sql`DELETE FROM ${table} v USING ix_delta_up d WHERE ${sameRow} AND ${zero}`);
+		// A period at a time, as `deleteStored` does: over every partition at once the planner
+		// scanned the partitions' keys whole instead of looking the units up (at national scale,
+		// after a members import touching 26 communes, 10.4 s).
+		for (const { label } of context.periods) {
+			await tx.execute(sql`DELETE FROM ${table} v USING ix_delta_up d
+				WHERE ${sameRow} AND ${zero} AND v.period = ${label} AND d.period = ${label}`);
+		}
 	});
 	for (const temp of ['ix_new', 'ix_delta', 'ix_delta_up'])
 		await tx.execute(sql`DROP TABLE ${sql.identifier(temp)}`);
