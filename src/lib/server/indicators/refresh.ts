@@ -66,7 +66,7 @@ export const COMPUTED_INDICATORS: readonly string[] = [
 /** What an incremental refresh recomputes: some communes, and the medians an import can change. */
 interface Scope {
 	communes: readonly string[];
-	/** False when nothing the import changed counts in a median (see `Touch`). */
+	/** The median indicators the import can change (see `Touch`); the others keep their values. */
 	medians: readonly MedianIndicator[];
 }
 
