@@ -6,16 +6,14 @@
  * - every additive indicator's value at a unit is the ratio of its children's summed
  *   numerators and denominators.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { queryRows, type Db } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
-import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS } from './indicator-fixture';
+import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from './test-database';
 
 const VILLAGES = FIXTURE_UNITS.village;
@@ -176,12 +174,6 @@ function batchFiles(b: Batch): Record<string, string> {
 				.join('');
 	}
 	return files;
-}
-
-function writeDir(files: Record<string, string>): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-refresh-'));
-	for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-	return dir;
 }
 
 /** Every stored value, in a stable order. */

@@ -8,6 +8,10 @@
  * Geography: 17 Siem Reap → 1701 (170101: villages 17010101, 17010102; 170102: 17010201)
  * and 1702 (170201: 17020101); 01 Banteay Meanchey → 0102 (010201: 01020101, 01020102).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 export const FIXTURE_FILES = {
 	'gazetteer.csv': `province_code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
 17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170101,Char Chhuk,ចារឈូក,17010101,Char Chhuk,ចារឈូក
@@ -125,3 +129,10 @@ export const FIXTURE_UNITS = {
 	commune: ['010201', '170101', '170102', '170201'],
 	village: ['01020101', '01020102', '17010101', '17010102', '17010201', '17020101']
 } as const;
+
+/** A new temporary directory holding `files` (name → content), for `importPath`. */
+export function writeDir(files: Record<string, string>): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-fixture-'));
+	for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+	return dir;
+}

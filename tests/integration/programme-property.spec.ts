@@ -11,9 +11,7 @@
  * (for at least one day of it), paid in it (a benefit delivered in it). Combined packages too:
  * households enrolled at a period's end in two or more programmes, out of those in one or more.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +21,7 @@ import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { parsePeriod } from '../../src/lib/indicators/periods';
 import { PROGRAMME_INDICATORS } from '../../src/lib/server/indicators/programme-indicators';
 import { storedValues } from '../../src/lib/server/indicators/stored';
-import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
+import { FIXTURE_FILES, FIXTURE_TODAY, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS } from './test-database';
 
 /** Village → commune, from the fixture's gazetteer. */
@@ -286,12 +284,6 @@ function files(households: Registry): Record<string, string> {
 		'households.csv': 'household_id,village_code,registered_on,idpoor_level\n' + h.join(''),
 		'members.csv': 'person_id,household_id,sex,birth_date,disability\n' + m.join('')
 	};
-}
-
-function writeDir(contents: Record<string, string>): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-eligibility-'));
-	for (const [name, text] of Object.entries(contents)) writeFileSync(path.join(dir, name), text);
-	return dir;
 }
 
 describe.each(DATABASE_KINDS)('programme indicators on %s', (kind) => {
