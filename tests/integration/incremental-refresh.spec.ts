@@ -322,9 +322,11 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			for (const [i, dir] of steps.entries()) {
 				const outcomes = await importPath(incremental.db, dir);
 				const touch = outcomes.map((o) => (o.ok ? o.summary.touch : undefined));
-				// The file touched commune 010201 only; P5's flag adds 170101, from H2's registration.
+				// The file changes P13's national ID only, which no indicator reads: the flags it
+				// changes touch P13's H8 (commune 010201, registered 2024-02-01) and P5's H2 (170101),
+				// from the earlier registration, H2's.
 				expect(touch).toEqual([
-					{ communes: ['010201', '170101'], since: '0001-01-01', medians: [] }
+					{ communes: ['010201', '170101'], since: '2022-06-15', medians: [] }
 				]);
 				await refreshAfterImport(incremental.db, touch);
 				await importPath(full.db, dir);
@@ -388,6 +390,42 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		}
 	});
 
+	it('touch nothing with rows that change only in columns no indicator reads', async () => {
+		const database = await createTestDatabase(kind);
+		const base = writeDir(FIXTURE_FILES);
+		// P1's name and relationship, B1's amount, AP1's channel: updated, and no indicator reads them.
+		const unread = writeDir({
+			'members.csv':
+				'person_id,household_id,sex,birth_date,national_id,disability,full_name,relationship\nP1,H1,F,1960-05-01,,no,Sok Dara,head\n',
+			'benefits.csv':
+				'benefit_id,enrolment_id,period,delivered_on,amount_khr\nB1,E1,2025-05,2025-05-10,250000\n',
+			'appeals.csv':
+				'appeal_id,household_id,programme_code,village_code,lodged_on,channel,category,status,resolved_on\nAP1,H1,HEF,17010101,2025-04-02,hotline,exclusion,resolved,2025-04-12\n'
+		});
+		// P1's name again, and P3's disability (yes → no), which the indicators read.
+		const read = writeDir({
+			'members.csv':
+				'person_id,household_id,sex,birth_date,national_id,disability,full_name\nP1,H1,F,1960-05-01,,no,Sok Dara Sr\nP3,H1,F,1990-01-01,,no,\n'
+		});
+		try {
+			await importPath(database.db, base);
+			await refreshAll(database.db, { today: FIXTURE_TODAY });
+			const outcomes = await importPath(database.db, unread);
+			expect(outcomes.map((o) => (o.ok ? [o.summary.updated, o.summary.touch] : o))).toEqual([
+				[1, undefined],
+				[1, undefined],
+				[1, undefined]
+			]);
+			const changed = await importPath(database.db, read);
+			expect(changed.map((o) => (o.ok ? [o.summary.updated, o.summary.touch] : o))).toEqual([
+				[2, { communes: ['170101'], since: '0001-01-01', medians: [] }]
+			]);
+		} finally {
+			for (const d of [base, unread, read]) rmSync(d, { recursive: true, force: true });
+			await database.drop();
+		}
+	});
+
 	it("count every district's days for the periods counted before the districts' counts were kept", async () => {
 		// A store computed before migration 0012: its periods have no `median_days`. An
 		// incremental refresh touching one commune then counts every district's records for
@@ -421,6 +459,63 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			expect(await dump(incremental.db)).toEqual(await dump(full.db));
 		} finally {
 			for (const d of [base, dir]) rmSync(d, { recursive: true, force: true });
+			await Promise.all([incremental.drop(), full.drop()]);
+		}
+	}, 120_000);
+
+	it('refresh in full the periods an import touched when it touched too many communes', async () => {
+		const base = writeDir(FIXTURE_FILES);
+		// H8 (commune 010201) and H4 (170101) change IDPoor level: two of the four communes that
+		// hold households, for every period.
+		const dir = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nH8,01020101,2024-02-01,2\nH4,17010102,2023-01-10,\n'
+		});
+		// H1 (170101) back to none: one commune.
+		const one = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nH1,17010101,2021-03-01,\n'
+		});
+		// H8 and H4 as they were: two communes again.
+		const back = writeDir({
+			'households.csv':
+				'household_id,village_code,registered_on,idpoor_level\nH8,01020101,2024-02-01,\nH4,17010102,2023-01-10,1\n'
+		});
+		const [incremental, full] = await refreshedPair(kind, base);
+		try {
+			const computed = await queryRows<{ period: string }>(
+				incremental.db,
+				sql`SELECT DISTINCT period FROM programme_values ORDER BY period`
+			);
+			const lastRun = () =>
+				queryRows(
+					incremental.db,
+					sql`SELECT kind, communes FROM refresh_runs ORDER BY id DESC LIMIT 1`
+				);
+			const importAndRefresh = async (path: string, share: number) => {
+				const outcomes = await importPath(incremental.db, path);
+				await importPath(full.db, path);
+				return refreshAfterImport(
+					incremental.db,
+					outcomes.map((o) => (o.ok ? o.summary.touch : undefined)),
+					{ fullAbove: { share, minCommunes: 1 } }
+				);
+			};
+			// Two communes of four is more than a quarter: every commune, every period it touched.
+			const result = await importAndRefresh(dir, 0.25);
+			expect(result?.kind).toBe('full');
+			expect(result?.periods).toEqual(computed.map((c) => c.period));
+			expect(await lastRun()).toEqual([{ kind: 'full', communes: null }]);
+			// One commune of four is not more than a quarter: that commune alone.
+			expect((await importAndRefresh(one, 0.25))?.kind).toBe('incremental');
+			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: ['170101'] }]);
+			// Two of four is not more than half.
+			expect((await importAndRefresh(back, 0.5))?.kind).toBe('incremental');
+			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: ['010201', '170101'] }]);
+			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
+			expect(await dump(incremental.db)).toEqual(await dump(full.db));
+		} finally {
+			for (const d of [base, dir, one, back]) rmSync(d, { recursive: true, force: true });
 			await Promise.all([incremental.drop(), full.drop()]);
 		}
 	}, 120_000);

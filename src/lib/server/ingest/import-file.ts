@@ -665,7 +665,7 @@ async function importFileUnaudited(
 			}
 			summary.inserted = inserted;
 			summary.updated = updated;
-			if (inserted + updated > 0) summary.touch = touch;
+			if (inserted + updated > 0 && touch) summary.touch = touch;
 			summary.rejected = summary.rejections.length;
 			summary.unchanged = summary.read - inserted - updated - summary.rejected;
 			if (extraWarnings > 0) summary.warnings.push(`… and ${extraWarnings} more warnings`);

@@ -30,14 +30,30 @@ const EVER = sql`DATE '0001-01-01'`;
 
 /**
  * Which staged rows and stored rows count: a good staged row that is new or differs from the
- * stored row it replaces in a column of the feed (`fresh`, over `s`), and a stored row that a
- * good staged row changes (`changed(alias)`, the stored row as `alias` beside its staged `s`).
- * A row a file repeats as it is (a corrected spreadsheet uploaded again whole) touches nothing.
+ * stored row it replaces in a column of the feed an indicator reads (`fresh`, over `s`), and a
+ * stored row that a good staged row changes there (`changed(alias)`, the stored row as `alias`
+ * beside its staged `s`). A row a file repeats as it is (a corrected spreadsheet uploaded again
+ * whole), or with changes only in columns no indicator reads (`UNREAD`), touches nothing.
  */
 interface Changes {
 	fresh: SQL;
 	changed: (stored: string) => SQL;
 }
+
+/**
+ * The columns of the registry feeds that no stored indicator reads (see `indicators/`): a row
+ * that changes only in these (a name's spelling, an amount, an appeal's channel) touches
+ * nothing. A changed name or national ID may change possible-duplicate flags, whose households
+ * are touched apart (`householdsTouch`). An indicator that comes to read one of these columns
+ * must take it off this list.
+ */
+const UNREAD: Partial<Record<FeedName, readonly string[]>> = {
+	households: ['office_code'],
+	members: ['full_name', 'national_id', 'relationship'],
+	applications: ['person_id', 'office_code'],
+	benefits: ['period', 'amount_khr', 'kind'],
+	appeals: ['household_id', 'programme_code', 'channel', 'category']
+};
 
 function changesOf(feed: FeedSpec): Changes {
 	const table = sql.identifier(feed.table);
@@ -48,7 +64,11 @@ function changesOf(feed: FeedSpec): Changes {
 			),
 			sql` AND `
 		);
-	const values = feed.columns.filter((c) => !feed.key.includes(c.name));
+	const unread = UNREAD[feed.name] ?? [];
+	for (const name of unread)
+		if (!feed.columns.some((c) => c.name === name))
+			throw new Error(`UNREAD names ${name}, not a column of the ${feed.name} feed`);
+	const values = feed.columns.filter((c) => !feed.key.includes(c.name) && !unread.includes(c.name));
 	const differs = (stored: string) =>
 		sql`(${sql.join(
 			values.map((c) => sql`${sql.identifier(stored)}.${sql.identifier(c.name)}`),
@@ -120,7 +140,7 @@ const TOUCHED_ROWS: Partial<Record<FeedName, (c: Changes) => SQL>> = {
  * What the staged good rows that are new or changed touch; call inside the import, before
  * the upsert.
  */
-export async function collectTouch(tx: Tx, feed: FeedSpec): Promise<Touch> {
+export async function collectTouch(tx: Tx, feed: FeedSpec): Promise<Touch | undefined> {
 	const rows = TOUCHED_ROWS[feed.name];
 	return rows ? touchOf(tx, rows(changesOf(feed))) : 'all';
 }
@@ -130,7 +150,7 @@ export async function collectTouch(tx: Tx, feed: FeedSpec): Promise<Touch> {
  * registration on: after an import of members changed their members' possible-duplicate
  * flags, which they count in from then (a partner may live in any village).
  */
-export function householdsTouch(tx: Tx, table: string): Promise<Touch> {
+export function householdsTouch(tx: Tx, table: string): Promise<Touch | undefined> {
 	return touchOf(
 		tx,
 		sql`SELECT h.village_code, h.registered_on AS since, NULL AS median FROM households h
@@ -138,8 +158,8 @@ export function householdsTouch(tx: Tx, table: string): Promise<Touch> {
 	);
 }
 
-/** The communes, earliest date and medians of `rows` (see `TOUCHED_ROWS`). */
-async function touchOf(tx: Tx, rows: SQL): Promise<Touch> {
+/** The communes, earliest date and medians of `rows` (see `TOUCHED_ROWS`); none for no row. */
+async function touchOf(tx: Tx, rows: SQL): Promise<Touch | undefined> {
 	// Per median indicator, whether a row can change it: m0, m1, … in `MEDIAN_INDICATORS`' order.
 	const flags = (of: (i: number) => SQL) =>
 		sql.join(
@@ -164,16 +184,19 @@ async function touchOf(tx: Tx, rows: SQL): Promise<Touch> {
 				to_char(min(since), 'YYYY-MM-DD') AS since,
 				${flags((i) => sql`c.${sql.identifier(`m${i}`)}`)} FROM c`
 	);
+	// No row touched any village (rows changed only where no indicator reads): nothing.
+	if (!touch?.communes || !touch.since) return undefined;
 	return {
-		communes: touch?.communes ?? [],
-		since: touch?.since ?? '9999-12-31',
-		medians: MEDIAN_INDICATORS.filter((_, i) => touch?.[`m${i}`] === true)
+		communes: touch.communes,
+		since: touch.since,
+		medians: MEDIAN_INDICATORS.filter((_, i) => touch[`m${i}`] === true)
 	};
 }
 
 /** Two imports' touches together. */
-export function mergeTouch(a: Touch | undefined, b: Touch): Touch {
+export function mergeTouch(a: Touch | undefined, b: Touch | undefined): Touch | undefined {
 	if (a === undefined) return b;
+	if (b === undefined) return a;
 	if (a === 'all' || b === 'all') return 'all';
 	return {
 		communes: [...new Set([...a.communes, ...b.communes])].sort(),
