@@ -28,6 +28,8 @@ const MEMBERS: [person: string, household: string][] = [
 	['P13', 'H8']
 ];
 const PROGRAMMES = ['HEF', 'CT', 'OAA'];
+/** The header of a households file. */
+const HOUSEHOLDS_HEADER = 'household_id,village_code,registered_on,idpoor_level\n';
 
 /** A day from 2020-01-01 to 2025-06-30 (`YYYY-MM-DD`). */
 const day = fc
@@ -468,18 +470,15 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 		// H8 (commune 010201) and H4 (170101) change IDPoor level: two of the four communes that
 		// hold households, for every period.
 		const dir = writeDir({
-			'households.csv':
-				'household_id,village_code,registered_on,idpoor_level\nH8,01020101,2024-02-01,2\nH4,17010102,2023-01-10,\n'
+			'households.csv': `${HOUSEHOLDS_HEADER}H8,01020101,2024-02-01,2\nH4,17010102,2023-01-10,\n`
 		});
 		// H1 (170101) back to none: one commune.
 		const one = writeDir({
-			'households.csv':
-				'household_id,village_code,registered_on,idpoor_level\nH1,17010101,2021-03-01,\n'
+			'households.csv': `${HOUSEHOLDS_HEADER}H1,17010101,2021-03-01,\n`
 		});
 		// H8 and H4 as they were: two communes again.
 		const back = writeDir({
-			'households.csv':
-				'household_id,village_code,registered_on,idpoor_level\nH8,01020101,2024-02-01,\nH4,17010102,2023-01-10,1\n'
+			'households.csv': `${HOUSEHOLDS_HEADER}H8,01020101,2024-02-01,\nH4,17010102,2023-01-10,1\n`
 		});
 		const [incremental, full] = await refreshedPair(kind, base);
 		try {
@@ -537,16 +536,17 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			await Promise.all([incremental.drop(), full.drop()]);
 		}
 	}
-	const households = 'household_id,village_code,registered_on,idpoor_level\n';
 	// A new household in commune 010201: a file that touches that commune alone.
-	const laterInCommune010201 = { 'households.csv': `${households}HN9,01020102,2024-01-02,1\n` };
+	const laterInCommune010201 = {
+		'households.csv': `${HOUSEHOLDS_HEADER}HN9,01020102,2024-01-02,1\n`
+	};
 
 	it('find the enrolments of a household that moved, in a later import touching only its new commune', async () => {
 		// H6 (enrolments E2, E6 and E8) moves from commune 170201 to 010201. The later refresh
 		// reads the commune's enrolments by their village: H6's must have moved with it, or they
 		// would count nowhere.
 		await expectSameAfterImports(
-			{ 'households.csv': `${households}H6,01020101,2024-07-01,2\n` },
+			{ 'households.csv': `${HOUSEHOLDS_HEADER}H6,01020101,2024-07-01,2\n` },
 			laterInCommune010201
 		);
 	}, 120_000);
