@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows, type Db } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
+import { listRefreshRuns } from '../../src/lib/server/indicators/refresh-history';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from './test-database';
 
@@ -486,11 +487,13 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 				incremental.db,
 				sql`SELECT DISTINCT period FROM programme_values ORDER BY period`
 			);
-			const lastRun = () =>
-				queryRows(
-					incremental.db,
-					sql`SELECT kind, communes FROM refresh_runs ORDER BY id DESC LIMIT 1`
-				);
+			// As the refresh page's history lists it.
+			const lastRun = async () =>
+				(await listRefreshRuns(incremental.db, 1)).map((r) => ({
+					kind: r.kind,
+					communes: r.communes,
+					touched_communes: r.touched_communes
+				}));
 			const importAndRefresh = async (path: string, share: number) => {
 				const outcomes = await importPath(incremental.db, path);
 				await importPath(full.db, path);
@@ -504,13 +507,13 @@ describe.each(DATABASE_KINDS)('incremental and full refresh on %s', (kind) => {
 			const result = await importAndRefresh(dir, 0.25);
 			expect(result?.kind).toBe('full');
 			expect(result?.periods).toEqual(computed.map((c) => c.period));
-			expect(await lastRun()).toEqual([{ kind: 'full', communes: null }]);
+			expect(await lastRun()).toEqual([{ kind: 'full', communes: null, touched_communes: 2 }]);
 			// One commune of four is not more than a quarter: that commune alone.
 			expect((await importAndRefresh(one, 0.25))?.kind).toBe('incremental');
-			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: ['170101'] }]);
+			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: 1, touched_communes: 1 }]);
 			// Two of four is not more than half.
 			expect((await importAndRefresh(back, 0.5))?.kind).toBe('incremental');
-			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: ['010201', '170101'] }]);
+			expect(await lastRun()).toEqual([{ kind: 'incremental', communes: 2, touched_communes: 2 }]);
 			await refreshAll(full.db, { today: FIXTURE_TODAY, all: true });
 			expect(await dump(incremental.db)).toEqual(await dump(full.db));
 		} finally {

@@ -6,11 +6,26 @@
  */
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { progressIn } from '../../src/lib/i18n/refresh';
+import { communesRecomputed, progressIn } from '../../src/lib/i18n/refresh';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { FIXTURE_FILES, FIXTURE_TODAY, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS } from './test-database';
+
+describe('a refresh’s communes in the history', () => {
+	it('counts them, or says all, and after imports that touched too many how many they touched', () => {
+		expect(communesRecomputed('en', { communes: 3, touched_communes: 3 })).toBe('3');
+		expect(communesRecomputed('km', { communes: 3, touched_communes: 3 })).toBe('៣');
+		expect(communesRecomputed('en', { communes: null, touched_communes: null })).toBe('all');
+		expect(communesRecomputed('km', { communes: null, touched_communes: null })).toBe('ទាំងអស់');
+		expect(communesRecomputed('en', { communes: null, touched_communes: 1652 })).toBe(
+			'all (imports touched 1,652)'
+		);
+		expect(communesRecomputed('km', { communes: null, touched_communes: 1652 })).toBe(
+			'ទាំងអស់ (ការនាំចូលបានប៉ះពាល់ ១.៦៥២)'
+		);
+	});
+});
 
 describe('a refresh’s steps in Khmer', () => {
 	it('words the engine’s step names, counts and the periods’ number', () => {

@@ -3,12 +3,13 @@
  * engine's own words, also its command line's and the benchmark's) in Khmer (`progressIn`).
  * Khmer drafted by the team; to be reviewed by a native speaker.
  */
-import { dictionary, toKhmerNumerals, type Language } from './index';
+import { formatCount } from './common';
+import { dictionary, toKhmerNumerals, translator, type Language } from './index';
 
 export const REFRESH = dictionary(
 	{
 		title: 'Indicator refresh',
-		lead: 'The indicators are recomputed from the registry after every import (only the communes and periods it touched) and in full on a schedule. Public pages show the last finished refresh.',
+		lead: 'The indicators are recomputed from the registry after every import (only the communes and periods it touched, or every commune when it touched more than a quarter of them) and in full on a schedule. Public pages show the last finished refresh.',
 		running: 'Running',
 		since: '({kind}) since {time}:',
 		starting: 'starting',
@@ -24,6 +25,7 @@ export const REFRESH = dictionary(
 		duration: 'Duration',
 		result: 'Result',
 		all: 'all',
+		all_after_import: 'all (imports touched {count})',
 		kind_full: 'full',
 		kind_incremental: 'incremental',
 		failed: 'failed:',
@@ -33,7 +35,7 @@ export const REFRESH = dictionary(
 	},
 	{
 		title: 'ការគណនាសូចនាករឡើងវិញ',
-		lead: 'សូចនាករត្រូវបានគណនាឡើងវិញពីបញ្ជីឈ្មោះ បន្ទាប់ពីការនាំចូលនីមួយៗ (តែឃុំ និងរយៈពេលដែលការនាំចូលនោះប៉ះពាល់) និងទាំងស្រុងតាមកាលវិភាគ។ ទំព័រសាធារណៈបង្ហាញលទ្ធផលនៃការគណនាឡើងវិញចុងក្រោយដែលបានបញ្ចប់។',
+		lead: 'សូចនាករត្រូវបានគណនាឡើងវិញពីបញ្ជីឈ្មោះ បន្ទាប់ពីការនាំចូលនីមួយៗ (តែឃុំ និងរយៈពេលដែលការនាំចូលនោះប៉ះពាល់ ឬគ្រប់ឃុំនៅពេលវាប៉ះពាល់លើសពីមួយភាគបួននៃឃុំ) និងទាំងស្រុងតាមកាលវិភាគ។ ទំព័រសាធារណៈបង្ហាញលទ្ធផលនៃការគណនាឡើងវិញចុងក្រោយដែលបានបញ្ចប់។',
 		running: 'កំពុងដំណើរការ',
 		since: '({kind}) ចាប់ពី {time}៖',
 		starting: 'កំពុងចាប់ផ្តើម',
@@ -49,6 +51,7 @@ export const REFRESH = dictionary(
 		duration: 'ថិរវេលា',
 		result: 'លទ្ធផល',
 		all: 'ទាំងអស់',
+		all_after_import: 'ទាំងអស់ (ការនាំចូលបានប៉ះពាល់ {count})',
 		kind_full: 'ទាំងស្រុង',
 		kind_incremental: 'តាមផ្នែក',
 		failed: 'បរាជ័យ៖',
@@ -120,4 +123,20 @@ export function progressIn(language: Language, progress: string): string | null 
 	const periods = /^(\d+) periods \((.+)\)$/.exec(progress);
 	if (periods) return `${toKhmerNumerals(periods[1]!)} រយៈពេល (${periods[2]})`;
 	return stepName(progress) ?? null;
+}
+
+/**
+ * The communes a refresh recomputed, as the history lists them: their number, or all of them
+ * (a full refresh; after imports that touched too many communes to recompute alone, how many
+ * they touched).
+ */
+export function communesRecomputed(
+	language: Language,
+	run: { communes: number | null; touched_communes: number | null }
+): string {
+	const t = translator(REFRESH, language);
+	if (run.communes !== null) return formatCount(language, run.communes);
+	if (run.touched_communes !== null)
+		return t('all_after_import', { count: formatCount(language, run.touched_communes) });
+	return t('all');
 }

@@ -426,6 +426,11 @@ export const refreshRuns = pgTable('refresh_runs', {
 	periods: jsonb('periods').$type<string[]>().notNull().default([]),
 	/** For an incremental refresh, the communes it recomputed; null for a full one. */
 	communes: jsonb('communes').$type<string[]>(),
+	/**
+	 * For a refresh after imports, how many communes they touched (a full one when they touched
+	 * too many, see `FULL_AFTER_IMPORT`); null for the others.
+	 */
+	touchedCommunes: integer('touched_communes'),
 	/** The step running now (`3/9 eligibility, enrolment, benefits and combined packages`), while it runs. */
 	progress: text('progress'),
 	error: text('error')

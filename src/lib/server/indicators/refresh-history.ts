@@ -11,6 +11,8 @@ export interface RefreshRunRow {
 	duration_ms: number | null;
 	periods: number;
 	communes: number | null;
+	/** For a refresh after imports, the communes they touched (see `refresh_runs`). */
+	touched_communes: number | null;
 	progress: string | null;
 	error: string | null;
 }
@@ -22,7 +24,7 @@ export async function listRefreshRuns(db: Db, limit = 30): Promise<RefreshRunRow
 		sql`SELECT id, kind, started_at::text, finished_at::text, duration_ms,
 				jsonb_array_length(periods) AS periods,
 				CASE WHEN communes IS NULL THEN NULL ELSE jsonb_array_length(communes) END AS communes,
-				progress, error
+				touched_communes, progress, error
 			FROM refresh_runs ORDER BY id DESC LIMIT ${limit}`
 	);
 	const here = runningRefresh();

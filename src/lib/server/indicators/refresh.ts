@@ -303,7 +303,7 @@ export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<Refres
 			const listed = new Set(periods.map((p) => p.label));
 			for (const label of computed) if (!listed.has(label)) periods.push(parsePeriod(label)!);
 		}
-		return runRefresh(db, 'full', periods, options.onProgress);
+		return runRefresh(db, 'full', periods, { onProgress: options.onProgress });
 	});
 }
 
@@ -355,8 +355,11 @@ export function refreshTouched(
 			touch.communes && !inFull
 				? { communes: touch.communes, medians: touch.medians ?? MEDIAN_INDICATORS }
 				: undefined;
-		const kind = inFull ? 'full' : 'incremental';
-		const result = await runRefresh(db, kind, periods, options.onProgress, scope);
+		const result = await runRefresh(db, inFull ? 'full' : 'incremental', periods, {
+			onProgress: options.onProgress,
+			scope,
+			touchedCommunes: touch.communes?.length
+		});
 		// Rows older than any computed year (a household registered earlier) open new years,
 		// which no commune has yet: those are computed everywhere. Only the touched communes'
 		// households can be such rows (the others' years wait for a full refresh, as they did).
@@ -366,7 +369,10 @@ export function refreshTouched(
 		for (let year = await firstDataYear(db, touch.communes); year < Math.min(...years); year++)
 			newYears.push(parsePeriod(String(year))!);
 		if (newYears.length === 0) return result;
-		const added = await runRefresh(db, 'full', newYears, options.onProgress);
+		const added = await runRefresh(db, 'full', newYears, {
+			onProgress: options.onProgress,
+			touchedCommunes: touch.communes?.length
+		});
 		return {
 			...result,
 			periods: [...added.periods, ...result.periods],
@@ -399,12 +405,19 @@ export function refreshAfterImport(
  */
 const VACUUMED = ['households', 'enrolments', 'benefits'];
 
+/** How a refresh runs: its progress, its scope (incremental), the communes imports touched. */
+interface RunOptions {
+	onProgress?: (step: string) => void;
+	scope?: Scope;
+	/** The number of communes the imports it follows touched (recorded in `refresh_runs`). */
+	touchedCommunes?: number;
+}
+
 async function runRefresh(
 	db: Db,
 	kind: RefreshResult['kind'],
 	periods: Period[],
-	onProgress: ((step: string) => void) | undefined,
-	scope?: Scope
+	{ onProgress, scope, touchedCommunes }: RunOptions
 ): Promise<RefreshResult> {
 	const labels = periods.map((p) => p.label);
 	// Nothing computed yet (an import before the first full refresh): nothing to record.
@@ -412,7 +425,13 @@ async function runRefresh(
 	const startedAt = new Date();
 	const [run] = await db
 		.insert(refreshRuns)
-		.values({ kind, startedAt, periods: labels, communes: scope ? [...scope.communes] : null })
+		.values({
+			kind,
+			startedAt,
+			periods: labels,
+			communes: scope ? [...scope.communes] : null,
+			touchedCommunes
+		})
 		.returning({ id: refreshRuns.id });
 	const id = run!.id;
 	running = { id, kind, startedAt, step: 'starting' };
