@@ -61,6 +61,12 @@ describe('uploading an import file', () => {
 		const cells = await row.locator('td.num').allTextContents();
 		// read, inserted, updated, unchanged, rejected
 		expect(cells).toEqual(['5', '2', '0', '0', '3']);
+		// E2E-H1 and E2E-H5, new, in villages of commune 170101: counted from E2E-H1's registration.
+		await expect(
+			page.locator('[data-testid="upload-touched"][data-file="households.csv"]').textContent()
+		).resolves.toBe(
+			'households.csv: Indicators: 1 commune to recompute, the periods ending on or after 2024-01-10.'
+		);
 		await page.screenshot({ path: 'tests/artifacts/import-upload.png', fullPage: true });
 
 		const [download] = await Promise.all([

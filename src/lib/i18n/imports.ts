@@ -3,7 +3,8 @@
  * rejected rows' reasons, warnings, the step under way) is in English, as its command line
  * and its rejected-rows CSV are. Khmer drafted by the team; to be reviewed by a native speaker.
  */
-import { dictionary } from './index';
+import { formatCount } from './common';
+import { dictionary, translator, type Language } from './index';
 
 export const IMPORTS = dictionary(
 	{
@@ -42,7 +43,13 @@ export const IMPORTS = dictionary(
 		by: 'By',
 		when: 'When',
 		seconds: 'Seconds',
-		checksum: 'Checksum'
+		checksum: 'Checksum',
+		touch_none: 'Indicators: nothing to recompute (no column an indicator reads changed).',
+		touch_all: 'Indicators: every commune and period to recompute (reference data changed).',
+		touch_every_period: 'Indicators: {communes} to recompute, every period.',
+		touch_since: 'Indicators: {communes} to recompute, the periods ending on or after {since}.',
+		one_commune: '1 commune',
+		communes: '{count} communes'
 	},
 	{
 		title: 'នាំចូលទិន្នន័យ',
@@ -80,6 +87,43 @@ export const IMPORTS = dictionary(
 		by: 'ដោយ',
 		when: 'ពេលវេលា',
 		seconds: 'វិនាទី',
-		checksum: 'ផលបូកត្រួតពិនិត្យ'
+		checksum: 'ផលបូកត្រួតពិនិត្យ',
+		touch_none: 'សូចនាករ៖ គ្មានអ្វីត្រូវគណនាឡើងវិញទេ (គ្មានជួរឈរដែលសូចនាករប្រើបានផ្លាស់ប្តូរ)។',
+		touch_all: 'សូចនាករ៖ ត្រូវគណនាឡើងវិញគ្រប់ឃុំ និងគ្រប់រយៈពេល (ទិន្នន័យយោងបានផ្លាស់ប្តូរ)។',
+		touch_every_period: 'សូចនាករ៖ ត្រូវគណនាឡើងវិញ {communes} គ្រប់រយៈពេល។',
+		touch_since: 'សូចនាករ៖ ត្រូវគណនាឡើងវិញ {communes} សម្រាប់រយៈពេលដែលបញ្ចប់នៅ ឬក្រោយ {since}។',
+		one_commune: '១ ឃុំ',
+		communes: '{count} ឃុំ'
 	}
 );
+
+/** Before every period: a row that changes how every earlier record counts (see `touched.ts`). */
+const EVERY_PERIOD = '0001-01-01';
+
+/**
+ * What an imported file's written rows leave the indicators to recompute, as the upload's
+ * report says it (null when it wrote nothing): every commune for reference data, some communes
+ * from a date, or nothing when its rows changed only columns no indicator reads. The refresh
+ * after the upload recomputes what its files touched together (every commune when that is many
+ * of them, see the refresh page).
+ */
+export function indicatorsTouched(
+	language: Language,
+	file: {
+		touch?: 'all' | { communes: readonly string[]; since: string };
+		counts?: { inserted: number; updated: number };
+	}
+): string | null {
+	if (!file.counts || file.counts.inserted + file.counts.updated === 0) return null;
+	const t = translator(IMPORTS, language);
+	const { touch } = file;
+	if (touch === undefined) return t('touch_none');
+	if (touch === 'all') return t('touch_all');
+	const communes =
+		touch.communes.length === 1
+			? t('one_commune')
+			: t('communes', { count: formatCount(language, touch.communes.length) });
+	return touch.since === EVERY_PERIOD
+		? t('touch_every_period', { communes })
+		: t('touch_since', { communes, since: touch.since });
+}
