@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/lib/server/db';
+import { indicatorsTouched } from '../src/lib/i18n/imports';
 import { refreshAfterImport } from '../src/lib/server/indicators/refresh';
 import { importPath, type FileOutcome } from '../src/lib/server/ingest/import-directory';
 
@@ -39,6 +40,9 @@ function describe(outcome: FileOutcome): string {
 	const lines = [
 		`${s.dryRun ? '(dry run) ' : ''}${s.file} [${s.feed}]: ${counts} in ${s.durationMs} ms`
 	];
+	// What the written rows leave the indicators to recompute (a dry run writes nothing).
+	const touched = s.dryRun ? null : indicatorsTouched('en', { touch: s.touch, counts: s });
+	if (touched) lines.push(`    ${touched}`);
 	for (const warning of s.warnings) lines.push(`    warning: ${warning}`);
 	for (const r of s.rejections.slice(0, 10)) {
 		lines.push(`    row ${r.rowNumber}, column ${r.column}: ${r.error}`);
@@ -103,7 +107,7 @@ try {
 	);
 	if (refreshed && refreshed.periods.length > 0) {
 		log(
-			`indicators refreshed: ${refreshed.periods.length} periods in ${(refreshed.durationMs / 1000).toFixed(1)} s`
+			`indicators refreshed (${refreshed.kind}): ${refreshed.periods.length} periods in ${(refreshed.durationMs / 1000).toFixed(1)} s`
 		);
 	}
 	process.exitCode = outcomes.some((o) => !o.ok) ? 1 : 0;
