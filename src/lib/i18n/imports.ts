@@ -3,6 +3,7 @@
  * rejected rows' reasons, warnings, the step under way) is in English, as its command line
  * and its rejected-rows CSV are. Khmer drafted by the team; to be reviewed by a native speaker.
  */
+import { BEFORE_EVERY_PERIOD } from '../indicators/periods';
 import { formatCount } from './common';
 import { dictionary, translator, type Language } from './index';
 
@@ -97,9 +98,6 @@ export const IMPORTS = dictionary(
 	}
 );
 
-/** Before every period: a row that changes how every earlier record counts (see `touched.ts`). */
-const EVERY_PERIOD = '0001-01-01';
-
 /**
  * What an imported file's written rows leave the indicators to recompute, as the upload's
  * report says it (null when it wrote nothing): every commune for reference data, some communes
@@ -123,7 +121,7 @@ export function indicatorsTouched(
 		touch.communes.length === 1
 			? t('one_commune')
 			: t('communes', { count: formatCount(language, touch.communes.length) });
-	return touch.since === EVERY_PERIOD
+	return touch.since === BEFORE_EVERY_PERIOD
 		? t('touch_every_period', { communes })
 		: t('touch_since', { communes, since: touch.since });
 }

@@ -4,6 +4,12 @@
  */
 
 /** A period with its label and first and last days (`YYYY-MM-DD`). */
+/**
+ * A day before every period (`YYYY-MM-DD`): what an import touches "from" when its rows change
+ * how every earlier record counts, so that every computed period is recomputed.
+ */
+export const BEFORE_EVERY_PERIOD = '0001-01-01';
+
 export interface Period {
 	label: string;
 	kind: 'month' | 'quarter' | 'year';

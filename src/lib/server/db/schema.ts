@@ -427,8 +427,9 @@ export const refreshRuns = pgTable('refresh_runs', {
 	/** For an incremental refresh, the communes it recomputed; null for a full one. */
 	communes: jsonb('communes').$type<string[]>(),
 	/**
-	 * For a refresh after imports, how many communes they touched (a full one when they touched
-	 * too many, see `FULL_AFTER_IMPORT`); null for the others.
+	 * For a full refresh after imports (when they touched too many communes to recompute alone,
+	 * see `FULL_AFTER_IMPORT`), how many communes they touched; null for the others (an
+	 * incremental refresh lists its communes in `communes`).
 	 */
 	touchedCommunes: integer('touched_communes'),
 	/** The step running now (`3/9 eligibility, enrolment, benefits and combined packages`), while it runs. */

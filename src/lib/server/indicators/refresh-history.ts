@@ -11,7 +11,7 @@ export interface RefreshRunRow {
 	duration_ms: number | null;
 	periods: number;
 	communes: number | null;
-	/** For a refresh after imports, the communes they touched (see `refresh_runs`). */
+	/** For a full refresh after imports, how many communes they touched (see `refresh_runs`). */
 	touched_communes: number | null;
 	progress: string | null;
 	error: string | null;

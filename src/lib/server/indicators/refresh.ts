@@ -11,7 +11,12 @@
  *   earliest date it touched. It gives the same values as a full refresh.
  */
 import { sql } from 'drizzle-orm';
-import { parsePeriod, refreshPeriods, type Period } from '../../indicators/periods';
+import {
+	BEFORE_EVERY_PERIOD,
+	parsePeriod,
+	refreshPeriods,
+	type Period
+} from '../../indicators/periods';
 import { refreshLockWait } from '../config';
 import { queryRows, type Db, type Tx } from '../db';
 import { refreshRuns } from '../db/schema';
@@ -358,7 +363,7 @@ export function refreshTouched(
 		const result = await runRefresh(db, inFull ? 'full' : 'incremental', periods, {
 			onProgress: options.onProgress,
 			scope,
-			touchedCommunes: touch.communes?.length
+			touchedCommunes: inFull ? touch.communes?.length : undefined
 		});
 		// Rows older than any computed year (a household registered earlier) open new years,
 		// which no commune has yet: those are computed everywhere. Only the touched communes'
@@ -394,7 +399,7 @@ export function refreshAfterImport(
 	let merged: Touch | undefined;
 	for (const touch of touches) if (touch) merged = mergeTouch(merged, touch);
 	if (!merged) return Promise.resolve(undefined);
-	return refreshTouched(db, merged === 'all' ? { since: '0000-01-01' } : merged, options);
+	return refreshTouched(db, merged === 'all' ? { since: BEFORE_EVERY_PERIOD } : merged, options);
 }
 
 /**
@@ -409,7 +414,10 @@ const VACUUMED = ['households', 'enrolments', 'benefits'];
 interface RunOptions {
 	onProgress?: (step: string) => void;
 	scope?: Scope;
-	/** The number of communes the imports it follows touched (recorded in `refresh_runs`). */
+	/**
+	 * A full refresh after imports: how many communes they touched (recorded in `refresh_runs`;
+	 * an incremental one records the communes themselves).
+	 */
 	touchedCommunes?: number;
 }
 

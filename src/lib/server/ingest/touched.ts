@@ -14,6 +14,7 @@ import { queryRows, type Tx } from '../db';
 import type { FeedName, FeedSpec } from './feeds';
 import { MEDIAN_INDICATORS, type MedianIndicator } from '../indicators/medians';
 import { castColumn } from './staged';
+import { BEFORE_EVERY_PERIOD } from '../../indicators/periods';
 
 /**
  * Everything, or some communes from a date on; `medians`: the median indicators a touched row
@@ -26,7 +27,7 @@ export type Touch =
 	'all' | { communes: string[]; since: string; medians: readonly MedianIndicator[] };
 
 /** A date before every period. */
-const EVER = sql`DATE '0001-01-01'`;
+const EVER = sql`${BEFORE_EVERY_PERIOD}::date`;
 
 /**
  * Which staged rows and stored rows count: a good staged row that is new or differs from the
