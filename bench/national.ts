@@ -87,17 +87,21 @@ export async function generateNational(
 			(SELECT array_agg(code ORDER BY code) AS codes FROM geo_units WHERE level = 'village') v`
 	);
 	// Members: 4.3 per household, born 1930–2026 (never after their household's registration
-	// matters not: a baby is registered with the family later), 4% with a disability.
+	// matters not: a baby is registered with the family later), 4% with a disability; with
+	// their household's village, as the importer keeps it (the households' pick for it).
+	const household = `m::bigint * ${households} / ${members}`;
 	await step(
 		`${members.toLocaleString('en')} members`,
-		sql`INSERT INTO members (person_id, household_id, sex, birth_date, full_name, national_id,
-			disability, relationship, possible_duplicate)
-		SELECT 'P' || m, 'H' || (m::bigint * ${households} / ${members}),
+		sql`INSERT INTO members (person_id, household_id, village_code, sex, birth_date, full_name,
+			national_id, disability, relationship, possible_duplicate)
+		SELECT 'P' || m, 'H' || (${sql.raw(household)}),
+			v.codes[1 + ${pick(household, 1, 1_000_000_000)} % array_length(v.codes, 1)],
 			CASE WHEN ${pick('m', 5, 100)} < 51 THEN 'F' ELSE 'M' END,
 			DATE '1930-01-01' + ${pick('m', 6, 35_000)}, 'Person ' || m,
 			CASE WHEN ${pick('m', 7, 10)} < 6 THEN (100000000000 + m)::text END,
 			${pick('m', 8, 100)} < 4, 'member', ${pick('m', 9, 1000)} < 3
-		FROM generate_series(0, ${members - 1}) m`
+		FROM generate_series(0, ${members - 1}) m,
+			(SELECT array_agg(code ORDER BY code) AS codes FROM geo_units WHERE level = 'village') v`
 	);
 	// Enrolments: 40% of households in the Health Equity Fund,
 	// 30% of members in one person programme; one in ten left in May 2026.
@@ -124,9 +128,10 @@ export async function generateNational(
 	// 10th; one enrolment in 50 has one for a month before it began (a data-quality case).
 	await step(
 		'benefits',
-		sql`INSERT INTO benefits (benefit_id, enrolment_id, period, delivered_on, amount_khr)
+		sql`INSERT INTO benefits (benefit_id, enrolment_id, period, delivered_on, amount_khr,
+			village_code)
 		SELECT e.enrolment_id || '-' || to_char(month, 'YYYY-MM'), e.enrolment_id,
-			to_char(month, 'YYYY-MM'), (month + interval '9 days')::date, 100000
+			to_char(month, 'YYYY-MM'), (month + interval '9 days')::date, 100000, e.village_code
 		FROM enrolments e
 		CROSS JOIN generate_series(DATE '2025-12-01', DATE '2026-11-01', interval '1 month') month
 		WHERE (extract(month FROM month)::int + ${pick('hashtext(e.enrolment_id)', 15, 12)}) % 12 < 7

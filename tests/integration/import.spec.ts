@@ -253,7 +253,7 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect(rerun.inserted).toBe(2);
 	});
 
-	it("keeps each enrolment's village with its household's, and marks persons who changed household", async () => {
+	it("keeps each member's, enrolment's and benefit's village with its household's, and marks persons who changed household", async () => {
 		const imported = async (name: string, content: string) =>
 			importFile(database.db, write(name, content), { today: '2026-01-15' });
 		const households = 'household_id,village_code,registered_on\n';
@@ -277,6 +277,23 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 						ORDER BY enrolment_id`
 				)
 			).map((r) => `${r.enrolment_id} ${r.village_code}`);
+		const members = async () =>
+			(
+				await queryRows<{ person_id: string; village_code: string }>(
+					database.db,
+					sql`SELECT person_id, village_code FROM members WHERE person_id LIKE 'PV%'
+						ORDER BY person_id`
+				)
+			).map((r) => `${r.person_id} ${r.village_code}`);
+		const benefits = async () =>
+			(
+				await queryRows<{ benefit_id: string; village_code: string }>(
+					database.db,
+					sql`SELECT benefit_id, village_code FROM benefits WHERE benefit_id LIKE 'BV%'
+						ORDER BY benefit_id`
+				)
+			).map((r) => `${r.benefit_id} ${r.village_code}`);
+		const paid = 'benefit_id,enrolment_id,period,delivered_on\n';
 		const moved = async () =>
 			(
 				await queryRows<{ person_id: string }>(
@@ -287,7 +304,10 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 			).map((r) => r.person_id);
 		const enrolled = 'enrolment_id,programme_code,household_id,person_id,enrolled_on\n';
 		await imported('v_enrolments.csv', `${enrolled}EV1,VP,HV1,PV1,2024-03-01\n`);
+		await imported('v_benefits.csv', `${paid}BV1,EV1,2024-03,2024-03-10\n`);
 		expect(await enrolments()).toEqual(['EV1 17010101']);
+		expect(await benefits()).toEqual(['BV1 17010101']);
+		expect(await members()).toEqual(['PV1 17010101', 'PV2 17010101']);
 		expect(await moved()).toEqual([]);
 		// HV1 moves to 17010102 with its enrolments; HV2 stays where it was.
 		const move = await imported(
@@ -296,21 +316,36 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		);
 		expect([move.updated, move.unchanged]).toEqual([1, 1]);
 		expect(await enrolments()).toEqual(['EV1 17010102']);
+		expect(await benefits()).toEqual(['BV1 17010102']);
+		expect(await members()).toEqual(['PV1 17010102', 'PV2 17010102']);
 		// PV2 joins HV3 (and is enrolled there); PV1 only changes birth date.
 		await imported(
 			'moved_members.csv',
 			'person_id,household_id,sex,birth_date\nPV1,HV1,F,1980-01-02\nPV2,HV3,M,2015-06-30\n'
 		);
 		expect(await moved()).toEqual(['PV2']);
+		expect(await members()).toEqual(['PV1 17010102', 'PV2 17010101']);
 		await imported('more_enrolments.csv', `${enrolled}EV2,VP,HV3,PV2,2024-03-01\n`);
+		await imported('more_benefits.csv', `${paid}BV2,EV2,2024-03,2024-03-10\n`);
 		expect(await enrolments()).toEqual(['EV1 17010102', 'EV2 17010101']);
+		expect(await benefits()).toEqual(['BV1 17010102', 'BV2 17010101']);
 		// HV1 back and HV3 away: their enrolments follow.
 		await imported(
 			'back_households.csv',
 			`${households}HV1,17010101,2024-01-10\nHV3,17010102,2024-02-12\n`
 		);
 		expect(await enrolments()).toEqual(['EV1 17010101', 'EV2 17010102']);
+		expect(await members()).toEqual(['PV1 17010101', 'PV2 17010102']);
+		expect(await benefits()).toEqual(['BV1 17010101', 'BV2 17010102']);
 		expect(await moved()).toEqual(['PV2']);
+		// EV2 now names HV1 (no person): its benefit follows it; EV1 is repeated unchanged.
+		const moves = await imported(
+			'moved_enrolments.csv',
+			`${enrolled}EV1,VP,HV1,PV1,2024-03-01\nEV2,VP,HV1,,2024-03-01\n`
+		);
+		expect([moves.updated, moves.unchanged]).toEqual([1, 1]);
+		expect(await enrolments()).toEqual(['EV1 17010101', 'EV2 17010101']);
+		expect(await benefits()).toEqual(['BV1 17010101', 'BV2 17010101']);
 	});
 });
 

@@ -408,7 +408,7 @@ export function refreshAfterImport(
  * on a page not marked all-visible, and only VACUUM marks them. Autovacuum does it too where it
  * runs (it may be off); after a night without imports it has little to do.
  */
-const VACUUMED = ['households', 'enrolments', 'benefits'];
+const VACUUMED = ['households', 'members', 'enrolments', 'benefits'];
 
 /** How a refresh runs: its progress, its scope (incremental), the communes imports touched. */
 interface RunOptions {

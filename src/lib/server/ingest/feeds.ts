@@ -265,6 +265,11 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 				name: 'moved_household',
 				expression: 't.moved_household OR t.household_id <> s.household_id::text'
 			}
+		],
+		// Kept with the member for the incremental refresh (see `members.village_code`); the
+		// households import moves it with a household that moves.
+		copied: [
+			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
 		]
 	},
 	applications: {
@@ -329,7 +334,12 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		],
 		references: [ref('enrolment_id', 'enrolments', 'enrolment_id', 'enrolment')],
 		consistency: [],
-		dateOrder: []
+		dateOrder: [],
+		// Kept with the benefit for the incremental refresh (see `benefits.village_code`); the
+		// households and enrolments imports move it with an enrolment that moves.
+		copied: [
+			{ name: 'village_code', table: 'enrolments', key: 'enrolment_id', column: 'village_code' }
+		]
 	},
 	appeals: {
 		name: 'appeals',

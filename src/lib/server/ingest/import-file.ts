@@ -14,7 +14,7 @@ import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { importBatches, importRejections } from '../db/schema';
 import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
-import { prepareHouseholdMoves } from '../registry/enrolments';
+import { prepareVillageMoves } from '../registry/village-moves';
 import { FLAGS_CHANGED, prepareDuplicateDetection } from '../registry/members';
 import { readRows } from './read-rows';
 import { castColumn } from './staged';
@@ -637,7 +637,7 @@ async function importFileUnaudited(
 			let touch = await collectTouch(tx, feed);
 			phase('touch');
 			const duplicates = feed.name === 'members' ? await prepareDuplicateDetection(tx) : undefined;
-			const moves = feed.name === 'households' ? await prepareHouseholdMoves(tx) : undefined;
+			const moves = await prepareVillageMoves(tx, feed.name);
 			const [inserted, updated] =
 				feed.name === 'gazetteer'
 					? await upsertGazetteer(tx)
