@@ -141,9 +141,9 @@ export async function generateNational(
 	// Applications: one per four households, a third of them pending.
 	await step(
 		'applications',
-		sql`INSERT INTO applications (application_id, programme_code, household_id, applied_on,
-			status, decided_on)
-		SELECT 'A' || household_id, 'HEF', household_id, registered_on + 5,
+		sql`INSERT INTO applications (application_id, programme_code, household_id, village_code,
+			applied_on, status, decided_on)
+		SELECT 'A' || household_id, 'HEF', household_id, village_code, registered_on + 5,
 			(ARRAY['approved', 'rejected', 'pending'])[1 + ${pick('substr(household_id, 2)::int', 17, 3)}],
 			CASE WHEN ${pick('substr(household_id, 2)::int', 17, 3)} < 2
 				THEN registered_on + 5 + ${pick('substr(household_id, 2)::int', 18, 60)} END

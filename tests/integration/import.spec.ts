@@ -253,7 +253,7 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect(rerun.inserted).toBe(2);
 	});
 
-	it("keeps each member's, enrolment's and benefit's village with its household's, and marks persons who changed household", async () => {
+	it("keeps each member's, application's, enrolment's and benefit's village with its household's, and marks persons who changed household", async () => {
 		const imported = async (name: string, content: string) =>
 			importFile(database.db, write(name, content), { today: '2026-01-15' });
 		const households = 'household_id,village_code,registered_on\n';
@@ -294,6 +294,14 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 				)
 			).map((r) => `${r.benefit_id} ${r.village_code}`);
 		const paid = 'benefit_id,enrolment_id,period,delivered_on\n';
+		const applications = async () =>
+			(
+				await queryRows<{ application_id: string; village_code: string }>(
+					database.db,
+					sql`SELECT application_id, village_code FROM applications
+						WHERE application_id LIKE 'AV%' ORDER BY application_id`
+				)
+			).map((r) => `${r.application_id} ${r.village_code}`);
 		const moved = async () =>
 			(
 				await queryRows<{ person_id: string }>(
@@ -305,6 +313,11 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		const enrolled = 'enrolment_id,programme_code,household_id,person_id,enrolled_on\n';
 		await imported('v_enrolments.csv', `${enrolled}EV1,VP,HV1,PV1,2024-03-01\n`);
 		await imported('v_benefits.csv', `${paid}BV1,EV1,2024-03,2024-03-10\n`);
+		await imported(
+			'v_applications.csv',
+			'application_id,programme_code,household_id,applied_on,status\nAV1,VP,HV1,2024-02-01,pending\nAV2,VP,HV2,2024-02-12,pending\n'
+		);
+		expect(await applications()).toEqual(['AV1 17010101', 'AV2 17010102']);
 		expect(await enrolments()).toEqual(['EV1 17010101']);
 		expect(await benefits()).toEqual(['BV1 17010101']);
 		expect(await members()).toEqual(['PV1 17010101', 'PV2 17010101']);
@@ -317,6 +330,7 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect([move.updated, move.unchanged]).toEqual([1, 1]);
 		expect(await enrolments()).toEqual(['EV1 17010102']);
 		expect(await benefits()).toEqual(['BV1 17010102']);
+		expect(await applications()).toEqual(['AV1 17010102', 'AV2 17010102']);
 		expect(await members()).toEqual(['PV1 17010102', 'PV2 17010102']);
 		// PV2 joins HV3 (and is enrolled there); PV1 only changes birth date.
 		await imported(
@@ -337,6 +351,7 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 		expect(await enrolments()).toEqual(['EV1 17010101', 'EV2 17010102']);
 		expect(await members()).toEqual(['PV1 17010101', 'PV2 17010102']);
 		expect(await benefits()).toEqual(['BV1 17010101', 'BV2 17010102']);
+		expect(await applications()).toEqual(['AV1 17010101', 'AV2 17010102']);
 		expect(await moved()).toEqual(['PV2']);
 		// EV2 now names HV1 (no person): its benefit follows it; EV1 is repeated unchanged.
 		const moves = await imported(

@@ -207,10 +207,28 @@ export const applications = pgTable(
 		officeCode: text('office_code').references(() => offices.officeCode),
 		appliedOn: date('applied_on').notNull(),
 		status: text('status', { enum: ['pending', 'approved', 'rejected', 'withdrawn'] }).notNull(),
-		decidedOn: date('decided_on')
+		decidedOn: date('decided_on'),
+		/**
+		 * The village of the application's household (`households.village_code`), kept by the
+		 * importer, the only writer, as `enrolments.village_code` is (see
+		 * `registry/village-moves.ts`). It puts a commune's (or a district's) applications
+		 * together in `applications_village_idx`.
+		 */
+		villageCode: text('village_code').notNull()
 	},
 	(t) => [
-		index('applications_household_idx').on(t.householdId),
+		// An incremental refresh reads a commune's applications, and the medians a district's,
+		// every column they need, from one range of this index (where by their households' ids
+		// they lay anywhere). It replaced the index by household (migration 0017); a household
+		// that moves finds its applications here by its old village and id.
+		index('applications_village_idx').on(
+			t.villageCode,
+			t.householdId,
+			t.programmeCode,
+			t.status,
+			t.appliedOn,
+			t.decidedOn
+		),
 		index('applications_programme_idx').on(t.programmeCode, t.appliedOn)
 	]
 );

@@ -86,8 +86,9 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 			SELECT a.programme_code, a.applied_on, a.decided_on, a.status, h.village_code,
 				${IDPOOR_GROUP} AS idpoor
 			FROM applications a JOIN ${householdRows(context)} h ON h.household_id = a.household_id
-			-- In scope: looked up by household (a hash join would read every application).
-			${context.scoped ? sql`WHERE ${among(sql`a.household_id`, sql`SELECT household_id FROM ix_scope_households`)}` : sql``}
+			-- In scope: one range of their index by village (a hash join would read every
+			-- application).
+			${context.scoped ? sql`WHERE ${among(sql`a.village_code`, sql`SELECT code FROM ix_scope`)}` : sql``}
 		), counts AS (
 			SELECT p.label AS period, a.programme_code, a.village_code, ${groups},
 				count(*) FILTER (WHERE ${inPeriod('applied_on')}) AS received,

@@ -60,7 +60,8 @@ const REFRESHED = among(sql`period`, sql`SELECT label FROM ix_periods`);
  * its days, village, district, province, programme and IDPoor level (`''` for appeals).
  * The records are those closing within the periods' span (`first`…`last`, constants, so that
  * the planner sees how few records of a few recent periods are); a district's are found by
- * its villages' households and appeals (indexes), not by reading every record.
+ * its villages in the indexes of applications, households and appeals (each keeps its village,
+ * see `applications.village_code`), not by reading every record.
  */
 async function collectRecords(
 	context: ComputeContext,
@@ -87,7 +88,7 @@ async function collectRecords(
 				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
 			FROM applications a JOIN households h ON h.household_id = a.household_id
 			WHERE a.status IN ('approved', 'rejected') AND ${within(sql`a.decided_on`)}
-				AND ${villages(sql`h.village_code`)}
+				AND ${villages(sql`a.village_code`)} AND ${villages(sql`h.village_code`)}
 		) a
 		JOIN geo_units v ON v.code = a.village_code
 		${periodsOf(sql`a.decided_on`)}`,

@@ -293,7 +293,12 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 			ref('office_code', 'offices', 'office_code', 'office')
 		],
 		consistency: [PERSON_IN_HOUSEHOLD],
-		dateOrder: [['decided_on', 'applied_on']]
+		dateOrder: [['decided_on', 'applied_on']],
+		// Kept with the application for the incremental refresh and the medians (see
+		// `applications.village_code`); the households import moves it with a household that moves.
+		copied: [
+			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
+		]
 	},
 	enrolments: {
 		name: 'enrolments',

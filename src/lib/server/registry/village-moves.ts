@@ -1,8 +1,8 @@
 /**
- * A household's village kept with its members, enrolments and benefits (`village_code` of
- * each, which puts a commune's rows together in an index for the incremental refresh). The
- * importer copies it when it writes a member or an enrolment (from the household) or a benefit
- * (from the enrolment) (`copied` in `feeds.ts`), and moves it here when a households import
+ * A household's village kept with its members, applications, enrolments and benefits
+ * (`village_code` of each, which puts a commune's rows together in an index for the incremental
+ * refresh). The importer copies it when it writes a member, an application or an enrolment (from
+ * the household) or a benefit (from the enrolment) (`copied` in `feeds.ts`), and moves it here when a households import
  * moves a household, or an enrolments import moves an enrolment to a household elsewhere.
  */
 import { sql } from 'drizzle-orm';
@@ -32,6 +32,8 @@ const FOLLOWING = {
 	households: [
 		sql`UPDATE members m SET village_code = v.village_code FROM village_moves v
 			WHERE m.village_code = v.moved_from AND m.household_id = v.household_id`,
+		sql`UPDATE applications a SET village_code = v.village_code FROM village_moves v
+			WHERE a.village_code = v.moved_from AND a.household_id = v.household_id`,
 		sql`UPDATE benefits b SET village_code = v.village_code
 			FROM village_moves v JOIN enrolments e ON e.household_id = v.household_id
 			WHERE b.village_code = v.moved_from AND b.enrolment_id = e.enrolment_id`,
@@ -46,14 +48,14 @@ const FOLLOWING = {
 
 /** The tables whose rows follow a moved row of each feed. */
 const FOLLOWERS = {
-	households: sql`members, enrolments, benefits`,
+	households: sql`members, applications, enrolments, benefits`,
 	enrolments: sql`benefits`
 };
 
 /**
  * Call before upserting `feed`'s rows from `import_stage`, with its table locked against other
  * writers: the returned function, called after the upsert, gives the rows following the moved
- * ones (a household's members, enrolments and benefits; an enrolment's benefits) their new
+ * ones (a household's members, applications, enrolments and benefits; an enrolment's benefits) their new
  * village. Undefined for a feed that moves nothing.
  */
 export async function prepareVillageMoves(
