@@ -269,39 +269,20 @@ P2,H1,M,2015-06-30,Chan Vibol,555555555555
 			'v_programmes.csv',
 			'programme_code,name_en,kind,unit,target\nVP,Test,employment,person,all\n'
 		);
-		const enrolments = async () =>
+		// Each test row of `table` (its key starting with `prefix`) with its village: `EV1 17010101`.
+		const villagesOf = async (table: string, key: string, prefix: string) =>
 			(
-				await queryRows<{ enrolment_id: string; village_code: string }>(
+				await queryRows<{ key: string; village_code: string }>(
 					database.db,
-					sql`SELECT enrolment_id, village_code FROM enrolments WHERE enrolment_id LIKE 'EV%'
-						ORDER BY enrolment_id`
+					sql`SELECT ${sql.identifier(key)} AS key, village_code FROM ${sql.identifier(table)}
+						WHERE ${sql.identifier(key)} LIKE ${`${prefix}%`} ORDER BY 1`
 				)
-			).map((r) => `${r.enrolment_id} ${r.village_code}`);
-		const members = async () =>
-			(
-				await queryRows<{ person_id: string; village_code: string }>(
-					database.db,
-					sql`SELECT person_id, village_code FROM members WHERE person_id LIKE 'PV%'
-						ORDER BY person_id`
-				)
-			).map((r) => `${r.person_id} ${r.village_code}`);
-		const benefits = async () =>
-			(
-				await queryRows<{ benefit_id: string; village_code: string }>(
-					database.db,
-					sql`SELECT benefit_id, village_code FROM benefits WHERE benefit_id LIKE 'BV%'
-						ORDER BY benefit_id`
-				)
-			).map((r) => `${r.benefit_id} ${r.village_code}`);
+			).map((r) => `${r.key} ${r.village_code}`);
+		const enrolments = () => villagesOf('enrolments', 'enrolment_id', 'EV');
+		const members = () => villagesOf('members', 'person_id', 'PV');
+		const benefits = () => villagesOf('benefits', 'benefit_id', 'BV');
+		const applications = () => villagesOf('applications', 'application_id', 'AV');
 		const paid = 'benefit_id,enrolment_id,period,delivered_on\n';
-		const applications = async () =>
-			(
-				await queryRows<{ application_id: string; village_code: string }>(
-					database.db,
-					sql`SELECT application_id, village_code FROM applications
-						WHERE application_id LIKE 'AV%' ORDER BY application_id`
-				)
-			).map((r) => `${r.application_id} ${r.village_code}`);
 		const moved = async () =>
 			(
 				await queryRows<{ person_id: string }>(
