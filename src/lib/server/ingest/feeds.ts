@@ -131,6 +131,17 @@ const ref = (column: string, table: string, key: string, noun: string): Referenc
 	noun
 });
 
+/**
+ * The household's village, which members, applications and enrolments keep (`copied`; see
+ * `registry/village-moves.ts`).
+ */
+const HOUSEHOLD_VILLAGE = {
+	name: 'village_code',
+	table: 'households',
+	key: 'household_id',
+	column: 'village_code'
+};
+
 /** A row naming a person must name that person's own household (§3). */
 const PERSON_IN_HOUSEHOLD: ConsistencySpec = {
 	column: 'person_id',
@@ -268,9 +279,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		],
 		// Kept with the member for the incremental refresh (see `members.village_code`); the
 		// households import moves it with a household that moves.
-		copied: [
-			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
-		]
+		copied: [HOUSEHOLD_VILLAGE]
 	},
 	applications: {
 		name: 'applications',
@@ -296,9 +305,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		dateOrder: [['decided_on', 'applied_on']],
 		// Kept with the application for the incremental refresh and the medians (see
 		// `applications.village_code`); the households import moves it with a household that moves.
-		copied: [
-			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
-		]
+		copied: [HOUSEHOLD_VILLAGE]
 	},
 	enrolments: {
 		name: 'enrolments',
@@ -321,9 +328,7 @@ export const FEEDS: Record<FeedName, FeedSpec> = {
 		dateOrder: [['exited_on', 'enrolled_on']],
 		// Kept with the enrolment for the incremental refresh (see `enrolments.village_code`); the
 		// households import moves it with a household that moves.
-		copied: [
-			{ name: 'village_code', table: 'households', key: 'household_id', column: 'village_code' }
-		]
+		copied: [HOUSEHOLD_VILLAGE]
 	},
 	benefits: {
 		name: 'benefits',
