@@ -37,7 +37,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import seedrandom from 'seedrandom';
-import { openDatabase, queryRows, type Db } from '../src/lib/server/db';
+import { openDatabase, queryRows } from '../src/lib/server/db';
 import { importFile } from '../src/lib/server/ingest/import-file';
 import { NAME_KEY_SQL } from '../src/lib/server/ingest/feeds';
 import { geoSourceDir } from '../src/lib/server/config';
@@ -55,7 +55,8 @@ import {
 	seconds,
 	writeCsv
 } from './refresh';
-import { benchNational, insertBenchProgrammes, printNationalFigures } from './national';
+import { benchNational, printNationalFigures } from './national';
+import { generateProgrammeActivity } from './activity';
 
 const { values } = parseArgs({
 	options: {
@@ -80,59 +81,6 @@ const adminUrl =
 	process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en');
-
-/**
- * Programmes, offices, applications, enrolments, benefits and appeals for the benchmark's
- * registry, generated in SQL (deterministic: from the ids, no randomness): the demo's ten
- * programmes; 40% of the households enrolled in the Health Equity Fund and 8% of the members
- * in a person programme, each with a benefit for every month of the last year; one application
- * per 4 households and one appeal per 10 households.
- */
-async function generateProgrammeActivity(db: Db) {
-	const started = performance.now();
-	await insertBenchProgrammes(db);
-	const hash = (column: string, modulo: number) =>
-		sql.raw(`(abs(hashtext(${column})) % ${modulo})`);
-	await db.execute(sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, enrolled_on)
-		SELECT 'EH' || household_id, 'HEF', household_id, registered_on + 30
-		FROM households WHERE ${hash('household_id', 10)} < 4`);
-	await db.execute(sql`INSERT INTO enrolments (enrolment_id, programme_code, household_id, person_id,
-			enrolled_on, exited_on)
-		SELECT 'EP' || m.person_id,
-			(ARRAY['DIS', 'OAA', 'SCH', 'PWP', 'NSSF-VHI', 'VTJ', 'WEE'])[1 + ${hash('m.person_id', 7)}],
-			m.household_id, m.person_id, h.registered_on + 45,
-			CASE WHEN ${hash("m.person_id || 'x'", 10)} = 0 THEN DATE '2026-05-15' END
-		FROM members m JOIN households h ON h.household_id = m.household_id
-		WHERE ${hash("m.person_id || 'e'", 100)} < 8`);
-	await db.execute(sql`INSERT INTO benefits (benefit_id, enrolment_id, period, delivered_on, amount_khr)
-		SELECT e.enrolment_id || '-' || to_char(month, 'YYYY-MM'), e.enrolment_id,
-			to_char(month, 'YYYY-MM'), (month + interval '9 days')::date, 100000
-		FROM enrolments e
-		CROSS JOIN generate_series(DATE '2025-11-01', DATE '2026-10-01', interval '1 month') month
-		WHERE e.enrolled_on <= month AND (e.exited_on IS NULL OR e.exited_on > month)`);
-	await db.execute(sql`INSERT INTO applications (application_id, programme_code, household_id,
-			applied_on, status, decided_on)
-		SELECT 'A' || household_id, 'HEF', household_id, registered_on + 5,
-			(ARRAY['approved', 'rejected', 'pending'])[1 + ${hash('household_id', 3)}],
-			CASE WHEN ${hash('household_id', 3)} < 2 THEN registered_on + 5 + ${hash("household_id || 'd'", 60)} END
-		FROM households WHERE ${hash("household_id || 'a'", 4)} = 0`);
-	await db.execute(sql`INSERT INTO appeals (appeal_id, household_id, village_code, lodged_on, channel,
-			category, status, resolved_on)
-		SELECT 'AP' || household_id, household_id, village_code, registered_on + 20, 'commune_office',
-			'exclusion', CASE WHEN ${hash('household_id', 2)} = 0 THEN 'resolved' ELSE 'open' END,
-			CASE WHEN ${hash('household_id', 2)} = 0 THEN registered_on + 20 + ${hash("household_id || 'r'", 90)} END
-		FROM households WHERE ${hash("household_id || 'p'", 10)} = 0`);
-	const counts = await queryRows<{ t: string; n: number }>(
-		db,
-		sql`SELECT 'enrolments' AS t, count(*)::int AS n FROM enrolments
-			UNION ALL SELECT 'benefits', count(*)::int FROM benefits
-			UNION ALL SELECT 'applications', count(*)::int FROM applications
-			UNION ALL SELECT 'appeals', count(*)::int FROM appeals`
-	);
-	console.log(
-		`\nprogramme activity generated in SQL in ${seconds(performance.now() - started)} s: ${counts.map((c) => `${c.n.toLocaleString('en')} ${c.t}`).join(', ')}`
-	);
-}
 
 /** The importer and refresh part, on its own throwaway database. */
 async function benchImportAndRefresh() {
