@@ -23,7 +23,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
 import { ageCutoffColumn } from './eligibility';
-import { createNextStores, nextStore, STORES, type StoreTable } from './partitions';
+import { createNextStores, nextStore, type StoreTable } from './partitions';
 
 export interface ComputeContext {
 	tx: Tx;
@@ -63,6 +63,12 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
  * table of its own, like the store, whose rows it hands over to the refresh's new partitions.
  */
 export const sideStore = (name: StoreTable) => `ix_side_${name}`;
+
+/**
+ * The stores a side lane writes: indicator values only (its programme counts are handed over
+ * as `ix_programme_base` rows, which the refresh sums with its own; see `refresh.ts`).
+ */
+const SIDE_STORES: readonly StoreTable[] = ['indicator_values'];
 
 /**
  * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
@@ -163,7 +169,7 @@ export async function createContext(
 
 	const scoped = scopeCommunes !== undefined;
 	if (side) {
-		for (const name of STORES)
+		for (const name of SIDE_STORES)
 			await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(sideStore(name))}
 				(LIKE ${sql.identifier(name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
 	} else if (!scoped) await createNextStores(tx, periods);
@@ -173,8 +179,11 @@ export async function createContext(
 		ends,
 		scoped,
 		ageCutoffs: new Set<number>(),
-		store: (name) =>
-			sql`${sql.identifier(side ? sideStore(name) : scoped ? name : nextStore(name))}`
+		store: (name) => {
+			if (side && !SIDE_STORES.includes(name))
+				throw new Error(`A side lane does not write ${name}`);
+			return sql`${sql.identifier(side ? sideStore(name) : scoped ? name : nextStore(name))}`;
+		}
 	};
 	// Registration coverage and the appeals rate both divide by it: households counted per
 	// village by how many period ends precede their registration (`r`), summed over `r` in
