@@ -427,9 +427,11 @@ export const programmeValues = pgTable(
 /**
  * How many of a district's records took each number of days, per median indicator (§5),
  * period, programme (`''` for appeals) and IDPoor level (`''` for appeals), and the same summed
- * per province (`district_code` `''`): the provinces' and the nation's medians are read from
- * these sums, so that an incremental refresh recounts only the districts it touched instead of
- * every record of their provinces or of the country (see `medians.ts`).
+ * per province (`district_code` `''`) and for the nation (`province_code` and `district_code`
+ * `''`): the provinces' and the nation's medians are read from these sums, so that an
+ * incremental refresh recounts only the districts it touched and moves their province's and
+ * the nation's counts by the change, instead of counting every record of their provinces or of
+ * the country (see `medians.ts`).
  */
 export const medianDays = pgTable(
 	'median_days',
