@@ -136,7 +136,7 @@ function medianRows(indicators: readonly MedianIndicator[], where: SQL): SQL[] {
 	return indicators.map((id) => rows[id]);
 }
 
-/** The columns of `median_days`, in its key's order of the rows' values below. */
+/** The columns of `median_days`, in the order its rows are written below. */
 const DAYS_COLUMNS = sql`(indicator_id, period, province_code, district_code, programme, idpoor,
 	days, n)`;
 /** A count's columns but its province, district and number. */
