@@ -61,6 +61,13 @@ export interface NationalCounts {
 const pick = (expression: string, salt: number, modulo: number) =>
 	sql.raw(`(abs(hashint8((${expression})::bigint * 31 + ${salt})) % ${modulo})`);
 
+/** The gazetteer's village codes in order, as `v.codes`, for `villageOf`. */
+const VILLAGES = sql`(SELECT array_agg(code ORDER BY code) AS codes FROM geo_units
+	WHERE level = 'village') v`;
+/** Household number `household`'s village among `VILLAGES` (its members' too). */
+const villageOf = (household: string) =>
+	sql`v.codes[1 + ${pick(household, 1, 1_000_000_000)} % array_length(v.codes, 1)]`;
+
 export async function generateNational(
 	db: Db,
 	households: number,
@@ -80,11 +87,11 @@ export async function generateNational(
 	await step(
 		`${households.toLocaleString('en')} households`,
 		sql`INSERT INTO households (household_id, village_code, registered_on, idpoor_level)
-		SELECT 'H' || h, v.codes[1 + ${pick('h', 1, 1_000_000_000)} % array_length(v.codes, 1)],
+		SELECT 'H' || h, ${villageOf('h')},
 			DATE '2015-01-01' + ${pick('h', 2, 4_350)},
 			CASE WHEN ${pick('h', 3, 5)} = 0 THEN CASE WHEN ${pick('h', 4, 5)} < 2 THEN 1 ELSE 2 END END
 		FROM generate_series(0, ${households - 1}) h,
-			(SELECT array_agg(code ORDER BY code) AS codes FROM geo_units WHERE level = 'village') v`
+			${VILLAGES}`
 	);
 	// Members: 4.3 per household, born 1930–2026 (never after their household's registration
 	// matters not: a baby is registered with the family later), 4% with a disability; with
@@ -95,13 +102,13 @@ export async function generateNational(
 		sql`INSERT INTO members (person_id, household_id, village_code, sex, birth_date, full_name,
 			national_id, disability, relationship, possible_duplicate)
 		SELECT 'P' || m, 'H' || (${sql.raw(household)}),
-			v.codes[1 + ${pick(household, 1, 1_000_000_000)} % array_length(v.codes, 1)],
+			${villageOf(household)},
 			CASE WHEN ${pick('m', 5, 100)} < 51 THEN 'F' ELSE 'M' END,
 			DATE '1930-01-01' + ${pick('m', 6, 35_000)}, 'Person ' || m,
 			CASE WHEN ${pick('m', 7, 10)} < 6 THEN (100000000000 + m)::text END,
 			${pick('m', 8, 100)} < 4, 'member', ${pick('m', 9, 1000)} < 3
 		FROM generate_series(0, ${members - 1}) m,
-			(SELECT array_agg(code ORDER BY code) AS codes FROM geo_units WHERE level = 'village') v`
+			${VILLAGES}`
 	);
 	// Enrolments: 40% of households in the Health Equity Fund,
 	// 30% of members in one person programme; one in ten left in May 2026.

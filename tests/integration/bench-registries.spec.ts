@@ -4,16 +4,15 @@
  * enrolment's village is its household's, a benefit's its enrolment's), or `npm run bench`
  * fails, or measures a registry no import could make. Small versions of both, on each database.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProgrammeActivity } from '../../bench/activity';
 import { generateNational, NATIONAL_TODAY } from '../../bench/national';
 import { queryRows, type Db } from '../../src/lib/server/db';
 import { refreshAll } from '../../src/lib/server/indicators/refresh';
-import { importFile } from '../../src/lib/server/ingest/import-file';
+import { importPath } from '../../src/lib/server/ingest/import-directory';
+import { writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
 const GAZETTEER = `province_code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
@@ -43,17 +42,21 @@ const NO_MISMATCH = { members: 0, applications: 0, enrolments: 0, benefits: 0 };
 
 describe.each(DATABASE_KINDS)('benchmark registries (%s)', (kind) => {
 	let database: TestDatabase;
-	let dir: string;
+	const dirs: string[] = [];
+	/** Imports `files` (feed name → CSV) in feed order, each file expected to import. */
+	async function imported(files: Record<string, string>) {
+		const dir = writeDir(files);
+		dirs.push(dir);
+		const outcomes = await importPath(database.db, dir);
+		expect(outcomes.map((o) => o.ok)).toEqual(Object.keys(files).map(() => true));
+	}
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
-		dir = mkdtempSync(path.join(tmpdir(), 'ssdm-bench-registries-'));
-		const gazetteer = path.join(dir, 'gazetteer.csv');
-		writeFileSync(gazetteer, GAZETTEER);
-		await importFile(database.db, gazetteer, { feed: 'gazetteer' });
+		await imported({ 'gazetteer.csv': GAZETTEER });
 	});
 	afterAll(async () => {
 		await database?.drop();
-		rmSync(dir, { recursive: true, force: true });
+		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('generates the national-scale registry, small, with the villages the importer would copy', async () => {
@@ -69,26 +72,21 @@ describe.each(DATABASE_KINDS)('benchmark registries (%s)', (kind) => {
 		// 2 years.
 		const nightly = await refreshAll(db, { today: NATIONAL_TODAY, recentOnly: true });
 		expect(nightly.periods).toHaveLength(18);
-		await db.execute(sql`TRUNCATE households, members, enrolments, benefits, applications,
-			appeals, programmes CASCADE`);
 	});
 
 	it('generates the import benchmark’s programme activity over imported households and members', async () => {
 		const { db } = database;
+		// Without the registry the test before generated (whether or not it passed).
+		await db.execute(sql`TRUNCATE households, members, enrolments, benefits, applications,
+			appeals, programmes CASCADE`);
 		const villages = ['17010101', '17010102', '01020101'];
-		const households = path.join(dir, 'households.csv');
-		const members = path.join(dir, 'members.csv');
 		const lines = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
-		writeFileSync(
-			households,
-			lines(
+		await imported({
+			'households.csv': lines(
 				'household_id,village_code,registered_on,idpoor_level',
 				Array.from({ length: 60 }, (_, h) => `H${h},${villages[h % 3]},2020-0${1 + (h % 9)}-15,`)
-			)
-		);
-		writeFileSync(
-			members,
-			lines(
+			),
+			'members.csv': lines(
 				'person_id,household_id,sex,birth_date,full_name,national_id,disability,relationship',
 				Array.from(
 					{ length: 240 },
@@ -96,9 +94,7 @@ describe.each(DATABASE_KINDS)('benchmark registries (%s)', (kind) => {
 						`P${m},H${m % 60},${m % 2 ? 'F' : 'M'},19${50 + (m % 50)}-03-0${1 + (m % 9)},Person ${m},,no,member`
 				)
 			)
-		);
-		await importFile(db, households, { feed: 'households' });
-		await importFile(db, members, { feed: 'members' });
+		});
 		await generateProgrammeActivity(db, () => undefined);
 		const [counts] = await queryRows<Record<string, number>>(
 			db,

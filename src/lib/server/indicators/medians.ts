@@ -89,6 +89,8 @@ async function collectRecords(
 				h.village_code, coalesce(h.idpoor_level::text, 'none') AS idpoor
 			FROM applications a JOIN households h ON h.household_id = a.household_id
 			WHERE a.status IN ('approved', 'rejected') AND ${within(sql`a.decided_on`)}
+				-- Each side from one range of its index by village (an application keeps its
+				-- household's village), then joined.
 				AND ${villages(sql`a.village_code`)} AND ${villages(sql`h.village_code`)}
 		) a
 		JOIN geo_units v ON v.code = a.village_code
