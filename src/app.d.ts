@@ -4,7 +4,11 @@ import type { Language } from '$lib/i18n';
 
 declare global {
 	namespace App {
-		// interface Error {}
+		interface Error {
+			message: string;
+			/** A server failure's reference in the server's log (see `request-errors.ts`). */
+			id?: string;
+		}
 		interface Locals {
 			/** The signed-in user, set by `hooks.server.ts`; null for the public. */
 			user: AuthUser | null;

@@ -3,8 +3,10 @@
  * cookie. SvelteKit's CSRF check (form posts must come from this origin) stays on: it is the
  * default and is not configured away in svelte.config.js.
  */
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { compressResponse } from '$lib/server/compress';
+import { log } from '$lib/server/log';
+import { handleServerError } from '$lib/server/request-errors';
 import { isLanguage, LANGUAGE_COOKIE } from '$lib/i18n';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { appDatabaseOpened, getAppDatabase } from '$lib/server/db';
@@ -25,7 +27,7 @@ import { recentValidation, rememberValidation } from '$lib/server/auth/session-c
 export const init: ServerInit = async () => {
 	if (process.env.RUN_JOBS !== 'in-process') return;
 	const stop = startScheduler(await getAppDatabase(), (message) =>
-		console.log(`[jobs] ${message}`)
+		log.info({ job: true }, message)
 	);
 	process.once('sveltekit:shutdown', stop);
 };
@@ -76,3 +78,5 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// adapter-node compresses only the prebuilt static files: pages and JSON are compressed here.
 	return compressResponse(event.request, response);
 };
+
+export const handleError: HandleServerError = handleServerError(log);

@@ -38,7 +38,8 @@ const PAGES: { path: string; ready: (page: Page) => Promise<unknown> }[] = [
 		path: '/explore?level=province&indicator=registration_coverage&rows=unit',
 		ready: (page) => page.locator('[data-testid="result-row"]').first().waitFor({ timeout: 60_000 })
 	},
-	{ path: '/login', ready: (page) => page.locator('main form').waitFor() }
+	{ path: '/login', ready: (page) => page.locator('main form').waitFor() },
+	{ path: '/no-such-page', ready: (page) => page.getByTestId('error-page').waitFor() }
 ];
 
 function dashboardReady(level: string) {

@@ -41,6 +41,8 @@ declare module 'vitest' {
 		 * null with the embedded PGlite database, which admits only the server's process.
 		 */
 		databaseUrl: string | null;
+		/** The file the server's standard output and error (its log) are written to. */
+		serverLog: string;
 	}
 }
 
@@ -165,6 +167,7 @@ export default async function setup(project: TestProject) {
 		project.provide('accounts', accounts);
 		project.provide('databaseUrl', env.DATABASE_URL ?? null);
 		project.provide('releasesDir', env.RELEASES_DIR!);
+		project.provide('serverLog', serverLog);
 		return teardown;
 	} catch (error) {
 		await teardown();

@@ -3,12 +3,13 @@
  * database refusing every connection, a visitor without an account still gets the map, the
  * finder, the rollout, the downloads and the whole public API, from the latest release's
  * files; a signed-in national user (whose figures come from the database) does not, which
- * shows that the database really was out of reach. The figures served are the release's:
+ * shows that the database really was out of reach: a signed-in user's page says so in English
+ * and Khmer, with a reference to the server's log line. The figures served are the release's:
  * suppressed cells are flagged, with no numbers.
  *
  * Postgres only: the embedded PGlite database lives inside the server process.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
@@ -154,5 +155,34 @@ describe.skipIf(!databaseUrl)('public pages and API with the database out of rea
 		// The login needs the accounts table: it cannot succeed while the database is closed.
 		expect(response.headers.get('set-cookie') ?? '').not.toMatch(/ssdm_session=/);
 		expect(response.status).not.toBe(303);
+	});
+
+	it('tells a signed-in user the portal cannot answer, with the reference of its log line', async () => {
+		// A session's token is checked against the database before any page can be drawn.
+		const response = await fetch(`${baseUrl}/rollout`, {
+			headers: { accept: 'text/html', cookie: 'ssdm_session=a-token-the-database-would-check' }
+		});
+		expect(response.status).toBe(500);
+		const html = await response.text();
+		expect(html).toContain('The portal cannot answer at the moment');
+		expect(html).toContain('វិបផតថលមិនអាចឆ្លើយតបបាននៅពេលនេះទេ');
+		const reference = /Internal Error \(reference ([0-9a-f-]{36})\)/.exec(html)?.[1];
+		expect(reference).toBeDefined();
+		// Nothing of the failure itself reaches the browser.
+		expect(html).not.toMatch(/ECONNREFUSED|does not allow connections|ssdm_e2e_/);
+		const logged = (await readFile(inject('serverLog'), 'utf8'))
+			.split('\n')
+			.filter((line) => line.includes(reference!))
+			.map((line) => JSON.parse(line) as Record<string, unknown>);
+		expect(logged).toEqual([
+			expect.objectContaining({
+				level: 50,
+				msg: 'request failed',
+				id: reference,
+				status: 500,
+				method: 'GET',
+				path: '/rollout'
+			})
+		]);
 	});
 });

@@ -4,6 +4,7 @@ import { getAppDatabase } from '$lib/server/db';
 import { refreshAll } from '$lib/server/indicators/refresh';
 import { listRefreshRuns } from '$lib/server/indicators/refresh-history';
 import { releasesDir } from '$lib/server/config';
+import { log } from '$lib/server/log';
 import { describePublish, publishRelease } from '$lib/server/releases/publish';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,8 +27,8 @@ export const actions: Actions = {
 		// A failure is recorded in refresh_runs and shown on this page. A full refresh is
 		// followed by a release, as the nightly one is (see the scheduler).
 		refreshAll(db)
-			.then(async () => console.log(describePublish(await publishRelease(db), releasesDir())))
-			.catch((error: unknown) => console.error('refresh or publish failed:', error));
+			.then(async () => log.info(describePublish(await publishRelease(db), releasesDir())))
+			.catch((error: unknown) => log.error({ err: error }, 'refresh or publish failed'));
 		return { started: true };
 	}
 };

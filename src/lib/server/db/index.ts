@@ -13,6 +13,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { PROJECT_ROOT, databaseUrl, pgliteDir } from '../config';
+import { log } from '../log';
 import * as schema from './schema';
 
 /** A drizzle database over either driver. */
@@ -49,14 +50,14 @@ export async function openDatabase(target: DatabaseTarget = targetFromEnv()): Pr
 		const pool = new pg.Pool({ connectionString: target.url, max: 10 });
 		// An idle connection the server ends (a restart, a dropped database) is replaced on the
 		// next checkout; without a listener its error would end the process.
-		pool.on('error', (error) => console.error('database: idle connection lost:', error.message));
+		pool.on('error', (error) => log.warn({ err: error }, 'database: idle connection lost'));
 		// A connection lost while checked out (a transaction between two statements, when
 		// Postgres restarts or kills it) emits 'error' on the client, which the pool does not
 		// listen to then: unheard, it would end the whole process. The statement under way fails
 		// with its own error; the pool discards the dead client when it is released.
 		pool.on('connect', (client) =>
 			client.on('error', (error) =>
-				console.error('database: connection lost while in use:', error.message)
+				log.warn({ err: error }, 'database: connection lost while in use')
 			)
 		);
 		const db = drizzlePg(pool, { schema }) as unknown as Db;
@@ -119,7 +120,7 @@ export async function checkDatabase(): Promise<
 		return { ok: true, kind: database.kind, ms: Math.round(performance.now() - started) };
 	} catch (error) {
 		// The reason may name hosts or users: it goes to the server log, not to the caller.
-		console.error('health check: database unreachable:', error);
+		log.error({ err: error }, 'health check: database unreachable');
 		return { ok: false, error: 'database unreachable' };
 	}
 }
