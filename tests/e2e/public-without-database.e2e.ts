@@ -158,9 +158,10 @@ describe.skipIf(!databaseUrl)('public pages and API with the database out of rea
 	});
 
 	it('tells a signed-in user the portal cannot answer, with the reference of its log line', async () => {
-		// A session's token is checked against the database before any page can be drawn.
+		// A session's token (well formed: 32 characters of base32) is looked up in the database
+		// before any page can be drawn.
 		const response = await fetch(`${baseUrl}/rollout`, {
-			headers: { accept: 'text/html', cookie: 'ssdm_session=a-token-the-database-would-check' }
+			headers: { accept: 'text/html', cookie: 'ssdm_session=abcdefghijklmnopqrstuvwxyz234567' }
 		});
 		expect(response.status).toBe(500);
 		const html = await response.text();
