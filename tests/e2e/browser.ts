@@ -63,3 +63,22 @@ export async function openPage(
 	});
 	return { context, page, errors };
 }
+
+/**
+ * Signs `page` in through the login form at `path` (the fields found by their names, so in
+ * either language), then waits until the form sends it on.
+ */
+export async function signIn(
+	page: Page,
+	account: { username: string; password: string },
+	path = '/login'
+) {
+	await page.goto(path);
+	// Filled before the page is hydrated, a field could be emptied again by it.
+	await page.waitForLoadState('networkidle');
+	const form = page.locator('main form');
+	await form.locator('input[name="username"]').fill(account.username);
+	await form.locator('input[name="password"]').fill(account.password);
+	await form.locator('button[type="submit"]').click();
+	await page.waitForURL((url) => url.pathname !== '/login');
+}

@@ -9,7 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, openPage, type WatchedPage } from './browser';
+import { launchBrowser, openPage, signIn, type WatchedPage } from './browser';
 
 const baseUrl = inject('baseUrl');
 const accounts = inject('accounts');
@@ -214,11 +214,7 @@ describe('dashboard', () => {
 
 	it('shows a commune profile with funnels and charts, and its villages to provincial staff', async () => {
 		const { page, errors } = watched;
-		await page.goto('/login');
-		await page.getByLabel('Username').fill(accounts.province.username);
-		await page.getByLabel('Password').fill(accounts.province.password);
-		await page.getByRole('button', { name: /log in/i }).click();
-		await page.waitForURL((url) => url.pathname === '/');
+		await signIn(page, accounts.province);
 
 		await page.goto(`/?level=commune&code=${ANGKOR_CHUM}`);
 		await waitForMap(page, 'commune');

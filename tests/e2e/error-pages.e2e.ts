@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, openPage, type WatchedPage } from './browser';
+import { launchBrowser, openPage, signIn, type WatchedPage } from './browser';
 
 describe('error pages', () => {
 	let browser: Browser;
@@ -68,13 +68,7 @@ describe('error pages', () => {
 
 	it('tells a signed-in user the page is not open to their account, in their language', async () => {
 		const { page } = await open('km');
-		const partner = inject('accounts').partner;
-		await page.goto('/login');
-		await page.waitForLoadState('networkidle');
-		await page.getByLabel('ឈ្មោះអ្នកប្រើ').fill(partner.username);
-		await page.getByLabel('ពាក្យសម្ងាត់').fill(partner.password);
-		await page.getByRole('button', { name: 'ចូលប្រើ' }).click();
-		await page.waitForURL((url) => url.pathname === '/');
+		await signIn(page, inject('accounts').partner);
 		const response = await page.goto('/admin/users');
 		expect(response?.status()).toBe(403);
 		const main = page.locator('main');

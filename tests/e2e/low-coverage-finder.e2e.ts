@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { latestCompleteMonth, monthOf } from '../../src/lib/indicators/periods';
-import { launchBrowser, openPage, type WatchedPage } from './browser';
+import { launchBrowser, openPage, signIn, type WatchedPage } from './browser';
 
 const baseUrl = inject('baseUrl');
 const databaseUrl = inject('databaseUrl');
@@ -181,15 +181,6 @@ function expectedList(communes: readonly CommuneFigures[]) {
 	};
 }
 
-/** Signs a page in through the login form. */
-async function logIn(page: Page, account: { username: string; password: string }) {
-	await page.goto('/login');
-	await page.getByLabel('Username').fill(account.username);
-	await page.getByLabel('Password').fill(account.password);
-	await page.getByRole('button', { name: /log in/i }).click();
-	await page.waitForURL((url) => url.pathname === '/');
-}
-
 /** Waits until the page is interactive: the sparklines are drawn by the browser only. */
 async function waitForHydration(page: Page) {
 	await page.getByTestId('finder-results').locator('svg').first().waitFor();
@@ -202,7 +193,7 @@ describe('low-coverage finder', () => {
 	beforeAll(async () => {
 		browser = await launchBrowser();
 		watched = await openPage(browser, baseUrl);
-		await logIn(watched.page, inject('accounts').national);
+		await signIn(watched.page, inject('accounts').national);
 		const cookie = (await watched.context.cookies()).find((c) => c.name === 'ssdm_session')!;
 		nationalCookie = `${cookie.name}=${cookie.value}`;
 		await mkdir(path.resolve('tests/artifacts'), { recursive: true });
@@ -334,7 +325,7 @@ describe('low-coverage finder', () => {
 		const fresh = await openPage(browser, baseUrl);
 		try {
 			const { page, errors } = fresh;
-			await logIn(page, inject('accounts').national);
+			await signIn(page, inject('accounts').national);
 			await page.goto(copied);
 			await waitForHydration(page);
 			await expect(page.getByTestId('finder-summary').textContent()).resolves.toBe(
@@ -447,11 +438,8 @@ describe('low-coverage finder', () => {
 		try {
 			const { page } = fresh;
 			const account = inject('accounts').province;
-			await page.goto('/login?next=%2Ffinder');
-			await page.getByLabel('Username').fill(account.username);
-			await page.getByLabel('Password').fill(account.password);
-			await page.getByRole('button', { name: /log in/i }).click();
-			await page.waitForURL(/\/finder$/);
+			await signIn(page, account, '/login?next=%2Ffinder');
+			expect(new URL(page.url()).pathname).toBe('/finder');
 			// The e2e province account is scoped to Siem Reap (17), "Siemreap" in the NCDD gazetteer.
 			await expect(page.getByTestId('finder-province').inputValue()).resolves.toBe('17');
 			await expect(

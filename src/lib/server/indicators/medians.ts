@@ -228,7 +228,7 @@ async function insertCountedMedians(
 	// The provinces' (of those asked for) or the nation's counts (at national scale, for 28
 	// periods, 7,600 rows, where summing the provinces' 125,000 took 125 ms of an incremental
 	// refresh).
-	const counts = !province
+	const whose = !province
 		? sql`province_code = ''`
 		: provinces
 			? amongCodes(sql`province_code`, provinces)
@@ -236,7 +236,7 @@ async function insertCountedMedians(
 	const source = sql`SELECT indicator_id, period, province_code, programme, idpoor, days, n
 		FROM median_days
 		WHERE ${REFRESHED} AND ${amongCodes(sql`indicator_id`, indicators)} AND district_code = ''
-			AND ${counts}`;
+			AND ${whose}`;
 	const row = sql`indicator_id, period, geo_code, programme, group_by, group_value`;
 	await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS}
 		SELECT indicator_id, period, ${level}, geo_code, programme, group_by, group_value, total,
@@ -266,10 +266,10 @@ async function insertCountedMedians(
  * incremental refresh at the villages, communes, districts and provinces in scope and the
  * nation. Villages, communes and districts from the records of their districts; provinces and
  * the nation from `median_days`, of which an incremental refresh recounts the districts in
- * scope and moves their provinces' and the nation's counts (every district's once, when a refreshed period's were
- * never counted: a store computed before they were kept). An incremental refresh recomputes
- * only the medians its import can change (`touched`, see `Touch`), every one when it counts
- * every district.
+ * scope and moves their provinces' and the nation's counts (every district's once, when a
+ * refreshed period's were never counted: a store computed before they were kept). An
+ * incremental refresh recomputes only the medians its import can change (`touched`, see
+ * `Touch`), every one when it counts every district.
  */
 export async function computeMedians(
 	context: ComputeContext,
