@@ -186,4 +186,22 @@ describe.skipIf(!databaseUrl)('public pages and API with the database out of rea
 			})
 		]);
 	});
+
+	it("serves the icon a browser asks for by itself without the session's check", async () => {
+		// Browsers fetch /favicon.ico whatever the page links, with the session's cookie: a static
+		// file, it needs no database (before it was one, it failed with a second log line).
+		const response = await fetch(`${baseUrl}/favicon.ico`, {
+			headers: { cookie: 'ssdm_session=abcdefghijklmnopqrstuvwxyz234567' }
+		});
+		expect(response.status).toBe(200);
+		// (Sent without a type: the static server's list has none for .ico, and browsers tell an
+		// icon by its content.)
+		const icon = new Uint8Array(await response.arrayBuffer());
+		// An icon file's header: reserved 0, type 1 (icon).
+		expect([...icon.slice(0, 4)]).toEqual([0, 0, 1, 0]);
+		const logged = (await readFile(inject('serverLog'), 'utf8'))
+			.split('\n')
+			.filter((line) => line.includes('/favicon.ico'));
+		expect(logged).toEqual([]);
+	});
 });

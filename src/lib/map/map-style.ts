@@ -1,11 +1,10 @@
 /**
  * What every MapLibre map of the portal starts from: a style with only a background and one
- * GeoJSON source, the view of Cambodia, the map's controls, the boundaries' attribution and the
- * "no data" hatch. Types only are imported from maplibre-gl (the map is made with the module
- * the browser loaded), so this module costs nothing on the server.
+ * GeoJSON source, the view of Cambodia, the boundaries' attribution and the "no data" hatch
+ * (`open-map.ts` makes the map). Types only are imported from maplibre-gl, so this module costs
+ * nothing on the server.
  */
 import type { FeatureCollection, Position } from 'geojson';
-import type * as MapLibre from 'maplibre-gl';
 import type { LngLatBoundsLike, MapOptions } from 'maplibre-gl';
 
 /** MapLibre's style type, taken from the map's own options so no second package is needed. */
@@ -17,37 +16,6 @@ export const CAMBODIA_BOUNDS: LngLatBoundsLike = [102.3, 10.4, 107.7, 14.7];
 /** Credit for the layers built by `npm run geo` (see ../shared/geo/README.md). */
 export const BOUNDARY_ATTRIBUTION =
 	'Boundaries: geoBoundaries (CC BY 4.0), ODC/NIS · Names: NCDD gazetteer (KhmerLang, MIT)';
-
-/**
- * A map of Cambodia as the portal's maps show it, made with `maplibre` (the module, loaded in
- * the browser) in `container` over the style of `baseStyle(sourceId)`: framed on the country
- * with `padding` pixels, without rotation or pitch, with zoom buttons in the top-right corner,
- * and its canvas kept so that it can be exported as a PNG (a small cost in GPU memory).
- */
-export function portalMap(
-	maplibre: typeof MapLibre,
-	container: HTMLElement,
-	sourceId: string,
-	padding: number
-): MapLibre.Map {
-	const map = new maplibre.Map({
-		container,
-		style: baseStyle(sourceId),
-		bounds: CAMBODIA_BOUNDS,
-		fitBoundsOptions: { padding },
-		attributionControl: { compact: true },
-		renderWorldCopies: false,
-		dragRotate: false,
-		pitchWithRotate: false,
-		touchPitch: false,
-		maxPitch: 0,
-		canvasContextAttributes: { preserveDrawingBuffer: true }
-	});
-	map.touchZoomRotate.disableRotation();
-	map.keyboard.disableRotation();
-	map.addControl(new maplibre.NavigationControl({ showCompass: false }), 'top-right');
-	return map;
-}
 
 const EMPTY_LAYER: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
