@@ -1,7 +1,7 @@
 /**
  * The staff's pages in Khmer: as national staff read them, the login form and its error, the
  * account menu, the refresh page's state and history in Khmer words and digits, the possible
- * duplicates' reasons, and the refresh page in English; as the admin reads them, the imports'
+ * duplicates' reasons, the refresh page in English and the log-out page; as the admin reads them, the imports'
  * history, the accounts and the audit log. The demo registry was refreshed before the server
  * started, so the history holds that finished full refresh.
  */
@@ -104,6 +104,20 @@ describe('staff pages in Khmer and English', () => {
 		expect(cells[3]).toBe('all');
 		expect(cells[4]).toMatch(/^\d+\.\d s$/);
 		expect(cells[5]).toBe('finished');
+	});
+
+	it('logs out from the page a direct visit to /logout shows, in Khmer', async () => {
+		await context.addCookies([{ name: 'lang', value: 'km', url: inject('baseUrl') }]);
+		await page.goto('/logout');
+		await expect(page.getByRole('heading', { name: 'ចាកចេញ', level: 1 }).isVisible()).resolves.toBe(
+			true
+		);
+		await expect(page.title()).resolves.toBe('ចាកចេញ · វិបផតថលតាមដាន SSDM');
+		await page.getByRole('button', { name: 'ចាកចេញពីវិបផតថល' }).click();
+		await page.waitForURL((url) => url.pathname === '/');
+		const menu = page.getByTestId('account-menu');
+		await expect(menu.getByRole('link', { name: 'ចូលប្រើ' }).isVisible()).resolves.toBe(true);
+		await expect(menu.getByRole('button', { name: 'ចាកចេញ' }).count()).resolves.toBe(0);
 	});
 });
 

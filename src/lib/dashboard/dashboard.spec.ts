@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankAmong, unitFunnels } from './funnels';
+import { barShares, rankAmong, unitFunnels } from './funnels';
 import { childView, parseView, viewSearch, ViewError } from './view';
 
 describe('parseView and viewSearch', () => {
@@ -76,6 +76,36 @@ describe('unitFunnels', () => {
 		]);
 		expect(funnels.registration.map((s) => s.count)).toEqual([40, null, 0, 0]);
 		expect(funnels.applications.map((s) => s.count)).toEqual([0, null, null]);
+	});
+});
+
+describe('barShares', () => {
+	it("sizes each bar by the funnel's largest count, even when it is not the first", () => {
+		// 800 registered households, 7,186 eligible units over every programme, 338 enrolled,
+		// 118 paid: the eligible's bar is the longest, the registered's 800/7186 of it.
+		const shares = barShares([
+			{ key: 'registered', count: 800 },
+			{ key: 'eligible', count: 7186 },
+			{ key: 'enrolled', count: 338 },
+			{ key: 'received', count: 118 }
+		]);
+		expect(shares).toEqual([800 / 7186, 1, 338 / 7186, 118 / 7186]);
+	});
+
+	it('gives a suppressed step and an empty funnel no bar', () => {
+		expect(
+			barShares([
+				{ key: 'applications_received', count: 12 },
+				{ key: 'decided', count: null },
+				{ key: 'approved', count: 3 }
+			])
+		).toEqual([1, 0, 0.25]);
+		expect(
+			barShares([
+				{ key: 'appeals_lodged', count: 0 },
+				{ key: 'appeals_closed', count: 0 }
+			])
+		).toEqual([0, 0]);
 	});
 });
 

@@ -64,6 +64,17 @@ export function unitFunnels(values: readonly IndicatorCounts[]): UnitFunnels {
 	};
 }
 
+/**
+ * Each step's bar as a share of the funnel's largest count, so that bars compare truly even
+ * when a later step outnumbers the first (all programmes together, eligible units, persons and
+ * households summed over the programmes, outnumber the registered households); a suppressed
+ * step has no bar.
+ */
+export function barShares(steps: readonly FunnelStep[]): number[] {
+	const largest = Math.max(0, ...steps.map((step) => step.count ?? 0));
+	return steps.map((step) => (largest > 0 && step.count !== null ? step.count / largest : 0));
+}
+
 /** Rank of a unit among its siblings, best first (ties share the better rank); null without value. */
 export function rankAmong(
 	code: string,

@@ -91,6 +91,14 @@ export function levelName(language: Language, level: Level, plural = false): str
 	return t(plural ? (`${level}s` as const) : level);
 }
 
+/**
+ * A name that starts an English heading (a level's, `Provinces`) as it reads inside a sentence
+ * (`Rank 3 of 25 provinces`); Khmer has no capitals, and is returned as it is.
+ */
+export function midSentence(name: string): string {
+	return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
 /** The heading of a disaggregation (`Sex`, `Life-cycle group`…). */
 export function disaggregationName(language: Language, by: Disaggregation): string {
 	return common(language)(by);

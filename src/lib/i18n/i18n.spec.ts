@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateTimeIn, fill, recordedTime, toKhmerNumerals, translator } from './index';
-import { formatCount, formatValue, periodLabel } from './common';
+import { formatCount, formatValue, levelName, midSentence, periodLabel } from './common';
 import { DASHBOARD } from './dashboard';
 import { COMMON } from './common';
 import { SITE } from './site';
@@ -37,6 +37,16 @@ describe('periodLabel', () => {
 		expect(periodLabel('en', '2025-Q2')).toBe('Q2 2025');
 		expect(periodLabel('km', '2025-Q2')).toBe('ត្រីមាសទី២ ឆ្នាំ២០២៥');
 		expect(periodLabel('km', '2025')).toBe('២០២៥');
+	});
+});
+
+describe('midSentence', () => {
+	it("writes a level's English heading as it reads inside a sentence, Khmer as it is", () => {
+		expect(midSentence(levelName('en', 'province', true))).toBe('provinces');
+		expect(
+			fill(DASHBOARD.en.vs_siblings, { rank: '3', count: '25', level: midSentence('Communes') })
+		).toBe('Rank 3 of 25 communes');
+		expect(midSentence(levelName('km', 'province', true))).toBe(levelName('km', 'province', true));
 	});
 });
 
