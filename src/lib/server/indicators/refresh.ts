@@ -32,12 +32,11 @@ import {
 import { communeVillages, createContext, sideStore, type ComputeContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
 import {
-	computeActivityCounts,
 	computeCombinedPackages,
-	computeEligibleCounts,
 	computeProgrammeIndicators,
 	PROGRAMME_INDICATORS
 } from './programme-indicators';
+import { streamProgrammeCounts } from './streamed-counts';
 import { canRunSideLane, startSideLane, type SidePhase } from './side-lane';
 import { computedPeriods } from './query';
 import {
@@ -102,26 +101,18 @@ async function sumProgrammeCounts(context: ComputeContext) {
 }
 
 /**
- * The side lane of a full refresh on Postgres (see `side-lane.ts`): first the eligible units,
- * the combined packages and the activity's indicators, handing over the eligible counts; then
- * the offices' indicators and every indicator of `ix_base` summed to every level, handing over
- * their stored rows. Meanwhile the refresh counts the enrolled and paid units (which need none
- * of these: a unit's eligibility comes from its own ages and registration), then sums the
- * programme counts and computes the medians.
+ * The side lane of a full refresh on Postgres (see `side-lane.ts`): the combined packages, the
+ * activity's indicators and the offices', every indicator of `ix_base` summed to every level,
+ * handing over their stored rows. Meanwhile the refresh counts the programmes' eligible,
+ * enrolled and paid units as the registry streams into this process (`streamed-counts.ts`),
+ * then sums the programme counts and computes the medians.
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
-		name: `eligibility, combined packages, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}`,
+		name: `combined packages, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level`,
 		work: async (context) => {
-			await computeEligibleCounts(context);
 			await computeCombinedPackages(context);
 			for (const [, run] of ACTIVITY_STEPS) await run(context);
-		},
-		handOver: [{ from: 'ix_programme_base', into: 'ix_programme_base' }]
-	},
-	{
-		name: 'offices and the other indicators summed to every level',
-		work: async (context) => {
 			await computeOfficeIndicators(context);
 			await sumIndicators(context);
 		},
@@ -162,16 +153,12 @@ async function computeAll(
 			? [
 					registration,
 					[
-						`enrolment and benefits (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
-						() => computeActivityCounts(context)
+						`eligibility, enrolment and benefits (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
+						() => streamProgrammeCounts(db, context)
 					],
-					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
-					[
-						`programme counts summed to every level (${SIDE_PHASES[1]!.name} on a second connection meanwhile)`,
-						() => sumProgrammeCounts(context)
-					],
+					['programme counts summed to every level', () => sumProgrammeCounts(context)],
 					medians,
-					[`${SIDE_PHASES[1]!.name}, from the second connection`, () => side.handOver(tx)],
+					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
 					swap
 				]
 			: [

@@ -1,0 +1,1043 @@
+/**
+ * The programme counts of a full refresh on Postgres (`e`, `en`, `n`, `n_not_e`, `a`, `ab`,
+ * `eb` of `programme_values`, see `programme-indicators.ts` for their meaning), counted in this
+ * process from the registry as it streams out of Postgres, instead of in SQL.
+ *
+ * Households, members, enrolments and benefits each keep their household's village and an
+ * index by village holding every column read (see `VACUUMED` in `refresh.ts`): each is read
+ * once, in village order (`COPY … TO STDOUT`), and the streams are walked side by side a
+ * village at a time. Benefits are grouped by enrolment as they are read, each enrolment's into the
+ * months it was paid in, and come with their enrolments: three streams, each on a connection of
+ * its own. A village's rows fit in small
+ * look-ups, so what SQL does with joins and groupings of millions of rows (members to their
+ * households, benefits to their enrolments, enrolments to their units) is a few map look-ups
+ * per row here; a village's commune is whole once the next commune's first village comes
+ * (codes nest), so each commune's groups are counted in a small table too.
+ *
+ * Eligibility is counted as SQL counts it (`eligibilityBounds`): a unit meets its target on
+ * one run of period ends (from its household's registration and its birthdays), a change of +1
+ * at the run's first end and −1 after its last, summed over the ends. An enrolled or paid unit
+ * (a person or household with an enrolment in the programme) is looked at period by period.
+ *
+ * A person who moved to another household keeps enrolments made in the village they left: the
+ * enrolments of persons who moved, and any enrolment whose unit is not in its village, are set
+ * aside and counted at the end, where their person or household lives now (read by key).
+ *
+ * The counts go into `ix_programme_base` (village totals and communes' groups), as the SQL
+ * counts do; `rollup.ts` sums them to every level. Incremental refreshes (and PGlite) count in
+ * SQL: the tests compare both on the same registries.
+ */
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { parseTarget } from '../../indicators/target';
+import { postgresClient, queryRows, type Db } from '../db';
+import type { ComputeContext } from './context';
+import { CopyRow, streamKeyedRows } from './copy-rows';
+import { GROUPS, programmeWork, type ProgrammeRow } from './programme-indicators';
+
+const DAY_MS = 86_400_000;
+/** A date as a day number (days since 1970-01-01), as the streams send them. */
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const EPOCH = `DATE '1970-01-01'`;
+/** Months to a word of a mask of months (an `int4`'s bits but its sign). */
+const MONTH_BITS = 31;
+/** An enrolment without an exit day runs for ever. */
+const NO_EXIT = Number.MAX_SAFE_INTEGER;
+
+/** The groups' values in one list (sex F, M, life-cycle groups, …): a group row's slot. */
+const SLOTS = GROUPS.flatMap((g) => g.values.map((value) => ({ by: g.by, value })));
+const slot = (by: string, value: string) =>
+	SLOTS.findIndex((s) => s.by === by && s.value === value);
+const SEX_SLOTS = [slot('sex', 'F'), slot('sex', 'M')];
+const LIFE_SLOTS = [
+	slot('life_cycle', 'children'),
+	slot('life_cycle', 'working_age'),
+	slot('life_cycle', 'older_persons')
+];
+const DISABILITY_SLOTS = [slot('disability', 'no'), slot('disability', 'yes')];
+/** By IDPoor level as streamed: 0 none, 1, 2. */
+const IDPOOR_SLOTS = [slot('idpoor', 'none'), slot('idpoor', '1'), slot('idpoor', '2')];
+
+/** The six measures of an enrolled or paid unit, in `programme_values`' order after `e`. */
+const EN = 0;
+const N = 1;
+const N_NOT_E = 2;
+const A = 3;
+const AB = 4;
+const EB = 5;
+const ACTIVITY = 6;
+
+/** A unit's flags in a period: enrolled during it, enrolled at its end, paid in it. */
+const DURING = 1;
+const AT_END = 2;
+const PAID = 4;
+
+/** A programme's target as tests on a unit (see `eligibilityBounds`). */
+interface Rule {
+	code: string;
+	person: boolean;
+	/** 0: any household; 1: an IDPoor household; 2: IDPoor level 1. */
+	idpoor: 0 | 1 | 2;
+	sex?: 'F' | 'M';
+	disability: boolean;
+	/** A term that never holds (`pregnant`). */
+	never: boolean;
+	/** Positions in `ages` of the `age>=Y` and `age<Z` terms. */
+	from: number[];
+	until: number[];
+	needsMember: boolean;
+}
+
+function ruleOf(programme: ProgrammeRow, ages: readonly number[]): Rule {
+	const rule: Rule = {
+		code: programme.programme_code,
+		person: programme.unit === 'person',
+		idpoor: 0,
+		disability: false,
+		never: false,
+		from: [],
+		until: [],
+		needsMember: false
+	};
+	for (const term of parseTarget(programme.target)) {
+		if (term.kind === 'idpoor' && rule.idpoor === 0) rule.idpoor = 1;
+		else if (term.kind === 'idpoor1') rule.idpoor = 2;
+		else if (term.kind === 'sex') rule.sex = term.sex;
+		else if (term.kind === 'disability') rule.disability = true;
+		else if (term.kind === 'pregnant') rule.never = true;
+		else if (term.kind === 'age_at_least') rule.from.push(ages.indexOf(term.years));
+		else if (term.kind === 'age_below') rule.until.push(ages.indexOf(term.years));
+	}
+	rule.needsMember =
+		rule.sex !== undefined ||
+		rule.disability ||
+		rule.never ||
+		rule.from.length + rule.until.length > 0;
+	return rule;
+}
+
+const householdHolds = (rule: Rule, idpoor: number) =>
+	rule.idpoor === 0 || (rule.idpoor === 1 ? idpoor !== 0 : idpoor === 1);
+/** Sex as streamed: 0 F, 1 M, 2 anything else. */
+const memberHolds = (rule: Rule, sex: number, disability: boolean) =>
+	!rule.never &&
+	(rule.sex === undefined || sex === (rule.sex === 'F' ? 0 : 1)) &&
+	(!rule.disability || disability);
+
+/** Rows of one village (or of the set-aside units' households) from the four streams. */
+interface HouseholdBatch {
+	key: number;
+	ids: string[];
+	registered: number[];
+	idpoor: number[];
+}
+interface MemberBatch {
+	key: number;
+	household: string[];
+	person: string[];
+	sex: number[];
+	born: number[];
+	disability: boolean[];
+	moved: boolean[];
+}
+interface EnrolmentBatch {
+	key: number;
+	programme: number[];
+	household: (string | null)[];
+	person: (string | null)[];
+	from: number[];
+	until: number[];
+	/** The months it was paid in, `MONTH_BITS` to a word, `words` words an enrolment. */
+	paid: number[];
+}
+
+/**
+ * Batches of rows by key, from a stream that adds them (`push`, which waits while many are
+ * queued) to the walk that takes them (`head`, `take`).
+ */
+class BatchQueue<B extends { key: number }> {
+	private readonly queue: B[] = [];
+	private finished = false;
+	private error: unknown;
+	private wake?: () => void;
+	private room?: () => void;
+	private last = -Infinity;
+	private aborted: Error | undefined;
+	/** `limit`: how many batches may wait before `push` waits too. */
+	constructor(
+		readonly name: string,
+		private readonly limit = 64
+	) {}
+
+	push(batch: B): Promise<void> | undefined {
+		if (this.aborted) throw this.aborted;
+		if (batch.key <= this.last)
+			throw new Error(`${this.name}: rows out of village order at ${batch.key}`);
+		this.last = batch.key;
+		this.queue.push(batch);
+		this.wake?.();
+		if (this.queue.length < this.limit) return undefined;
+		return new Promise((resolve) => (this.room = resolve));
+	}
+	finish(error?: unknown) {
+		this.finished = true;
+		this.error = error;
+		this.wake?.();
+	}
+	/** The walk failed: the stream stops at its next batch, with `error`. */
+	abort(error: Error) {
+		this.aborted = error;
+		this.room?.();
+	}
+	async head(): Promise<B | undefined> {
+		while (!this.queue.length && !this.finished)
+			await new Promise<void>((resolve) => (this.wake = resolve));
+		if (this.error) throw this.error;
+		return this.queue[0];
+	}
+	take(): B {
+		const batch = this.queue.shift()!;
+		if (this.queue.length < this.limit / 2 && this.room) {
+			this.room();
+			this.room = undefined;
+		}
+		return batch;
+	}
+}
+
+/** A text field that repeats the previous row's (sorted keys): the previous string, kept. */
+function repeatedText(column: number) {
+	let bytes: Buffer | undefined;
+	let text = '';
+	return (row: CopyRow): string => {
+		if (bytes && row.equals(column, bytes)) return text;
+		text = row.text(column);
+		bytes = row.bytes(column);
+		return text;
+	};
+}
+
+/** A stream's decoder into batches: `flush` hands over the batch of the rows so far. */
+function batches<B>(start: () => B, decode: (batch: B, row: CopyRow) => void) {
+	let batch: B | undefined;
+	return {
+		decode: (row: CopyRow) => decode((batch ??= start()), row),
+		flush: (key: number): B & { key: number } => {
+			const done = { ...batch!, key };
+			batch = undefined;
+			return done;
+		}
+	};
+}
+
+const householdStream = () =>
+	batches(
+		() => ({ ids: [] as string[], registered: [] as number[], idpoor: [] as number[] }),
+		(batch, row) => {
+			batch.ids.push(row.text(1));
+			batch.registered.push(row.int(2));
+			batch.idpoor.push(row.isNull(3) ? 0 : row.int(3));
+		}
+	);
+
+/** Sex as counted: 0 F, 1 M (`SEX_SLOTS`), 2 anything else. */
+const SEX_CODES: Record<string, number> = { F: 0, M: 1 };
+
+const memberStream = () => {
+	const household = repeatedText(1);
+	return batches(
+		() => ({
+			household: [] as string[],
+			person: [] as string[],
+			sex: [] as number[],
+			born: [] as number[],
+			disability: [] as boolean[],
+			moved: [] as boolean[]
+		}),
+		(batch, row) => {
+			batch.household.push(household(row));
+			batch.person.push(row.text(2));
+			batch.sex.push(row.isNull(3) ? 2 : (SEX_CODES[row.text(3)] ?? 2));
+			batch.born.push(row.int(4));
+			batch.disability.push(row.bool(5));
+			batch.moved.push(row.bool(6));
+		}
+	);
+};
+
+const enrolmentStream = (programmeIndex: ReadonlyMap<string, number>, words: number) => {
+	const programme = repeatedText(1);
+	return batches(
+		() => ({
+			programme: [] as number[],
+			household: [] as (string | null)[],
+			person: [] as (string | null)[],
+			from: [] as number[],
+			until: [] as number[],
+			paid: [] as number[]
+		}),
+		(batch, row) => {
+			batch.programme.push(programmeIndex.get(programme(row)) ?? -1);
+			batch.household.push(row.isNull(2) ? null : row.text(2));
+			batch.person.push(row.isNull(3) ? null : row.text(3));
+			batch.from.push(row.int(4));
+			batch.until.push(row.isNull(5) ? NO_EXIT : row.int(5));
+			for (let w = 0; w < words; w++) batch.paid.push(row.isNull(6 + w) ? 0 : row.int(6 + w));
+		}
+	);
+};
+
+/** What the counting needs to know of the refresh: periods, ends, ages, programmes. */
+interface Frame {
+	/** K, the number of period ends; each period's end index (1…K) and first and last days. */
+	k: number;
+	periodEnd: Int32Array;
+	periodStart: Float64Array;
+	periodLast: Float64Array;
+	labels: readonly string[];
+	ends: Float64Array;
+	/** Per age (in `ages` order), each end's cut-off birth day. */
+	cutoffs: Float64Array[];
+	ages: readonly number[];
+	/** Positions of 18 and 60 in `ages` (life-cycle groups). */
+	adult: number;
+	older: number;
+	rules: Rule[];
+	/** The first day of the first period, and the last day of the last. */
+	firstDay: number;
+	lastDay: number;
+	/** Each day from `firstDay`: its month, counted from the first day's. */
+	dayMonths: number[];
+	/** Words of `MONTH_BITS` months a mask of months takes; each period's months as one. */
+	words: number;
+	periodMonths: Int32Array;
+	villageCode: Map<number, string>;
+	communeOf: Map<number, number>;
+	communeCode: Map<number, string>;
+}
+
+/** How many of the sorted `dates` fall before `day` (`datesBefore` in SQL). */
+function before(dates: Float64Array, day: number): number {
+	let low = 0;
+	let high = dates.length;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		if (dates[middle]! < day) low = middle + 1;
+		else high = middle;
+	}
+	return low;
+}
+
+/** The rows being written into `ix_programme_base`, by `COPY … FROM STDIN`. */
+class RowWriter {
+	private lines: string[] = [];
+	private size = 0;
+	private readonly stream: NodeJS.WritableStream;
+	private readonly done: Promise<void>;
+	constructor(client: pg.ClientBase) {
+		this.stream = client.query(
+			copyFrom(`COPY ix_programme_base (period, level, geo_code, programme, group_by,
+				group_value, e, en, n, n_not_e, a, ab, eb) FROM STDIN`)
+		);
+		this.done = new Promise((resolve, reject) => {
+			this.stream.on('finish', resolve);
+			this.stream.on('error', reject);
+		});
+	}
+	/** Adds a row; true when the rows so far should be sent (`flush`). */
+	row(line: string): boolean {
+		this.lines.push(line);
+		this.size += line.length;
+		return this.size > 1 << 20;
+	}
+	async flush() {
+		const text = this.lines.join('');
+		this.lines = [];
+		this.size = 0;
+		if (!this.stream.write(text))
+			await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+	}
+	async end() {
+		if (this.size) await this.flush();
+		this.stream.end();
+		await this.done;
+	}
+}
+
+/**
+ * Counts for one unit of the geography (a village's totals, or a commune's groups): per
+ * programme and slot, the eligible units' changes by end (`K + 2` each) and the six measures
+ * by period.
+ */
+class Tally {
+	readonly changes: Int32Array;
+	readonly activity: Int32Array;
+	constructor(
+		readonly frame: Frame,
+		readonly slots: number
+	) {
+		const programmes = frame.rules.length;
+		this.changes = new Int32Array(programmes * slots * (frame.k + 2));
+		this.activity = new Int32Array(programmes * slots * frame.labels.length * ACTIVITY);
+	}
+	clear() {
+		this.changes.fill(0);
+		this.activity.fill(0);
+	}
+	/** A unit eligible from end `first` to `last` (1…K). */
+	eligible(programme: number, slotIndex: number, first: number, last: number) {
+		const base = (programme * this.slots + slotIndex) * (this.frame.k + 2);
+		this.changes[base + first]! += 1;
+		this.changes[base + last + 1]! -= 1;
+	}
+	add(programme: number, slotIndex: number, period: number, measure: number) {
+		this.activity[
+			((programme * this.slots + slotIndex) * this.frame.labels.length + period) * ACTIVITY +
+				measure
+		]! += 1;
+	}
+	/** Writes the rows with a count (`key(slot)` gives the level, code and group columns). */
+	async write(writer: RowWriter, key: (slotIndex: number) => string, withEligible: boolean) {
+		const { frame } = this;
+		const periods = frame.labels.length;
+		const running = new Int32Array(frame.k + 1);
+		for (let programme = 0; programme < frame.rules.length; programme++) {
+			const code = frame.rules[programme]!.code;
+			for (let s = 0; s < this.slots; s++) {
+				const base = (programme * this.slots + s) * (frame.k + 2);
+				let sum = 0;
+				for (let k = 1; k <= frame.k; k++) running[k] = sum += this.changes[base + k]!;
+				const at = (programme * this.slots + s) * periods * ACTIVITY;
+				for (let p = 0; p < periods; p++) {
+					const e = withEligible ? running[frame.periodEnd[p]!]! : 0;
+					const m = at + p * ACTIVITY;
+					const a = this.activity;
+					if (e === 0 && a[m + A] === 0 && a[m + EB] === 0) continue;
+					const full = writer.row(
+						`${frame.labels[p]}\t${key(s)}\t${code}\t${groupColumns(s, this.slots)}\t${e}\t${a[m + EN]}\t${a[m + N]}\t${a[m + N_NOT_E]}\t${a[m + A]}\t${a[m + AB]}\t${a[m + EB]}\n`
+					);
+					if (full) await writer.flush();
+				}
+			}
+		}
+	}
+}
+
+/** A row's group columns: none for a village's total (one slot), else the slot's. */
+const groupColumns = (slotIndex: number, slots: number) =>
+	slots === 1 ? '\t' : `${SLOTS[slotIndex]!.by}\t${SLOTS[slotIndex]!.value}`;
+
+/**
+ * A village's households and members (or the set-aside units' households and members), as
+ * columns: households by position (`householdIndex` maps ids), members by position, a
+ * household's members next to each other (`first`, `size`), ages as `a_Y` per member.
+ */
+class Residents {
+	households = 0;
+	r = new Int32Array(0);
+	idpoor = new Uint8Array(0);
+	first = new Int32Array(0);
+	size = new Int32Array(0);
+	readonly householdIndex = new Map<string, number>();
+	members = 0;
+	/** Each member's household position, sex (0 F, 1 M, 2 other), disability, move. */
+	household = new Int32Array(0);
+	sex = new Uint8Array(0);
+	disability = new Uint8Array(0);
+	moved = new Uint8Array(0);
+	ages = new Int32Array(0);
+	/** Members by person id, made when enrolments need them. */
+	private persons?: Map<string, number>;
+	private personIds: readonly string[] = [];
+
+	constructor(private readonly frame: Frame) {}
+
+	/** Reads a village's batches (either may be missing). */
+	load(households: HouseholdBatch | undefined, members: MemberBatch | undefined) {
+		const { frame } = this;
+		const h = households?.ids.length ?? 0;
+		const m = members?.person.length ?? 0;
+		if (this.r.length < h) {
+			const size = Math.max(h, this.r.length * 2);
+			this.r = new Int32Array(size);
+			this.idpoor = new Uint8Array(size);
+			this.first = new Int32Array(size);
+			this.size = new Int32Array(size);
+		}
+		if (this.household.length < m) {
+			const size = Math.max(m, this.household.length * 2);
+			this.household = new Int32Array(size);
+			this.sex = new Uint8Array(size);
+			this.disability = new Uint8Array(size);
+			this.moved = new Uint8Array(size);
+			this.ages = new Int32Array(size * frame.ages.length);
+		}
+		this.households = h;
+		this.householdIndex.clear();
+		this.persons = undefined;
+		for (let i = 0; i < h; i++) {
+			this.householdIndex.set(households!.ids[i]!, i);
+			this.r[i] = before(frame.ends, households!.registered[i]!);
+			this.idpoor[i] = households!.idpoor[i]!;
+			this.size[i] = 0;
+		}
+		// Members kept: those whose household is here (others are not counted, as the SQL's join
+		// leaves them out); sorted by household, so each household's members are adjacent.
+		let kept = 0;
+		const ids: string[] = [];
+		const ageCount = frame.ages.length;
+		let lastId: string | undefined;
+		let lastHousehold = -1;
+		for (let i = 0; i < m; i++) {
+			const id = members!.household[i]!;
+			const household = id === lastId ? lastHousehold : (this.householdIndex.get(id) ?? -1);
+			lastId = id;
+			lastHousehold = household;
+			if (household < 0) continue;
+			if (this.size[household] === 0) this.first[household] = kept;
+			this.size[household]!++;
+			this.household[kept] = household;
+			this.sex[kept] = members!.sex[i]!;
+			this.disability[kept] = members!.disability[i]! ? 1 : 0;
+			this.moved[kept] = members!.moved[i]! ? 1 : 0;
+			const born = members!.born[i]!;
+			for (let a = 0; a < ageCount; a++)
+				this.ages[kept * ageCount + a] = before(frame.cutoffs[a]!, born);
+			ids.push(members!.person[i]!);
+			kept++;
+		}
+		this.members = kept;
+		this.personIds = ids;
+	}
+
+	/** A member's position by person id, or −1. */
+	person(id: string): number {
+		if (!this.persons) {
+			this.persons = new Map();
+			for (let i = 0; i < this.personIds.length; i++) this.persons.set(this.personIds[i]!, i);
+		}
+		return this.persons.get(id) ?? -1;
+	}
+
+	/** `a_Y` of member `m` for the age at position `age` of `frame.ages`. */
+	age(m: number, age: number): number {
+		return this.ages[m * this.frame.ages.length + age]!;
+	}
+}
+
+/** The first end index at which `rule`'s age terms hold for member `m` (`greatest(…)` + 1). */
+function runFirst(rule: Rule, r: number, residents: Residents, m: number): number {
+	let first = r + 1;
+	for (const i of rule.from) first = Math.max(first, residents.age(m, i) + 1);
+	return first;
+}
+/** The last end index at which they hold (`least(…)`). */
+function runLast(frame: Frame, rule: Rule, residents: Residents, m: number): number {
+	let last = frame.k;
+	for (const i of rule.until) last = Math.min(last, residents.age(m, i));
+	return last;
+}
+
+/** A unit set aside: its programme, its flags per period, and whether it is a person. */
+interface SetAside {
+	programme: number;
+	id: string;
+	person: boolean;
+	flags: Uint8Array;
+}
+
+/**
+ * The counting of one walk over the streams: `village` counts a village's rows (totals into
+ * the village's tally, groups into its commune's), writing each village's and each commune's
+ * rows when they are complete.
+ */
+class Counter {
+	private readonly villageTally: Tally;
+	private readonly communeTally: Tally;
+	private commune: number | undefined;
+	/** Scratch marks of period ends (see `eligibleEnds`). */
+	private readonly marks: Uint8Array;
+	private readonly residents: Residents;
+	/** Units set aside (see the module's comment), by programme and id. */
+	readonly setAside = new Map<string, SetAside>();
+	/** The village's units' flags, period by period (see `flagsFor`). */
+	private flags = new Uint8Array(0);
+	/** The commune group slots a unit is counted in (see `countUnit`). */
+	private readonly slots = new Int32Array(4);
+	/** Per programme, the village's units by id → their position among its units. */
+	private readonly unitSlots: Map<string, number>[];
+	constructor(
+		readonly frame: Frame,
+		readonly writer: RowWriter,
+		/** Whether eligible units are counted (not when counting set-aside units). */
+		readonly withEligible: boolean
+	) {
+		this.villageTally = new Tally(frame, 1);
+		this.communeTally = new Tally(frame, SLOTS.length);
+		this.marks = new Uint8Array(frame.k + 2);
+		this.residents = new Residents(frame);
+		this.unitSlots = frame.rules.map(() => new Map());
+	}
+
+	/** `size` cleared flags, from a buffer kept between villages. */
+	private flagsFor(size: number): Uint8Array {
+		if (this.flags.length < size)
+			this.flags = new Uint8Array(Math.max(size, this.flags.length * 2));
+		return this.flags.fill(0, 0, size);
+	}
+
+	/** Member `m` eligible from end `first` to `last`: the village's total and the commune's groups. */
+	private personEligible(programme: number, m: number, first: number, last: number) {
+		const { frame, residents } = this;
+		const commune = this.communeTally;
+		this.villageTally.eligible(programme, 0, first, last);
+		const sex = residents.sex[m]!;
+		if (sex < 2) commune.eligible(programme, SEX_SLOTS[sex]!, first, last);
+		commune.eligible(programme, DISABILITY_SLOTS[residents.disability[m]!]!, first, last);
+		commune.eligible(
+			programme,
+			IDPOOR_SLOTS[residents.idpoor[residents.household[m]!]!]!,
+			first,
+			last
+		);
+		const adult = residents.age(m, frame.adult);
+		const older = residents.age(m, frame.older);
+		if (first <= Math.min(last, adult))
+			commune.eligible(programme, LIFE_SLOTS[0]!, first, Math.min(last, adult));
+		if (Math.max(first, adult + 1) <= Math.min(last, older))
+			commune.eligible(
+				programme,
+				LIFE_SLOTS[1]!,
+				Math.max(first, adult + 1),
+				Math.min(last, older)
+			);
+		if (Math.max(first, older + 1) <= last)
+			commune.eligible(programme, LIFE_SLOTS[2]!, Math.max(first, older + 1), last);
+	}
+
+	/**
+	 * The period ends (1…K) at which a unit (member or household `unit`) meets programme
+	 * `programme`'s target, as marks.
+	 */
+	private eligibleEnds(programme: number, unit: number): Uint8Array {
+		const { frame, residents } = this;
+		const rule = frame.rules[programme]!;
+		const marks = this.marks.fill(0);
+		const household = rule.person ? residents.household[unit]! : unit;
+		const r = residents.r[household]!;
+		if (!householdHolds(rule, residents.idpoor[household]!)) return marks;
+		if (!rule.person && !rule.needsMember) {
+			for (let k = r + 1; k <= frame.k; k++) marks[k] = 1;
+			return marks;
+		}
+		const first = rule.person ? unit : residents.first[household]!;
+		const end = rule.person ? unit + 1 : first + residents.size[household]!;
+		for (let m = first; m < end; m++) {
+			if (!memberHolds(rule, residents.sex[m]!, residents.disability[m] === 1)) continue;
+			const last = runLast(frame, rule, residents, m);
+			for (let k = runFirst(rule, r, residents, m); k <= last; k++) marks[k] = 1;
+		}
+		return marks;
+	}
+
+	/** An enrolled or paid unit's periods counted (a member, or a household, by position). */
+	private countUnit(programme: number, unit: number, flags: Uint8Array) {
+		const { frame, residents } = this;
+		const person = frame.rules[programme]!.person;
+		const eligible = this.eligibleEnds(programme, unit);
+		const household = person ? residents.household[unit]! : unit;
+		const idpoorSlot = IDPOOR_SLOTS[residents.idpoor[household]!]!;
+		const sexSlot = person && residents.sex[unit]! < 2 ? SEX_SLOTS[residents.sex[unit]!]! : -1;
+		const disabilitySlot = person ? DISABILITY_SLOTS[residents.disability[unit]!]! : -1;
+		const adult = person ? residents.age(unit, frame.adult) : 0;
+		const older = person ? residents.age(unit, frame.older) : 0;
+		for (let p = 0; p < frame.labels.length; p++) {
+			const f = flags[p]!;
+			if (!f) continue;
+			const k = frame.periodEnd[p]!;
+			const e = eligible[k] === 1;
+			// The unit's slots: its commune's groups (persons: all four; households: IDPoor).
+			const life = person ? LIFE_SLOTS[k > older ? 2 : k > adult ? 1 : 0]! : -1;
+			this.slots[0] = idpoorSlot;
+			this.slots[1] = sexSlot;
+			this.slots[2] = disabilitySlot;
+			this.slots[3] = life;
+			if (f & AT_END) {
+				this.add(programme, p, N);
+				this.add(programme, p, e ? EN : N_NOT_E);
+			}
+			if (f & DURING) this.add(programme, p, A);
+			if (f & DURING && f & PAID) this.add(programme, p, AB);
+			if (e && f & PAID) this.add(programme, p, EB);
+		}
+	}
+
+	/** One more unit in `measure`: the village's total and the commune's groups `slots` (−1: none). */
+	private add(programme: number, p: number, measure: number) {
+		this.villageTally.add(programme, 0, p, measure);
+		for (let i = 0; i < 4; i++)
+			if (this.slots[i]! >= 0) this.communeTally.add(programme, this.slots[i]!, p, measure);
+	}
+
+	private async startVillage(village: number) {
+		const commune = this.frame.communeOf.get(village);
+		if (commune === undefined) throw new Error(`village ${village} is not in the gazetteer`);
+		if (commune !== this.commune) await this.endCommune();
+		this.commune = commune;
+		this.villageTally.clear();
+	}
+
+	private async endVillage(village: number) {
+		const code = this.frame.villageCode.get(village)!;
+		await this.villageTally.write(this.writer, () => `village\t${code}`, this.withEligible);
+	}
+
+	async endCommune() {
+		if (this.commune === undefined) return;
+		const code = this.frame.communeCode.get(this.commune)!;
+		await this.communeTally.write(this.writer, () => `commune\t${code}`, this.withEligible);
+		this.communeTally.clear();
+		this.commune = undefined;
+	}
+
+	/** Counts a village's rows (any batch may be missing: the village has no such rows). */
+	async village(
+		key: number,
+		households: HouseholdBatch | undefined,
+		members: MemberBatch | undefined,
+		enrolments: EnrolmentBatch | undefined,
+		setAside?: ReadonlyMap<string, readonly SetAside[]>
+	) {
+		const { frame, residents } = this;
+		await this.startVillage(key);
+		residents.load(households, members);
+		if (this.withEligible) this.countEligible();
+
+		// Enrolled and paid units: each programme's units, each with a slot of flags per period.
+		const periods = frame.labels.length;
+		for (const slots of this.unitSlots) slots.clear();
+		const slotUnits: { programme: number; unit: number; setAside?: SetAside }[] = [];
+		const count = enrolments?.programme.length ?? 0;
+		const enrolmentSlot = new Int32Array(count).fill(-1);
+		for (let i = 0; i < count; i++) {
+			const programme = enrolments!.programme[i]!;
+			const rule = frame.rules[programme];
+			const id = rule?.person ? enrolments!.person[i] : enrolments!.household[i];
+			if (!rule || id === null || id === undefined) continue;
+			const slots = this.unitSlots[programme]!;
+			let slot = slots.get(id);
+			if (slot === undefined) {
+				slot = slotUnits.length;
+				slots.set(id, slot);
+				const unit = rule.person ? residents.person(id) : (residents.householdIndex.get(id) ?? -1);
+				if (unit < 0 || (rule.person && residents.moved[unit])) {
+					// Set aside: counted at the end, where the unit lives now.
+					const unitKey = `${programme}\t${id}`;
+					let setAside = this.setAside.get(unitKey);
+					if (!setAside) {
+						setAside = { programme, id, person: rule.person, flags: new Uint8Array(periods) };
+						this.setAside.set(unitKey, setAside);
+					}
+					slotUnits.push({ programme, unit: -1, setAside });
+				} else slotUnits.push({ programme, unit });
+			}
+			enrolmentSlot[i] = slot;
+		}
+		const flags = this.flagsFor(slotUnits.length * periods);
+		const { words, periodMonths } = frame;
+		for (let i = 0; i < count; i++) {
+			const slot = enrolmentSlot[i]!;
+			if (slot < 0) continue;
+			const from = enrolments!.from[i]!;
+			const until = enrolments!.until[i]!;
+			for (let p = 0; p < periods; p++) {
+				let f = 0;
+				if (from <= frame.periodLast[p]!) {
+					if (until > frame.periodStart[p]!) f |= DURING;
+					if (until > frame.periodLast[p]!) f |= AT_END;
+				}
+				for (let w = 0; w < words; w++)
+					if (enrolments!.paid[i * words + w]! & periodMonths[p * words + w]!) f |= PAID;
+				flags[slot * periods + p]! |= f;
+			}
+		}
+		for (const [slot, { programme, unit, setAside }] of slotUnits.entries()) {
+			const unitFlags = flags.subarray(slot * periods, (slot + 1) * periods);
+			if (setAside) for (let p = 0; p < periods; p++) setAside.flags[p]! |= unitFlags[p]!;
+			else this.countUnit(programme, unit, unitFlags);
+		}
+		// Set-aside units counted here, where they live (the last walk).
+		if (setAside) {
+			for (const [id, household] of residents.householdIndex)
+				for (const entry of setAside.get(id) ?? [])
+					if (!entry.person) this.countUnit(entry.programme, household, entry.flags);
+			if (members)
+				for (const id of new Set(members.person)) {
+					const person = residents.person(id);
+					if (person >= 0)
+						for (const entry of setAside.get(id) ?? [])
+							if (entry.person) this.countUnit(entry.programme, person, entry.flags);
+				}
+		}
+		await this.endVillage(key);
+	}
+
+	/** The village's eligible units: persons, households, households by their members. */
+	private countEligible() {
+		const { frame, residents } = this;
+		for (const [programme, rule] of frame.rules.entries()) {
+			if (rule.person) {
+				for (let m = 0; m < residents.members; m++) {
+					const household = residents.household[m]!;
+					if (!householdHolds(rule, residents.idpoor[household]!)) continue;
+					if (!memberHolds(rule, residents.sex[m]!, residents.disability[m] === 1)) continue;
+					const first = runFirst(rule, residents.r[household]!, residents, m);
+					const last = runLast(frame, rule, residents, m);
+					if (first <= last) this.personEligible(programme, m, first, last);
+				}
+				continue;
+			}
+			for (let household = 0; household < residents.households; household++) {
+				const idpoorSlot = IDPOOR_SLOTS[residents.idpoor[household]!]!;
+				// Runs of ends: one from registration, or the union of its members' runs.
+				const marks = this.eligibleEnds(programme, household);
+				for (let k = 1; k <= frame.k; k++) {
+					if (!marks[k] || marks[k - 1]) continue;
+					let last = k;
+					while (marks[last + 1]) last++;
+					this.villageTally.eligible(programme, 0, k, last);
+					this.communeTally.eligible(programme, idpoorSlot, k, last);
+				}
+			}
+		}
+	}
+}
+
+/**
+ * Runs `work` on a read-only transaction of its own, with its connection; its backend's
+ * process id goes into `backends` (to cancel its statement).
+ */
+async function onConnection(
+	db: Db,
+	backends: number[],
+	work: (client: pg.ClientBase) => Promise<void>
+) {
+	await db.transaction(
+		async (tx) => {
+			const [backend] = await queryRows<{ pid: number }>(tx, sql`SELECT pg_backend_pid() AS pid`);
+			backends.push(backend!.pid);
+			// Every table is read whole in the order of its village index, never sorted or hashed
+			// (benefits are grouped, and merged with their enrolments, in that order).
+			for (const method of ['seqscan', 'sort', 'hashagg', 'hashjoin'])
+				await tx.execute(sql.raw(`SET LOCAL enable_${method} = off`));
+			await tx.execute(sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+			await work(postgresClient(tx)!);
+		},
+		{ accessMode: 'read only' }
+	);
+}
+
+/** Streams `query`'s rows into `queue` in batches by village (`stream`'s decoder). */
+async function fill<B extends { key: number }>(
+	client: pg.ClientBase,
+	query: string,
+	stream: { decode(row: CopyRow): void; flush(key: number): B },
+	queue: BatchQueue<B>
+) {
+	try {
+		await streamKeyedRows(client, query, stream.decode, (key) => queue.push(stream.flush(key)));
+		queue.finish();
+	} catch (error) {
+		queue.finish(error);
+		throw error;
+	}
+}
+
+/** The refresh's periods, ends, ages and programmes, and the gazetteer's villages. */
+async function frameOf(context: ComputeContext): Promise<Frame> {
+	const work = await programmeWork(context);
+	const { periods } = context;
+	const ends = context.ends.map(dayNumber);
+	const periodEnd = new Int32Array(periods.map((p) => context.ends.indexOf(p.end) + 1));
+	const firstDay = Math.min(...periods.map((p) => dayNumber(p.start)));
+	const lastDay = Math.max(...ends);
+	// Periods are whole months: a period holds a benefit's day when it holds its month.
+	const monthOf = (day: number) => {
+		const date = new Date(day * DAY_MS);
+		return date.getUTCFullYear() * 12 + date.getUTCMonth();
+	};
+	const firstMonth = monthOf(firstDay);
+	const dayMonths = Array.from(
+		{ length: lastDay - firstDay + 1 },
+		(_, d) => monthOf(firstDay + d) - firstMonth
+	);
+	const words = Math.floor(dayMonths.at(-1)! / MONTH_BITS) + 1;
+	const periodMonths = new Int32Array(periods.length * words);
+	periods.forEach((p, i) => {
+		for (let m = monthOf(dayNumber(p.start)); m <= monthOf(dayNumber(p.end)); m++) {
+			const month = m - firstMonth;
+			periodMonths[i * words + Math.floor(month / MONTH_BITS)]! |= 1 << (month % MONTH_BITS);
+		}
+	});
+	const villages = await queryRows<{
+		village: number;
+		code: string;
+		commune: number;
+		commune_code: string;
+	}>(
+		context.tx,
+		sql`SELECT code::int AS village, code, commune_code::int AS commune, commune_code
+			FROM geo_units WHERE level = 'village'`
+	);
+	return {
+		k: ends.length,
+		periodEnd,
+		periodStart: new Float64Array(periods.map((p) => dayNumber(p.start))),
+		periodLast: new Float64Array(periods.map((p) => dayNumber(p.end))),
+		labels: periods.map((p) => p.label),
+		ends: new Float64Array(ends),
+		cutoffs: work.ages.map(
+			(years) => new Float64Array(work.endIndex.cutoffs.get(years)!.map(dayNumber))
+		),
+		ages: work.ages,
+		adult: work.ages.indexOf(18),
+		older: work.ages.indexOf(60),
+		rules: work.programmes.map((p) => ruleOf(p, work.ages)),
+		firstDay,
+		lastDay,
+		dayMonths,
+		words,
+		periodMonths,
+		villageCode: new Map(villages.map((v) => [v.village, v.code])),
+		communeOf: new Map(villages.map((v) => [v.village, v.commune])),
+		communeCode: new Map(villages.map((v) => [v.commune, v.commune_code]))
+	};
+}
+
+const HOUSEHOLDS = (where = 'TRUE') => `SELECT village_code::int, household_id,
+	registered_on - ${EPOCH}, idpoor_level::int FROM households WHERE ${where} ORDER BY village_code`;
+
+/**
+ * The enrolments, each with the months of the refreshed periods it was paid in (`frame.words`
+ * words of months): its benefits grouped by enrolment as they come from their index by village,
+ * merged with the enrolments' (same order).
+ */
+function enrolmentQuery(frame: Frame): string {
+	const paid = Array.from(
+		{ length: frame.words },
+		(_, w) => `coalesce(bit_or(1 << (m - ${w * MONTH_BITS}))
+			FILTER (WHERE m >= ${w * MONTH_BITS} AND m < ${(w + 1) * MONTH_BITS}), 0) AS w${w}`
+	);
+	return `SELECT e.village_code::int, e.programme_code, e.household_id, e.person_id,
+			e.enrolled_on - ${EPOCH}, e.exited_on - ${EPOCH}, ${paid.map((_, w) => `b.w${w}`).join(', ')}
+		FROM enrolments e LEFT JOIN (
+			SELECT village_code, enrolment_id, ${paid.join(', ')}
+			FROM (SELECT village_code, enrolment_id,
+					('{${frame.dayMonths.join(',')}}'::int[])[delivered_on - ${EPOCH} - ${frame.firstDay - 1}] AS m
+				FROM benefits
+				WHERE delivered_on BETWEEN ${EPOCH} + ${frame.firstDay} AND ${EPOCH} + ${frame.lastDay}) d
+			GROUP BY village_code, enrolment_id
+		) b ON b.village_code = e.village_code AND b.enrolment_id = e.enrolment_id
+		ORDER BY e.village_code, e.enrolment_id`;
+}
+const MEMBERS = (where = 'TRUE') => `SELECT village_code::int, household_id, person_id, sex,
+	birth_date - ${EPOCH}, disability, moved_household FROM members WHERE ${where}
+	ORDER BY village_code, household_id`;
+
+/** An SQL array literal of text values (for the set-aside units' look-up). */
+const textArray = (values: readonly string[]) =>
+	`ARRAY[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
+
+/**
+ * Counts every programme's units into `ix_programme_base` (see the module's comment), reading
+ * the registry on three connections of `db` besides the refresh's.
+ */
+export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
+	const frame = await frameOf(context);
+	const programmeIndex = new Map(frame.rules.map((rule, i) => [rule.code, i]));
+	const writer = new RowWriter(postgresClient(context.tx)!);
+	const counter = new Counter(frame, writer, true);
+	const queues = {
+		households: new BatchQueue<HouseholdBatch>('households'),
+		members: new BatchQueue<MemberBatch>('members'),
+		enrolments: new BatchQueue<EnrolmentBatch>('enrolments')
+	};
+	const backends: number[] = [];
+	const streams = Promise.all([
+		onConnection(db, backends, (c) => fill(c, HOUSEHOLDS(), householdStream(), queues.households)),
+		onConnection(db, backends, (c) => fill(c, MEMBERS(), memberStream(), queues.members)),
+		onConnection(db, backends, (c) =>
+			fill(
+				c,
+				enrolmentQuery(frame),
+				enrolmentStream(programmeIndex, frame.words),
+				queues.enrolments
+			)
+		)
+	]);
+	// A failed stream ends the walk through its queue (the walk's error is thrown below).
+	streams.catch(() => undefined);
+	const all = [queues.households, queues.members, queues.enrolments] as const;
+	try {
+		for (;;) {
+			const heads = await Promise.all(all.map((q) => q.head()));
+			const keys = heads.flatMap((h) => (h ? [h.key] : []));
+			if (!keys.length) break;
+			const key = Math.min(...keys);
+			const [h, m, e] = all.map((q, i) => (heads[i]?.key === key ? q.take() : undefined));
+			await counter.village(
+				key,
+				h as HouseholdBatch | undefined,
+				m as MemberBatch | undefined,
+				e as EnrolmentBatch | undefined
+			);
+		}
+		await counter.endCommune();
+		await streams;
+		await countSetAside(db, frame, counter, writer);
+	} catch (error) {
+		// The other streams stop: their statements cancelled, their batches refused.
+		for (const queue of all) queue.abort(error as Error);
+		for (const backend of backends)
+			await db.execute(sql`SELECT pg_cancel_backend(${backend})`).catch(() => undefined);
+		await streams.catch(() => undefined);
+		throw error;
+	} finally {
+		await writer.end();
+	}
+}
+
+/**
+ * The set-aside units (persons who moved, units not in their enrolment's village) counted
+ * where they live: their households and members read again, by key, in village order.
+ */
+async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: RowWriter) {
+	const entries = [...counter.setAside.values()];
+	if (!entries.length) return;
+	const persons = [...new Set(entries.filter((e) => e.person).map((e) => e.id))];
+	const households = [...new Set(entries.filter((e) => !e.person).map((e) => e.id))];
+	const personHouseholds = `household_id IN (SELECT household_id FROM members
+		WHERE person_id = ANY (${textArray(persons)}))`;
+	const householdWhere = `household_id = ANY (${textArray(households)}) OR ${personHouseholds}`;
+	// Read whole before they are counted: no limit on the batches waiting.
+	const h = new BatchQueue<HouseholdBatch>('households set aside', Infinity);
+	const m = new BatchQueue<MemberBatch>('members set aside', Infinity);
+	await onConnection(db, [], async (c) => {
+		await fill(c, HOUSEHOLDS(householdWhere), householdStream(), h);
+		await fill(c, MEMBERS(householdWhere), memberStream(), m);
+	});
+	const byId = new Map<string, SetAside[]>();
+	for (const entry of entries) byId.set(entry.id, [...(byId.get(entry.id) ?? []), entry]);
+	const late = new Counter(frame, writer, false);
+	for (;;) {
+		const heads = [await h.head(), await m.head()];
+		const keys = heads.flatMap((x) => (x ? [x.key] : []));
+		if (!keys.length) break;
+		const key = Math.min(...keys);
+		const households = heads[0]?.key === key ? h.take() : undefined;
+		const members = heads[1]?.key === key ? m.take() : undefined;
+		await late.village(key, households, members, undefined, byId);
+	}
+	await late.endCommune();
+}
