@@ -81,6 +81,29 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('COPY rows streamed by key
 		expect(flushed.at(-1)).toEqual({ key: 100, rows: 100_000 });
 	});
 
+	it('ends with the error of a flush that throws, and leaves the connection usable', async () => {
+		let rows = 0;
+		const answer = await database.db.transaction(async (tx) => {
+			const client = postgresClient(tx)!;
+			await expect(
+				streamKeyedRows(
+					client,
+					`SELECT i / 1000, i FROM generate_series(1, 200000) i ORDER BY i`,
+					() => rows++,
+					(key) => {
+						if (key === 5) throw new Error('the walk failed');
+						return undefined;
+					}
+				)
+			).rejects.toThrow('the walk failed');
+			// The connection read the COPY to its end: it runs the next statement.
+			return (await client.query('SELECT 41 + 1 AS answer')).rows[0].answer;
+		});
+		expect(answer).toBe(42);
+		// Keys 0…5 (rows 1…5999) were decoded, then nothing more.
+		expect(rows).toBe(5999);
+	});
+
 	it('fails with the query’s error', async () => {
 		await expect(stream('SELECT 1 / 0', (row) => row.int(0))).rejects.toThrow(/division by zero/);
 	});

@@ -63,7 +63,7 @@ export class CopyRow {
  * one by one to `decode` (the row is reused: read its fields, keep values, not the row). The
  * first column must be an `int4` the rows are ordered by: whenever it changes, `flush` is told
  * that the previous value's rows are complete, and the stream waits for it. Ends with a last
- * `flush`.
+ * `flush`. A `flush` that throws ends the reading with its error, once the stream has ended.
  */
 export async function streamKeyedRows(
 	client: pg.ClientBase,
@@ -80,7 +80,11 @@ export async function streamKeyedRows(
 	const stream = client.query(
 		copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`, { highWaterMark: 4 << 20 })
 	);
+	// When `flush` fails, the rest is read and dropped: the connection must see the end of the
+	// COPY (or its error, once the statement is cancelled) before it can run anything else.
+	let failed: { error: unknown } | undefined;
 	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		if (failed) continue;
 		const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
 		carry = undefined;
 		let at = 0;
@@ -116,8 +120,13 @@ export async function streamKeyedRows(
 			if (!whole || next > buffer.length) break;
 			const rowKey = row.int(0);
 			if (key !== undefined && rowKey !== key) {
-				const waiting = flush(key);
-				if (waiting) await waiting;
+				try {
+					const waiting = flush(key);
+					if (waiting) await waiting;
+				} catch (error) {
+					failed = { error };
+					break;
+				}
 				row.buffer = buffer;
 			}
 			key = rowKey;
@@ -126,6 +135,7 @@ export async function streamKeyedRows(
 		}
 		if (at < buffer.length) carry = Buffer.from(buffer.subarray(at));
 	}
+	if (failed) throw failed.error;
 	if (!ended || carry) throw new Error('COPY output ended inside a row');
 	if (key !== undefined) await flush(key);
 }
