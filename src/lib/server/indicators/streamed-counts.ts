@@ -125,7 +125,7 @@ const memberHolds = (rule: Rule, sex: number, disability: boolean) =>
 	(rule.sex === undefined || sex === (rule.sex === 'F' ? 0 : 1)) &&
 	(!rule.disability || disability);
 
-/** Rows of one village (or of the set-aside units' households) from the four streams. */
+/** Rows of one village (or of the set-aside units' households) from the three streams. */
 interface HouseholdBatch {
 	key: number;
 	ids: string[];
