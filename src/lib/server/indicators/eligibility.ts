@@ -56,46 +56,67 @@ export function ageIndexColumn(years: number): string {
 	return `a_${years}`;
 }
 
-export function eligibilityBounds(target: string): EligibilityBounds {
-	const household: SQL[] = [];
-	const member: SQL[] = [];
-	const bounds: EligibilityBounds = {
-		household: sql`TRUE`,
-		member: sql`TRUE`,
+/**
+ * A target's terms by what they test (all must hold): the household's IDPoor level, the
+ * member's sex and disability, and ages. Both ways of counting read targets through this: SQL
+ * conditions (`eligibilityBounds`) and the streamed counts (`streamed-counts.ts`).
+ */
+export interface TargetTests {
+	/** `idpoor`: any IDPoor level; `idpoor1`: level 1; undefined: any household. */
+	idpoor?: 'idpoor' | 'idpoor1';
+	sex?: 'F' | 'M';
+	disability: boolean;
+	/** A term that never holds: `pregnant` (no data yet), or both sexes required. */
+	never: boolean;
+	/** The ages Y of `age>=Y` terms and Z of `age<Z` terms. */
+	from: number[];
+	until: number[];
+	/** Whether any term is about a member. */
+	needsMember: boolean;
+}
+
+export function targetTests(target: string): TargetTests {
+	const tests: TargetTests = {
+		disability: false,
+		never: false,
 		from: [],
 		until: [],
 		needsMember: false
 	};
 	for (const term of parseTarget(target)) {
-		switch (term.kind) {
-			case 'all':
-				break;
-			case 'idpoor':
-				household.push(sql`u.idpoor_level IS NOT NULL`);
-				break;
-			case 'idpoor1':
-				household.push(sql`u.idpoor_level = 1`);
-				break;
-			case 'sex':
-				member.push(sql`u.sex = ${term.sex}`);
-				break;
-			case 'disability':
-				member.push(sql`u.disability`);
-				break;
-			case 'pregnant':
-				member.push(sql`FALSE`);
-				break;
-			case 'age_at_least':
-				bounds.from.push(term.years);
-				break;
-			case 'age_below':
-				bounds.until.push(term.years);
-				break;
-		}
+		if (term.kind === 'idpoor') tests.idpoor ??= 'idpoor';
+		else if (term.kind === 'idpoor1') tests.idpoor = 'idpoor1';
+		else if (term.kind === 'sex') {
+			if (tests.sex && tests.sex !== term.sex) tests.never = true;
+			tests.sex = term.sex;
+		} else if (term.kind === 'disability') tests.disability = true;
+		else if (term.kind === 'pregnant') tests.never = true;
+		else if (term.kind === 'age_at_least') tests.from.push(term.years);
+		else if (term.kind === 'age_below') tests.until.push(term.years);
 	}
+	tests.needsMember =
+		tests.sex !== undefined ||
+		tests.disability ||
+		tests.never ||
+		tests.from.length + tests.until.length > 0;
+	return tests;
+}
+
+export function eligibilityBounds(target: string): EligibilityBounds {
+	const tests = targetTests(target);
+	const household: SQL[] = [];
+	const member: SQL[] = [];
+	if (tests.idpoor === 'idpoor') household.push(sql`u.idpoor_level IS NOT NULL`);
+	if (tests.idpoor === 'idpoor1') household.push(sql`u.idpoor_level = 1`);
+	if (tests.sex) member.push(sql`u.sex = ${tests.sex}`);
+	if (tests.disability) member.push(sql`u.disability`);
+	if (tests.never) member.push(sql`FALSE`);
 	const and = (parts: SQL[]) => (parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`);
-	bounds.household = and(household);
-	bounds.member = and(member);
-	bounds.needsMember = member.length + bounds.from.length + bounds.until.length > 0;
-	return bounds;
+	return {
+		household: and(household),
+		member: and(member),
+		from: tests.from,
+		until: tests.until,
+		needsMember: tests.needsMember
+	};
 }

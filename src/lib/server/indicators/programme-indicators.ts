@@ -777,9 +777,9 @@ async function inPasses(context: ComputeContext, pass: (bits: number) => Promise
 /**
  * Every programme's units enrolled or paid during the periods (few, against the eligible),
  * counted into `ix_programme_base`: one pass over enrolments and benefits for all programmes, each
- * unit's periods as bits; with `combined`, the combined packages too, from the same spans.
+ * unit's periods as bits; and the combined packages, from the same spans.
  */
-async function countActivity(context: ProgrammeWork, { combined }: { combined: boolean }) {
+async function countActivity(context: ProgrammeWork) {
 	const { tx } = context;
 	await tx.execute(sql`CREATE TEMP TABLE ix_units (
 		programme smallint NOT NULL, village int NOT NULL, commune int NOT NULL, sex smallint,
@@ -792,7 +792,7 @@ async function countActivity(context: ProgrammeWork, { combined }: { combined: b
 		await activeUnits(context, context.ages);
 		for (const programme of context.programmes) await unitActivity(context, programme);
 		await countUnits(context, bits);
-		if (combined) await countCombinedPackage(context, bits);
+		await countCombinedPackage(context, bits);
 		for (const table of ['ix_run_bits', 'ix_spans', 'ix_enrolled', 'ix_active'])
 			await tx.execute(sql`DROP TABLE ${sql.identifier(table)}`);
 		await tx.execute(sql`TRUNCATE ix_units`);
@@ -882,5 +882,5 @@ export async function computeCombinedPackages(context: ComputeContext) {
  */
 export async function computeProgrammeIndicators(context: ComputeContext) {
 	await computeEligibleCounts(context);
-	await countActivity(await programmeWork(context), { combined: true });
+	await countActivity(await programmeWork(context));
 }

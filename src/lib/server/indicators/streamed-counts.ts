@@ -28,12 +28,12 @@
  * SQL: the tests compare both on the same registries.
  */
 import { sql } from 'drizzle-orm';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { parseTarget } from '../../indicators/target';
+import pg from 'pg';
 import { postgresClient, queryRows, type Db } from '../db';
+import { copyText, CopyTextWriter } from '../db/copy-text';
 import type { ComputeContext } from './context';
 import { CopyRow, streamKeyedRows } from './copy-rows';
+import { targetTests } from './eligibility';
 import { GROUPS, programmeWork, type ProgrammeRow } from './programme-indicators';
 
 const DAY_MS = 86_400_000;
@@ -50,6 +50,8 @@ const SLOTS = GROUPS.flatMap((g) => g.values.map((value) => ({ by: g.by, value }
 const slot = (by: string, value: string) =>
 	SLOTS.findIndex((s) => s.by === by && s.value === value);
 const SEX_SLOTS = [slot('sex', 'F'), slot('sex', 'M')];
+/** Sex as counted: 0 F, 1 M (positions in `SEX_SLOTS`), 2 anything else. */
+const SEX_CODES: Record<string, number> = { F: 0, M: 1 };
 const LIFE_SLOTS = [
 	slot('life_cycle', 'children'),
 	slot('life_cycle', 'working_age'),
@@ -73,15 +75,15 @@ const DURING = 1;
 const AT_END = 2;
 const PAID = 4;
 
-/** A programme's target as tests on a unit (see `eligibilityBounds`). */
+/** A programme's target as tests on a unit (see `targetTests`), its ages as positions in `ages`. */
 interface Rule {
 	code: string;
 	person: boolean;
 	/** 0: any household; 1: an IDPoor household; 2: IDPoor level 1. */
 	idpoor: 0 | 1 | 2;
-	sex?: 'F' | 'M';
+	/** 0 F, 1 M (as `sex` is counted), or undefined for either. */
+	sex?: number;
 	disability: boolean;
-	/** A term that never holds (`pregnant`). */
 	never: boolean;
 	/** Positions in `ages` of the `age>=Y` and `age<Z` terms. */
 	from: number[];
@@ -90,40 +92,24 @@ interface Rule {
 }
 
 function ruleOf(programme: ProgrammeRow, ages: readonly number[]): Rule {
-	const rule: Rule = {
+	const tests = targetTests(programme.target);
+	return {
 		code: programme.programme_code,
 		person: programme.unit === 'person',
-		idpoor: 0,
-		disability: false,
-		never: false,
-		from: [],
-		until: [],
-		needsMember: false
+		idpoor: tests.idpoor === 'idpoor1' ? 2 : tests.idpoor === 'idpoor' ? 1 : 0,
+		sex: tests.sex && SEX_CODES[tests.sex],
+		disability: tests.disability,
+		never: tests.never,
+		from: tests.from.map((years) => ages.indexOf(years)),
+		until: tests.until.map((years) => ages.indexOf(years)),
+		needsMember: tests.needsMember
 	};
-	for (const term of parseTarget(programme.target)) {
-		if (term.kind === 'idpoor' && rule.idpoor === 0) rule.idpoor = 1;
-		else if (term.kind === 'idpoor1') rule.idpoor = 2;
-		else if (term.kind === 'sex') rule.sex = term.sex;
-		else if (term.kind === 'disability') rule.disability = true;
-		else if (term.kind === 'pregnant') rule.never = true;
-		else if (term.kind === 'age_at_least') rule.from.push(ages.indexOf(term.years));
-		else if (term.kind === 'age_below') rule.until.push(ages.indexOf(term.years));
-	}
-	rule.needsMember =
-		rule.sex !== undefined ||
-		rule.disability ||
-		rule.never ||
-		rule.from.length + rule.until.length > 0;
-	return rule;
 }
 
 const householdHolds = (rule: Rule, idpoor: number) =>
 	rule.idpoor === 0 || (rule.idpoor === 1 ? idpoor !== 0 : idpoor === 1);
-/** Sex as streamed: 0 F, 1 M, 2 anything else. */
 const memberHolds = (rule: Rule, sex: number, disability: boolean) =>
-	!rule.never &&
-	(rule.sex === undefined || sex === (rule.sex === 'F' ? 0 : 1)) &&
-	(!rule.disability || disability);
+	!rule.never && (rule.sex === undefined || sex === rule.sex) && (!rule.disability || disability);
 
 /** Rows of one village (or of the set-aside units' households) from the three streams. */
 interface HouseholdBatch {
@@ -241,9 +227,6 @@ const householdStream = () =>
 		}
 	);
 
-/** Sex as counted: 0 F, 1 M (`SEX_SLOTS`), 2 anything else. */
-const SEX_CODES: Record<string, number> = { F: 0, M: 1 };
-
 const memberStream = () => {
 	const household = repeatedText(1);
 	return batches(
@@ -329,41 +312,9 @@ function before(dates: Float64Array, day: number): number {
 	return low;
 }
 
-/** The rows being written into `ix_programme_base`, by `COPY … FROM STDIN`. */
-class RowWriter {
-	private lines: string[] = [];
-	private size = 0;
-	private readonly stream: NodeJS.WritableStream;
-	private readonly done: Promise<void>;
-	constructor(client: pg.ClientBase) {
-		this.stream = client.query(
-			copyFrom(`COPY ix_programme_base (period, level, geo_code, programme, group_by,
-				group_value, e, en, n, n_not_e, a, ab, eb) FROM STDIN`)
-		);
-		this.done = new Promise((resolve, reject) => {
-			this.stream.on('finish', resolve);
-			this.stream.on('error', reject);
-		});
-	}
-	/** Adds a row; true when the rows so far should be sent (`flush`). */
-	row(line: string): boolean {
-		this.lines.push(line);
-		this.size += line.length;
-		return this.size > 1 << 20;
-	}
-	async flush() {
-		const text = this.lines.join('');
-		this.lines = [];
-		this.size = 0;
-		if (!this.stream.write(text))
-			await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
-	}
-	async end() {
-		if (this.size) await this.flush();
-		this.stream.end();
-		await this.done;
-	}
-}
+/** The statement writing the counts (`CopyTextWriter`). */
+const COPY_COUNTS = `COPY ix_programme_base (period, level, geo_code, programme, group_by,
+	group_value, e, en, n, n_not_e, a, ab, eb) FROM STDIN`;
 
 /**
  * Counts for one unit of the geography (a village's totals, or a commune's groups): per
@@ -397,13 +348,13 @@ class Tally {
 				measure
 		]! += 1;
 	}
-	/** Writes the rows with a count (`key(slot)` gives the level, code and group columns). */
-	async write(writer: RowWriter, key: (slotIndex: number) => string, withEligible: boolean) {
+	/** Writes the rows with a count for the unit `level`, `code`. */
+	async write(writer: CopyTextWriter, level: string, code: string, withEligible: boolean) {
 		const { frame } = this;
 		const periods = frame.labels.length;
 		const running = new Int32Array(frame.k + 1);
 		for (let programme = 0; programme < frame.rules.length; programme++) {
-			const code = frame.rules[programme]!.code;
+			const unit = `${level}\t${code}\t${copyText(frame.rules[programme]!.code)}`;
 			for (let s = 0; s < this.slots; s++) {
 				const base = (programme * this.slots + s) * (frame.k + 2);
 				let sum = 0;
@@ -414,10 +365,10 @@ class Tally {
 					const m = at + p * ACTIVITY;
 					const a = this.activity;
 					if (e === 0 && a[m + A] === 0 && a[m + EB] === 0) continue;
-					const full = writer.row(
-						`${frame.labels[p]}\t${key(s)}\t${code}\t${groupColumns(s, this.slots)}\t${e}\t${a[m + EN]}\t${a[m + N]}\t${a[m + N_NOT_E]}\t${a[m + A]}\t${a[m + AB]}\t${a[m + EB]}\n`
+					const waiting = writer.add(
+						`${frame.labels[p]}\t${unit}\t${groupColumns(s, this.slots)}\t${e}\t${a[m + EN]}\t${a[m + N]}\t${a[m + N_NOT_E]}\t${a[m + A]}\t${a[m + AB]}\t${a[m + EB]}`
 					);
-					if (full) await writer.flush();
+					if (waiting) await waiting;
 				}
 			}
 		}
@@ -569,7 +520,7 @@ class Counter {
 	private readonly unitSlots: Map<string, number>[];
 	constructor(
 		readonly frame: Frame,
-		readonly writer: RowWriter,
+		readonly writer: CopyTextWriter,
 		/** Whether eligible units are counted (not when counting set-aside units). */
 		readonly withEligible: boolean
 	) {
@@ -690,13 +641,13 @@ class Counter {
 
 	private async endVillage(village: number) {
 		const code = this.frame.villageCode.get(village)!;
-		await this.villageTally.write(this.writer, () => `village\t${code}`, this.withEligible);
+		await this.villageTally.write(this.writer, 'village', code, this.withEligible);
 	}
 
 	async endCommune() {
 		if (this.commune === undefined) return;
 		const code = this.frame.communeCode.get(this.commune)!;
-		await this.communeTally.write(this.writer, () => `commune\t${code}`, this.withEligible);
+		await this.communeTally.write(this.writer, 'commune', code, this.withEligible);
 		this.communeTally.clear();
 		this.commune = undefined;
 	}
@@ -945,9 +896,9 @@ const MEMBERS = (where = 'TRUE') => `SELECT village_code::int, household_id, per
 	birth_date - ${EPOCH}, disability, moved_household FROM members WHERE ${where}
 	ORDER BY village_code, household_id`;
 
-/** An SQL array literal of text values (for the set-aside units' look-up). */
+/** An SQL array of text values (for the set-aside units' look-up: `COPY` takes no parameters). */
 const textArray = (values: readonly string[]) =>
-	`ARRAY[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
+	`ARRAY[${values.map((value) => pg.escapeLiteral(value)).join(', ')}]::text[]`;
 
 /**
  * Counts every programme's units into `ix_programme_base` (see the module's comment), reading
@@ -956,7 +907,7 @@ const textArray = (values: readonly string[]) =>
 export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 	const frame = await frameOf(context);
 	const programmeIndex = new Map(frame.rules.map((rule, i) => [rule.code, i]));
-	const writer = new RowWriter(postgresClient(context.tx)!);
+	const writer = new CopyTextWriter(postgresClient(context.tx)!, COPY_COUNTS);
 	const counter = new Counter(frame, writer, true);
 	const queues = {
 		households: new BatchQueue<HouseholdBatch>('households'),
@@ -996,15 +947,15 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 		await counter.endCommune();
 		await streams;
 		await countSetAside(db, frame, counter, writer);
+		await writer.finish();
 	} catch (error) {
 		// The other streams stop: their statements cancelled, their batches refused.
 		for (const queue of all) queue.abort(error as Error);
 		for (const backend of backends)
 			await db.execute(sql`SELECT pg_cancel_backend(${backend})`).catch(() => undefined);
 		await streams.catch(() => undefined);
+		await writer.abort(error as Error);
 		throw error;
-	} finally {
-		await writer.end();
 	}
 }
 
@@ -1012,7 +963,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
  * The set-aside units (persons who moved, units not in their enrolment's village) counted
  * where they live: their households and members read again, by key, in village order.
  */
-async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: RowWriter) {
+async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: CopyTextWriter) {
 	const entries = [...counter.setAside.values()];
 	if (!entries.length) return;
 	const persons = [...new Set(entries.filter((e) => e.person).map((e) => e.id))];

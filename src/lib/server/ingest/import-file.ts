@@ -4,13 +4,11 @@
  * all inside one transaction, so a file's good rows land together or not at all.
  * Every entry point (CLI, upload page, drop folder) goes through `importFile`.
  */
-import { once } from 'node:events';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { postgresClient, queryRows, type Db, type Tx } from '../db';
+import { COPY_NULL, copyText, CopyTextWriter } from '../db/copy-text';
 import { importBatches, importRejections } from '../db/schema';
 import { recordAudit, systemContext, type AuditContext } from '../auth/audit';
 import { FEEDS, feedFromFileName, type FeedName, type FeedSpec } from './feeds';
@@ -199,66 +197,34 @@ class InsertStager implements Stager {
 	async abort() {}
 }
 
-// COPY's text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = {
-	'\\': '\\\\',
-	'\t': '\\t',
-	'\n': '\\n',
-	'\r': '\\r'
-};
-const copyText = (value: string) =>
-	COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
-
-/**
- * `COPY import_stage FROM STDIN` on Postgres: one streamed statement for the whole file, so
- * the server parses and stores rows on its own core while this process reads and validates
- * the next ones. Writes wait when the connection's buffer is full, so memory stays flat.
- */
+/** `COPY import_stage FROM STDIN` on Postgres: one streamed statement for the whole file. */
 class CopyStager implements Stager {
-	private readonly stream: ReturnType<typeof copyFrom>;
-	private readonly done: Promise<void>;
-	private failure: unknown;
-	private text = '';
-	private buffered = 0;
+	private readonly writer: CopyTextWriter;
 
 	constructor(client: pg.ClientBase, feed: FeedSpec) {
 		const names = feed.columns.map((c) => `"${c.name}"`).join(', ');
-		this.stream = client.query(copyFrom(`COPY import_stage (row_no, ${names}) FROM STDIN`));
-		this.done = finished(this.stream);
-		this.done.catch((error: unknown) => (this.failure = error));
+		this.writer = new CopyTextWriter(
+			client,
+			`COPY import_stage (row_no, ${names}) FROM STDIN`,
+			COPY_CHUNK_ROWS
+		);
 	}
 
 	add(rowNumber: number, values: readonly (string | null)[]) {
 		let line = String(rowNumber);
 		for (let i = 0; i < values.length; i++) {
 			const value = values[i];
-			line += value === null || value === undefined ? '\t\\N' : '\t' + copyText(value);
+			line += '\t' + (value === null || value === undefined ? COPY_NULL : copyText(value));
 		}
-		this.text += line + '\n';
-		this.buffered += 1;
-		return this.buffered >= COPY_CHUNK_ROWS ? this.flush() : undefined;
+		return this.writer.add(line);
 	}
 
-	private async flush() {
-		if (this.failure) throw this.failure;
-		if (this.buffered === 0) return;
-		const ok = this.stream.write(this.text);
-		this.text = '';
-		this.buffered = 0;
-		if (!ok) await once(this.stream, 'drain');
+	finish() {
+		return this.writer.finish();
 	}
 
-	async finish() {
-		await this.flush();
-		this.stream.end();
-		await this.done;
-	}
-
-	async abort(error: Error) {
-		// Sends CopyFail: the server ends the COPY with an error and the connection can roll back.
-		if (!this.stream.destroyed) this.stream.destroy(error);
-		await this.done.catch(() => undefined);
+	abort(error: Error) {
+		return this.writer.abort(error);
 	}
 }
 
