@@ -13,13 +13,28 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { launchBrowser, openPage } from './browser';
 
 const baseUrl = inject('baseUrl');
 const databaseUrl = inject('databaseUrl');
 const accounts = inject('accounts');
 const ARTIFACTS = path.resolve('tests/artifacts');
+
+/**
+ * The server log's lines once the line with `text` is in it: the server's output reaches its
+ * file through a pipe, possibly after the response (waited for five seconds at most).
+ */
+function logUpTo(text: string): Promise<string[]> {
+	return vi.waitFor(
+		async () => {
+			const lines = (await readFile(inject('serverLog'), 'utf8')).split('\n');
+			if (!lines.some((line) => line.includes(text))) throw new Error(`no log line with ${text}`);
+			return lines;
+		},
+		{ timeout: 5_000, interval: 50 }
+	);
+}
 
 /** Runs statements on the server's maintenance database (not the test database itself). */
 async function onServer(url: string, ...statements: string[]) {
@@ -171,8 +186,7 @@ describe.skipIf(!databaseUrl)('public pages and API with the database out of rea
 		expect(reference).toBeDefined();
 		// Nothing of the failure itself reaches the browser.
 		expect(html).not.toMatch(/ECONNREFUSED|does not allow connections|ssdm_e2e_/);
-		const logged = (await readFile(inject('serverLog'), 'utf8'))
-			.split('\n')
+		const logged = (await logUpTo(reference!))
 			.filter((line) => line.includes(reference!))
 			.map((line) => JSON.parse(line) as Record<string, unknown>);
 		expect(logged).toEqual([
@@ -199,9 +213,14 @@ describe.skipIf(!databaseUrl)('public pages and API with the database out of rea
 		const icon = new Uint8Array(await response.arrayBuffer());
 		// An icon file's header: reserved 0, type 1 (icon).
 		expect([...icon.slice(0, 4)]).toEqual([0, 0, 1, 0]);
-		const logged = (await readFile(inject('serverLog'), 'utf8'))
-			.split('\n')
-			.filter((line) => line.includes('/favicon.ico'));
+		// A failing request after it marks how far the log must have been written (the server
+		// writes its lines in order).
+		const marker = await fetch(`${baseUrl}/rollout`, {
+			headers: { accept: 'text/html', cookie: 'ssdm_session=abcdefghijklmnopqrstuvwxyz234567' }
+		});
+		const reference = /reference ([0-9a-f-]{36})/.exec(await marker.text())?.[1];
+		expect(reference).toBeDefined();
+		const logged = (await logUpTo(reference!)).filter((line) => line.includes('/favicon.ico'));
 		expect(logged).toEqual([]);
 	});
 });
