@@ -42,10 +42,10 @@ describe('a refresh’s steps in Khmer', () => {
 		expect(
 			progressIn(
 				'km',
-				'4/7 programme counts summed to every level (offices and the other indicators summed to every level on a second connection meanwhile)'
+				'2/5 eligibility, enrolment and benefits at every level (offices and the other indicators summed to every level on a second connection meanwhile)'
 			)
 		).toBe(
-			'៤/៧ ចំនួនតាមកម្មវិធីបូកគ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
+			'២/៥ សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍គ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
 		);
 		expect(progressIn('en', '5/7 medians at every level')).toBe('5/7 medians at every level');
 		// A step the page does not know: the engine's words are shown instead.
@@ -78,9 +78,9 @@ describe('a refresh’s steps in Khmer', () => {
 					outcomes.map((o) => (o.ok ? o.summary.touch : undefined)),
 					{ onProgress }
 				);
-				// The full refresh: its periods, 6 steps with the side lane on Postgres (9 on one
+				// The full refresh: its periods, 5 steps with the side lane on Postgres (9 on one
 				// connection on PGlite) and the vacuum; the incremental: its periods and 9 steps.
-				expect(steps).toHaveLength(kind === 'postgres' ? 1 + 6 + 1 + 1 + 9 : 1 + 9 + 1 + 1 + 9);
+				expect(steps).toHaveLength(kind === 'postgres' ? 1 + 5 + 1 + 1 + 9 : 1 + 9 + 1 + 1 + 9);
 				const untranslated = steps.filter((step) => {
 					const khmer = progressIn('km', step);
 					// English words are lower case; the periods' labels and VACUUM are not.

@@ -15,7 +15,9 @@
  * - `ix_registered (period, village_code, n)`: households registered at each period's end per
  *   village in scope (no row for none);
  * - `ix_programme_base`: village-level counts of the programme indicators (see `stored.ts`),
- *   and communes' by group; a unit may have several rows, which the roll-up sums;
+ *   and communes' by group, counted in SQL; a unit may have several rows, which the roll-up
+ *   sums (a full refresh on Postgres counts and sums them as the registry streams out instead,
+ *   see `streamed-counts.ts`);
  * - `ix_base`: village-level (or own-level) numerators and denominators of the other additive
  *   indicators, which `rollUp` sums into every level above.
  */
@@ -64,10 +66,7 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
  */
 export const sideStore = (name: StoreTable) => `ix_side_${name}`;
 
-/**
- * The stores a side lane writes: indicator values only (its programme counts are handed over
- * as `ix_programme_base` rows, which the refresh sums with its own; see `refresh.ts`).
- */
+/** The stores a side lane writes: indicator values only (see `refresh.ts`). */
 const SIDE_STORES: readonly StoreTable[] = ['indicator_values'];
 
 /**

@@ -104,8 +104,8 @@ async function sumProgrammeCounts(context: ComputeContext) {
  * The side lane of a full refresh on Postgres (see `side-lane.ts`): the combined packages, the
  * activity's indicators and the offices', every indicator of `ix_base` summed to every level,
  * handing over their stored rows. Meanwhile the refresh counts the programmes' eligible,
- * enrolled and paid units as the registry streams into this process (`streamed-counts.ts`),
- * then sums the programme counts and computes the medians.
+ * enrolled and paid units at every level as the registry streams into this process
+ * (`streamed-counts.ts`), then computes the medians.
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
@@ -153,10 +153,9 @@ async function computeAll(
 			? [
 					registration,
 					[
-						`eligibility, enrolment and benefits (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
+						`eligibility, enrolment and benefits at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
 						() => streamProgrammeCounts(db, context)
 					],
-					['programme counts summed to every level', () => sumProgrammeCounts(context)],
 					medians,
 					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
 					swap

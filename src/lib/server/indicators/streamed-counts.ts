@@ -23,9 +23,13 @@
  * enrolments of persons who moved, and any enrolment whose unit is not in its village, are set
  * aside and counted at the end, where their person or household lives now (read by key).
  *
- * The counts go into `ix_programme_base` (village totals and communes' groups), as the SQL
- * counts do; `rollup.ts` sums them to every level. Incremental refreshes (and PGlite) count in
- * SQL: the tests compare both on the same registries.
+ * The counts are summed here too, as `rollup.ts` sums the SQL counts: each village's totals
+ * into its commune's, each commune's (totals and groups) into its district's, province's and
+ * the nation's, each programme's into all programmes' (total and IDPoor groups). Villages' and
+ * communes' rows are written into the refresh's new partitions of `programme_values` as each
+ * is complete, the set-aside units' added to them at the end (`addLateCounts`), then the units
+ * above. Incremental refreshes (and PGlite) count and sum in SQL: the tests compare both on the
+ * same registries.
  */
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -34,6 +38,7 @@ import { copyText, CopyTextWriter } from '../db/copy-text';
 import type { ComputeContext } from './context';
 import { CopyRow, streamKeyedRows } from './copy-rows';
 import { targetTests } from './eligibility';
+import { nextStore } from './partitions';
 import { GROUPS, programmeWork, type ProgrammeRow } from './programme-indicators';
 
 const DAY_MS = 86_400_000;
@@ -298,6 +303,8 @@ interface Frame {
 	villageCode: Map<number, string>;
 	communeOf: Map<number, number>;
 	communeCode: Map<number, string>;
+	/** The units above villages by code: their level and the code of the unit above. */
+	above: Map<string, { level: string; parent: string | null }>;
 }
 
 /** How many of the sorted `dates` fall before `day` (`datesBefore` in SQL). */
@@ -312,14 +319,100 @@ function before(dates: Float64Array, day: number): number {
 	return low;
 }
 
-/** The statement writing the counts (`CopyTextWriter`). */
-const COPY_COUNTS = `COPY ix_programme_base (period, level, geo_code, programme, group_by,
-	group_value, e, en, n, n_not_e, a, ab, eb) FROM STDIN`;
+/** The store's columns, as the counts' `COPY` statements write them. */
+const COUNT_COLUMNS = `(period, level, geo_code, programme, group_by, group_value,
+	e, en, n, n_not_e, a, ab, eb)`;
+/** The seven counts of a row: `e`, then the six measures of `ACTIVITY` from 1. */
+const MEASURES = 1 + ACTIVITY;
 
 /**
- * Counts for one unit of the geography (a village's totals, or a commune's groups): per
- * programme and slot, the eligible units' changes by end (`K + 2` each) and the six measures
- * by period.
+ * The counts of one unit of the geography, for every programme and for all programmes together
+ * (position `P`, the number of programmes), by slot (0 the total; 1… the groups of `SLOTS`),
+ * period and measure, as the stored rows will hold them. Villages hold their totals only (one
+ * slot); communes and above every group. All programmes together have the total and the
+ * IDPoor groups (the groups every programme has).
+ */
+class Counts {
+	readonly values: Float64Array;
+	private readonly periods: number;
+	constructor(
+		readonly frame: Frame,
+		readonly slots: number
+	) {
+		this.periods = frame.labels.length;
+		this.values = new Float64Array((frame.rules.length + 1) * slots * this.periods * MEASURES);
+	}
+	/** Where the counts of programme `programme` (or all: `P`), slot and period start. */
+	at(programme: number, slotIndex: number, period: number): number {
+		return ((programme * this.slots + slotIndex) * this.periods + period) * MEASURES;
+	}
+	clear() {
+		this.values.fill(0);
+	}
+	/** Adds `other`'s counts: all of them (same slots), or its totals only (a village's). */
+	add(other: Counts) {
+		if (other.slots === this.slots) {
+			for (let i = 0; i < this.values.length; i++) this.values[i]! += other.values[i]!;
+			return;
+		}
+		for (let programme = 0; programme <= this.frame.rules.length; programme++)
+			for (let p = 0; p < this.periods; p++) {
+				const to = this.at(programme, 0, p);
+				const from = other.at(programme, 0, p);
+				for (let m = 0; m < MEASURES; m++) this.values[to + m]! += other.values[from + m]!;
+			}
+	}
+	/** Writes the rows with a count (the stores are sparse) of the unit `level`, `code`. */
+	async write(writer: CopyTextWriter, level: string, code: string) {
+		const { frame, values } = this;
+		for (let programme = 0; programme <= frame.rules.length; programme++) {
+			const name = programme < frame.rules.length ? copyText(frame.rules[programme]!.code) : '';
+			const unit = `${level}\t${code}\t${name}`;
+			for (let s = 0; s < this.slots; s++) {
+				const group = s === 0 ? '\t' : `${SLOTS[s - 1]!.by}\t${SLOTS[s - 1]!.value}`;
+				for (let p = 0; p < this.periods; p++) {
+					const i = this.at(programme, s, p);
+					let any = false;
+					for (let m = 0; m < MEASURES; m++) if (values[i + m] !== 0) any = true;
+					if (!any) continue;
+					const waiting = writer.add(
+						`${frame.labels[p]}\t${unit}\t${group}\t${values[i]}\t${values[i + 1]}\t${values[i + 2]}\t${values[i + 3]}\t${values[i + 4]}\t${values[i + 5]}\t${values[i + 6]}`
+					);
+					if (waiting) await waiting;
+				}
+			}
+		}
+	}
+}
+
+/**
+ * The districts', the provinces' and the nation's counts: each commune's added to the units
+ * above it, written at the end.
+ */
+class UnitsAbove {
+	private readonly units = new Map<string, Counts>();
+	constructor(private readonly frame: Frame) {}
+	add(commune: string, counts: Counts) {
+		const { above } = this.frame;
+		for (let code = above.get(commune)?.parent; code; code = above.get(code)?.parent) {
+			let unit = this.units.get(code);
+			if (!unit) this.units.set(code, (unit = new Counts(this.frame, counts.slots)));
+			unit.add(counts);
+		}
+	}
+	async write(writer: CopyTextWriter) {
+		for (const [code, counts] of this.units)
+			await counts.write(writer, this.frame.above.get(code)!.level, code);
+	}
+}
+
+/** Whether all programmes together have a slot of `Counts`: the total and the IDPoor groups. */
+const ALL_PROGRAMMES_SLOT = [true, ...SLOTS.map((s) => s.by === 'idpoor')];
+
+/**
+ * Counts for one unit of the geography as the walk counts them (a village's totals, or a
+ * commune's groups): per programme and slot, the eligible units' changes by end (`K + 2`
+ * each) and the six measures by period.
  */
 class Tally {
 	readonly changes: Int32Array;
@@ -348,36 +441,40 @@ class Tally {
 				measure
 		]! += 1;
 	}
-	/** Writes the rows with a count for the unit `level`, `code`. */
-	async write(writer: CopyTextWriter, level: string, code: string, withEligible: boolean) {
+	/**
+	 * Adds the counts into `counts`: a village's total into its slot 0, a commune's groups into
+	 * theirs; each programme's also into all programmes' where they have the slot.
+	 */
+	collect(counts: Counts) {
 		const { frame } = this;
 		const periods = frame.labels.length;
+		const all = frame.rules.length;
 		const running = new Int32Array(frame.k + 1);
+		const out = counts.values;
 		for (let programme = 0; programme < frame.rules.length; programme++) {
-			const unit = `${level}\t${code}\t${copyText(frame.rules[programme]!.code)}`;
 			for (let s = 0; s < this.slots; s++) {
 				const base = (programme * this.slots + s) * (frame.k + 2);
 				let sum = 0;
 				for (let k = 1; k <= frame.k; k++) running[k] = sum += this.changes[base + k]!;
-				const at = (programme * this.slots + s) * periods * ACTIVITY;
+				const slotIndex = this.slots === 1 ? 0 : s + 1;
+				const withAll = ALL_PROGRAMMES_SLOT[slotIndex]!;
+				const from = (programme * this.slots + s) * periods * ACTIVITY;
 				for (let p = 0; p < periods; p++) {
-					const e = withEligible ? running[frame.periodEnd[p]!]! : 0;
-					const m = at + p * ACTIVITY;
-					const a = this.activity;
-					if (e === 0 && a[m + A] === 0 && a[m + EB] === 0) continue;
-					const waiting = writer.add(
-						`${frame.labels[p]}\t${unit}\t${groupColumns(s, this.slots)}\t${e}\t${a[m + EN]}\t${a[m + N]}\t${a[m + N_NOT_E]}\t${a[m + A]}\t${a[m + AB]}\t${a[m + EB]}`
-					);
-					if (waiting) await waiting;
+					const e = running[frame.periodEnd[p]!]!;
+					const m = from + p * ACTIVITY;
+					const i = counts.at(programme, slotIndex, p);
+					const j = counts.at(all, slotIndex, p);
+					out[i]! += e;
+					if (withAll) out[j]! += e;
+					for (let a = 0; a < ACTIVITY; a++) {
+						out[i + 1 + a]! += this.activity[m + a]!;
+						if (withAll) out[j + 1 + a]! += this.activity[m + a]!;
+					}
 				}
 			}
 		}
 	}
 }
-
-/** A row's group columns: none for a village's total (one slot), else the slot's. */
-const groupColumns = (slotIndex: number, slots: number) =>
-	slots === 1 ? '\t' : `${SLOTS[slotIndex]!.by}\t${SLOTS[slotIndex]!.value}`;
 
 /**
  * A village's households and members (or the set-aside units' households and members), as
@@ -506,6 +603,8 @@ interface SetAside {
 class Counter {
 	private readonly villageTally: Tally;
 	private readonly communeTally: Tally;
+	private readonly villageCounts: Counts;
+	private readonly communeCounts: Counts;
 	private commune: number | undefined;
 	/** Scratch marks of period ends (see `eligibleEnds`). */
 	private readonly marks: Uint8Array;
@@ -520,12 +619,17 @@ class Counter {
 	private readonly unitSlots: Map<string, number>[];
 	constructor(
 		readonly frame: Frame,
+		/** Where the villages' and communes' rows go. */
 		readonly writer: CopyTextWriter,
+		/** The districts', provinces' and the nation's counts, which the communes' are added to. */
+		readonly above: UnitsAbove,
 		/** Whether eligible units are counted (not when counting set-aside units). */
 		readonly withEligible: boolean
 	) {
 		this.villageTally = new Tally(frame, 1);
 		this.communeTally = new Tally(frame, SLOTS.length);
+		this.villageCounts = new Counts(frame, 1);
+		this.communeCounts = new Counts(frame, 1 + SLOTS.length);
 		this.marks = new Uint8Array(frame.k + 2);
 		this.residents = new Residents(frame);
 		this.unitSlots = frame.rules.map(() => new Map());
@@ -639,16 +743,24 @@ class Counter {
 		this.villageTally.clear();
 	}
 
+	/** The village's rows written; its totals added to its commune's. */
 	private async endVillage(village: number) {
 		const code = this.frame.villageCode.get(village)!;
-		await this.villageTally.write(this.writer, 'village', code, this.withEligible);
+		this.villageCounts.clear();
+		this.villageTally.collect(this.villageCounts);
+		await this.villageCounts.write(this.writer, 'village', code);
+		this.communeCounts.add(this.villageCounts);
 	}
 
+	/** The commune's rows written (its villages' totals, its groups); added to the units above. */
 	async endCommune() {
 		if (this.commune === undefined) return;
 		const code = this.frame.communeCode.get(this.commune)!;
-		await this.communeTally.write(this.writer, 'commune', code, this.withEligible);
+		this.communeTally.collect(this.communeCounts);
+		await this.communeCounts.write(this.writer, 'commune', code);
+		this.above.add(code, this.communeCounts);
 		this.communeTally.clear();
+		this.communeCounts.clear();
 		this.commune = undefined;
 	}
 
@@ -841,6 +953,10 @@ async function frameOf(context: ComputeContext): Promise<Frame> {
 		sql`SELECT code::int AS village, code, commune_code::int AS commune, commune_code
 			FROM geo_units WHERE level = 'village'`
 	);
+	const above = await queryRows<{ code: string; level: string; parent_code: string | null }>(
+		context.tx,
+		sql`SELECT code, level, parent_code FROM geo_units WHERE level <> 'village'`
+	);
 	return {
 		k: ends.length,
 		periodEnd,
@@ -862,7 +978,8 @@ async function frameOf(context: ComputeContext): Promise<Frame> {
 		periodMonths,
 		villageCode: new Map(villages.map((v) => [v.village, v.code])),
 		communeOf: new Map(villages.map((v) => [v.village, v.commune])),
-		communeCode: new Map(villages.map((v) => [v.commune, v.commune_code]))
+		communeCode: new Map(villages.map((v) => [v.commune, v.commune_code])),
+		above: new Map(above.map((u) => [u.code, { level: u.level, parent: u.parent_code }]))
 	};
 }
 
@@ -900,15 +1017,23 @@ const MEMBERS = (where = 'TRUE') => `SELECT village_code::int, household_id, per
 const textArray = (values: readonly string[]) =>
 	`ARRAY[${values.map((value) => pg.escapeLiteral(value)).join(', ')}]::text[]`;
 
+/** The table of the set-aside units' counts, added to the written rows at the end. */
+const LATE = 'ix_programme_late';
+
 /**
- * Counts every programme's units into `ix_programme_base` (see the module's comment), reading
- * the registry on three connections of `db` besides the refresh's.
+ * Counts every programme's units at every level into the refresh's new partitions of
+ * `programme_values` (see the module's comment), reading the registry on three connections of
+ * `db` besides the refresh's.
  */
 export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 	const frame = await frameOf(context);
 	const programmeIndex = new Map(frame.rules.map((rule, i) => [rule.code, i]));
-	const writer = new CopyTextWriter(postgresClient(context.tx)!, COPY_COUNTS);
-	const counter = new Counter(frame, writer, true);
+	const client = postgresClient(context.tx)!;
+	const store = nextStore('programme_values');
+	const copyInto = (table: string) => `COPY ${table} ${COUNT_COLUMNS} FROM STDIN`;
+	let writer = new CopyTextWriter(client, copyInto(store));
+	const above = new UnitsAbove(frame);
+	const counter = new Counter(frame, writer, above, true);
 	const queues = {
 		households: new BatchQueue<HouseholdBatch>('households'),
 		members: new BatchQueue<MemberBatch>('members'),
@@ -946,7 +1071,17 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 		}
 		await counter.endCommune();
 		await streams;
-		await countSetAside(db, frame, counter, writer);
+		await writer.finish();
+		// The set-aside units' counts: their villages' and communes' rows added to the rows
+		// written; the units above have them before they are written.
+		await context.tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(LATE)}
+			(LIKE programme_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+		writer = new CopyTextWriter(client, copyInto(LATE));
+		await countSetAside(db, frame, counter, new Counter(frame, writer, above, false));
+		await writer.finish();
+		await addLateCounts(context, store);
+		writer = new CopyTextWriter(client, copyInto(store));
+		await above.write(writer);
 		await writer.finish();
 	} catch (error) {
 		// The other streams stop: their statements cancelled, their batches refused.
@@ -963,7 +1098,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
  * The set-aside units (persons who moved, units not in their enrolment's village) counted
  * where they live: their households and members read again, by key, in village order.
  */
-async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: CopyTextWriter) {
+async function countSetAside(db: Db, frame: Frame, counter: Counter, late: Counter) {
 	const entries = [...counter.setAside.values()];
 	if (!entries.length) return;
 	const persons = [...new Set(entries.filter((e) => e.person).map((e) => e.id))];
@@ -980,7 +1115,6 @@ async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: Cop
 	});
 	const byId = new Map<string, SetAside[]>();
 	for (const entry of entries) byId.set(entry.id, [...(byId.get(entry.id) ?? []), entry]);
-	const late = new Counter(frame, writer, false);
 	for (;;) {
 		const heads = [await h.head(), await m.head()];
 		const keys = heads.flatMap((x) => (x ? [x.key] : []));
@@ -991,4 +1125,29 @@ async function countSetAside(db: Db, frame: Frame, counter: Counter, writer: Cop
 		await late.village(key, households, members, undefined, byId);
 	}
 	await late.endCommune();
+}
+
+/** Adds the set-aside units' counts (`LATE`) to the rows of `store` written, or as new rows. */
+async function addLateCounts(context: ComputeContext, store: string) {
+	const { tx } = context;
+	const late = sql.identifier(LATE);
+	const table = sql.identifier(store);
+	await tx.execute(sql`ANALYZE ${late}`);
+	const sameRow = sql.join(
+		['period', 'geo_code', 'programme', 'group_by', 'group_value'].map(
+			(column) => sql`v.${sql.identifier(column)} = l.${sql.identifier(column)}`
+		),
+		sql` AND `
+	);
+	const measures = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
+	const set = sql.join(
+		measures.map(
+			(m) => sql`${sql.identifier(m)} = v.${sql.identifier(m)} + l.${sql.identifier(m)}`
+		),
+		sql`, `
+	);
+	await tx.execute(sql`UPDATE ${table} v SET ${set} FROM ${late} l WHERE ${sameRow}`);
+	await tx.execute(sql`INSERT INTO ${table} SELECT l.* FROM ${late} l
+		WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE ${sameRow})`);
+	await tx.execute(sql`DROP TABLE ${late}`);
 }
