@@ -15,6 +15,7 @@ import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { listRefreshRuns } from '../../src/lib/server/indicators/refresh-history';
 import { FIXTURE_FILES, FIXTURE_TODAY, FIXTURE_UNITS, writeDir } from './indicator-fixture';
+import { programmeRollUpViolations } from './programme-sums';
 import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from './test-database';
 
 const VILLAGES = FIXTURE_UNITS.village;
@@ -227,25 +228,6 @@ function rollUpViolations(db: Db) {
 				AND p.group_by = c.group_by AND p.group_value = c.group_value
 			WHERE coalesce(p.numerator, 0) <> c.numerator
 				OR coalesce(p.denominator, 0) <> coalesce(c.denominator, 0)`
-	);
-}
-
-/** Programme counts whose sums differ from their children's. */
-function programmeRollUpViolations(db: Db) {
-	const counts = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
-	return queryRows(
-		db,
-		sql`WITH children AS (
-				SELECT v.period, g.parent_code AS geo_code, v.programme, v.group_by, v.group_value,
-					${sql.raw(counts.map((c) => `sum(v.${c}) AS ${c}`).join(', '))}
-				FROM programme_values v JOIN geo_units g ON g.code = v.geo_code
-				WHERE v.level <> 'national' AND NOT (v.level = 'village' AND v.group_by <> '')
-				GROUP BY 1, 2, 3, 4, 5
-			)
-			SELECT c.* FROM children c LEFT JOIN programme_values p ON p.period = c.period
-				AND p.geo_code = c.geo_code AND p.programme = c.programme AND p.group_by = c.group_by
-				AND p.group_value = c.group_value
-			WHERE ${sql.raw(counts.map((c) => `coalesce(p.${c}, 0) <> c.${c}`).join(' OR '))}`
 	);
 }
 

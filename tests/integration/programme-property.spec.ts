@@ -22,14 +22,28 @@ import { parsePeriod } from '../../src/lib/indicators/periods';
 import { PROGRAMME_INDICATORS } from '../../src/lib/server/indicators/programme-indicators';
 import { storedValues } from '../../src/lib/server/indicators/stored';
 import { FIXTURE_FILES, FIXTURE_TODAY, writeDir } from './indicator-fixture';
+import { allProgrammesViolations, programmeRollUpViolations } from './programme-sums';
 import { createTestDatabase, DATABASE_KINDS } from './test-database';
 
-/** Village → commune, from the fixture's gazetteer. */
+/**
+ * The fixture's gazetteer and two villages numbered out of their communes' codes (the national
+ * gazetteer has one): in number order 010201 → 170102 → 170101 → 170102 → 010201, so both
+ * communes come twice in a walk of the villages in order.
+ */
+const GAZETTEER =
+	FIXTURE_FILES['gazetteer.csv'] +
+	`17,Siem Reap,សៀមរាប,1701,Angkor Chum,អង្គរជុំ,170102,Doun Peaeng,ដូនពែង,01020199,Out of order,ក្រៅលំដាប់
+01,Banteay Meanchey,បន្ទាយមានជ័យ,0102,Mongkol Borei,មង្គលបូរី,010201,Banteay Neang,បន្ទាយនាង,17010299,Out of order,ក្រៅលំដាប់
+`;
+
+/** Village → commune, from `GAZETTEER`. */
 const COMMUNE_OF: Record<string, string> = {
 	'17010101': '170101',
 	'17010102': '170101',
 	'17010201': '170102',
-	'01020101': '010201'
+	'01020101': '010201',
+	'01020199': '170102',
+	'17010299': '010201'
 };
 const VILLAGES = Object.keys(COMMUNE_OF);
 
@@ -289,7 +303,7 @@ function files(households: Registry): Record<string, string> {
 describe.each(DATABASE_KINDS)('programme indicators on %s', (kind) => {
 	it('equal counts unit by unit and period by period, at thresholds, leap days and period edges', async () => {
 		const database = await createTestDatabase(kind);
-		const gazetteer = writeDir({ 'gazetteer.csv': FIXTURE_FILES['gazetteer.csv'] });
+		const gazetteer = writeDir({ 'gazetteer.csv': GAZETTEER });
 		try {
 			await importPath(database.db, gazetteer);
 			await fc.assert(
@@ -323,6 +337,9 @@ describe.each(DATABASE_KINDS)('programme indicators on %s', (kind) => {
 							rows.map((r) => [r.key, [Number(r.n), r.d === null ? null : Number(r.d)]])
 						);
 						expect(stored).toEqual(expected(households, result.periods));
+						// Communes' totals and the units above them are sums, as are all programmes'.
+						expect(await programmeRollUpViolations(database.db)).toEqual([]);
+						expect(await allProgrammesViolations(database.db)).toEqual([]);
 					} finally {
 						rmSync(dir, { recursive: true, force: true });
 					}

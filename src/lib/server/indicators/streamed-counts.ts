@@ -303,6 +303,8 @@ interface Frame {
 	villageCode: Map<number, string>;
 	communeOf: Map<number, number>;
 	communeCode: Map<number, string>;
+	/** Each commune's last village (by number). */
+	lastVillage: Map<number, number>;
 	/** The units above villages by code: their level and the code of the unit above. */
 	above: Map<string, { level: string; parent: string | null }>;
 }
@@ -348,6 +350,11 @@ class Counts {
 	}
 	clear() {
 		this.values.fill(0);
+	}
+	copy(): Counts {
+		const copy = new Counts(this.frame, this.slots);
+		copy.values.set(this.values);
+		return copy;
 	}
 	/** Adds `other`'s counts: all of them (same slots), or its totals only (a village's). */
 	add(other: Counts) {
@@ -605,6 +612,8 @@ class Counter {
 	private readonly communeTally: Tally;
 	private readonly villageCounts: Counts;
 	private readonly communeCounts: Counts;
+	/** The counts of communes whose villages come again further on (see `endCommune`). */
+	private readonly kept = new Map<number, Counts>();
 	private commune: number | undefined;
 	/** Scratch marks of period ends (see `eligibleEnds`). */
 	private readonly marks: Uint8Array;
@@ -738,7 +747,7 @@ class Counter {
 	private async startVillage(village: number) {
 		const commune = this.frame.communeOf.get(village);
 		if (commune === undefined) throw new Error(`village ${village} is not in the gazetteer`);
-		if (commune !== this.commune) await this.endCommune();
+		if (commune !== this.commune) await this.endCommune(village);
 		this.commune = commune;
 		this.villageTally.clear();
 	}
@@ -752,16 +761,40 @@ class Counter {
 		this.communeCounts.add(this.villageCounts);
 	}
 
-	/** The commune's rows written (its villages' totals, its groups); added to the units above. */
-	async endCommune() {
+	/**
+	 * The commune's rows written (its villages' totals, its groups) and added to the units above,
+	 * when the walk reaches `next` (a village number) or its end. A commune with a village
+	 * further on (a village numbered out of its commune's codes: one in the national gazetteer)
+	 * is kept until that village comes, or the walk ends (`finish`).
+	 */
+	private async endCommune(next = Infinity) {
 		if (this.commune === undefined) return;
-		const code = this.frame.communeCode.get(this.commune)!;
 		this.communeTally.collect(this.communeCounts);
-		await this.communeCounts.write(this.writer, 'commune', code);
-		this.above.add(code, this.communeCounts);
+		const kept = this.kept.get(this.commune);
+		if (kept) this.communeCounts.add(kept);
+		if (this.frame.lastVillage.get(this.commune)! >= next) {
+			if (kept) kept.values.set(this.communeCounts.values);
+			else this.kept.set(this.commune, this.communeCounts.copy());
+		} else {
+			this.kept.delete(this.commune);
+			await this.writeCommune(this.commune, this.communeCounts);
+		}
 		this.communeTally.clear();
 		this.communeCounts.clear();
 		this.commune = undefined;
+	}
+
+	private async writeCommune(commune: number, counts: Counts) {
+		const code = this.frame.communeCode.get(commune)!;
+		await counts.write(this.writer, 'commune', code);
+		this.above.add(code, counts);
+	}
+
+	/** The last commune's rows, and those of the communes kept, written. */
+	async finish() {
+		await this.endCommune();
+		for (const [commune, counts] of this.kept) await this.writeCommune(commune, counts);
+		this.kept.clear();
 	}
 
 	/** Counts a village's rows (any batch may be missing: the village has no such rows). */
@@ -979,6 +1012,10 @@ async function frameOf(context: ComputeContext): Promise<Frame> {
 		villageCode: new Map(villages.map((v) => [v.village, v.code])),
 		communeOf: new Map(villages.map((v) => [v.village, v.commune])),
 		communeCode: new Map(villages.map((v) => [v.commune, v.commune_code])),
+		lastVillage: villages.reduce(
+			(last, v) => last.set(v.commune, Math.max(last.get(v.commune) ?? 0, v.village)),
+			new Map<number, number>()
+		),
 		above: new Map(above.map((u) => [u.code, { level: u.level, parent: u.parent_code }]))
 	};
 }
@@ -1069,7 +1106,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 				e as EnrolmentBatch | undefined
 			);
 		}
-		await counter.endCommune();
+		await counter.finish();
 		await streams;
 		await writer.finish();
 		// The set-aside units' counts: their villages' and communes' rows added to the rows
@@ -1124,7 +1161,7 @@ async function countSetAside(db: Db, frame: Frame, counter: Counter, late: Count
 		const members = heads[1]?.key === key ? m.take() : undefined;
 		await late.village(key, households, members, undefined, byId);
 	}
-	await late.endCommune();
+	await late.finish();
 }
 
 /** Adds the set-aside units' counts (`LATE`) to the rows of `store` written, or as new rows. */
