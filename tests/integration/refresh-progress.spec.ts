@@ -42,10 +42,10 @@ describe('a refresh’s steps in Khmer', () => {
 		expect(
 			progressIn(
 				'km',
-				'2/5 eligibility, enrolment and benefits at every level (offices and the other indicators summed to every level on a second connection meanwhile)'
+				'2/5 eligibility, enrolment, benefits and combined packages at every level (offices and the other indicators summed to every level on a second connection meanwhile)'
 			)
 		).toBe(
-			'២/៥ សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍គ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
+			'២/៥ សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី អត្ថប្រយោជន៍ និងកញ្ចប់អត្ថប្រយោជន៍រួមគ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
 		);
 		expect(progressIn('en', '5/7 medians at every level')).toBe('5/7 medians at every level');
 		// A step the page does not know: the engine's words are shown instead.

@@ -63,7 +63,8 @@ export const REFRESH = dictionary(
 
 /**
  * The refresh engine's terms for its steps (see `refresh.ts`), in Khmer. Its progress is
- * written from them: `2/5 eligibility, enrolment and benefits at every level (combined packages, … on a
+ * written from them: `2/5 eligibility, enrolment, benefits and combined packages at every level (applications, … on
+ * a
  * second connection meanwhile)`, `18 periods (2025, …)`.
  */
 const STEP_TERMS: Readonly<Record<string, string>> = {
@@ -79,7 +80,8 @@ const STEP_TERMS: Readonly<Record<string, string>> = {
 	'possible duplicates': 'ករណីអាចស្ទួនគ្នា',
 	'enrolment and benefits': 'ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍',
 	'sums to every level': 'ផលបូកគ្រប់កម្រិត',
-	'eligibility, enrolment and benefits at every level': 'សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍គ្រប់កម្រិត',
+	'eligibility, enrolment, benefits and combined packages at every level':
+		'សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី អត្ថប្រយោជន៍ និងកញ្ចប់អត្ថប្រយោជន៍រួមគ្រប់កម្រិត',
 	'offices and the other indicators summed to every level': 'ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត',
 	'medians at every level': 'មេដ្យានគ្រប់កម្រិត',
 	'new values in place of the old': 'តម្លៃថ្មីជំនួសតម្លៃចាស់',

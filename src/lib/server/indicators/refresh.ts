@@ -31,11 +31,7 @@ import {
 } from './activity-indicators';
 import { communeVillages, createContext, sideStore, type ComputeContext } from './context';
 import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
-import {
-	computeCombinedPackages,
-	computeProgrammeIndicators,
-	PROGRAMME_INDICATORS
-} from './programme-indicators';
+import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { streamProgrammeCounts } from './streamed-counts';
 import { canRunSideLane, startSideLane, type SidePhase } from './side-lane';
 import { computedPeriods } from './query';
@@ -101,17 +97,16 @@ async function sumProgrammeCounts(context: ComputeContext) {
 }
 
 /**
- * The side lane of a full refresh on Postgres (see `side-lane.ts`): the combined packages, the
- * activity's indicators and the offices', every indicator of `ix_base` summed to every level,
- * handing over their stored rows. Meanwhile the refresh counts the programmes' eligible,
- * enrolled and paid units at every level as the registry streams into this process
+ * The side lane of a full refresh on Postgres (see `side-lane.ts`): the activity's indicators
+ * and the offices', every indicator of `ix_base` summed to every level, handing over their
+ * stored rows. Meanwhile the refresh counts the programmes' eligible, enrolled and paid units
+ * and the combined packages at every level as the registry streams into this process
  * (`streamed-counts.ts`), then computes the medians.
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
-		name: `combined packages, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level`,
+		name: `${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level`,
 		work: async (context) => {
-			await computeCombinedPackages(context);
 			for (const [, run] of ACTIVITY_STEPS) await run(context);
 			await computeOfficeIndicators(context);
 			await sumIndicators(context);
@@ -153,7 +148,7 @@ async function computeAll(
 			? [
 					registration,
 					[
-						`eligibility, enrolment and benefits at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
+						`eligibility, enrolment, benefits and combined packages at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
 						() => streamProgrammeCounts(db, context)
 					],
 					medians,

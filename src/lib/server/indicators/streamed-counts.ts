@@ -39,7 +39,13 @@ import type { ComputeContext } from './context';
 import { CopyRow, streamKeyedRows } from './copy-rows';
 import { targetTests } from './eligibility';
 import { nextStore } from './partitions';
-import { GROUPS, programmeWork, type ProgrammeRow } from './programme-indicators';
+import {
+	computeCombinedPackages,
+	GROUPS,
+	programmeWork,
+	type ProgrammeRow
+} from './programme-indicators';
+import { rollUp } from './rollup';
 
 const DAY_MS = 86_400_000;
 /** A date as a day number (days since 1970-01-01), as the streams send them. */
@@ -594,6 +600,117 @@ function runLast(frame: Frame, rule: Rule, residents: Residents, m: number): num
 	return last;
 }
 
+/** The IDPoor groups of a household's combined packages, as streamed (0 none, 1, 2). */
+const PACKAGE_GROUPS = ['none', '1', '2'];
+
+/**
+ * The combined packages (`combined_package`: households enrolled at a period's end in two or
+ * more programmes, out of those enrolled in one or more), by the enrolments' households: each
+ * village's totals, each commune's totals and IDPoor groups, summed to every level at the end.
+ * An enrolment whose household is not in its village (the importer keeps them together, so
+ * never in practice) makes them `misplaced`: the refresh then counts them in SQL instead.
+ */
+class PackageCounts {
+	readonly villages = new Map<string, Float64Array>();
+	/** Per commune (and unit above): slot 0 the total, 1 + each IDPoor group; `[one, two]`. */
+	readonly units = new Map<string, Float64Array>();
+	misplaced = false;
+	/** Per household and period of a village: how many programmes (see `count`). */
+	private programmes = new Int32Array(0);
+	private seen = new Uint8Array(0);
+	constructor(private readonly frame: Frame) {}
+
+	private unit(code: string, slots: number) {
+		let counts = this.units.get(code);
+		if (!counts) this.units.set(code, (counts = new Float64Array(slots * this.periods * 2)));
+		return counts;
+	}
+	private get periods() {
+		return this.frame.labels.length;
+	}
+
+	/** Counts a village's households by their enrolments at each period's end. */
+	count(village: string, commune: string, residents: Residents, enrolments: EnrolmentBatch) {
+		const { frame, periods } = this;
+		const programmes = frame.rules.length;
+		const households = residents.households;
+		if (this.seen.length < households * programmes * periods) {
+			this.seen = new Uint8Array(households * programmes * periods * 2);
+			this.programmes = new Int32Array(households * periods * 2);
+		}
+		const seen = this.seen.fill(0, 0, households * programmes * periods);
+		const counts = this.programmes.fill(0, 0, households * periods);
+		for (let i = 0; i < enrolments.programme.length; i++) {
+			const programme = enrolments.programme[i]!;
+			const id = enrolments.household[i];
+			if (programme < 0 || id === null) continue;
+			const household = residents.householdIndex.get(id!);
+			if (household === undefined) {
+				this.misplaced = true;
+				continue;
+			}
+			const from = enrolments.from[i]!;
+			const until = enrolments.until[i]!;
+			for (let p = 0; p < periods; p++) {
+				const last = frame.periodLast[p]!;
+				if (from > last || until <= last) continue;
+				const at = (household * programmes + programme) * periods + p;
+				if (seen[at]) continue;
+				seen[at] = 1;
+				counts[household * periods + p]!++;
+			}
+		}
+		const own = new Float64Array(periods * 2);
+		const communeCounts = this.unit(commune, 1 + PACKAGE_GROUPS.length);
+		for (let household = 0; household < households; household++) {
+			const group = 1 + residents.idpoor[household]!;
+			for (let p = 0; p < periods; p++) {
+				const c = counts[household * periods + p]!;
+				if (c === 0) continue;
+				const two = c >= 2 ? 1 : 0;
+				own[p * 2]! += 1;
+				own[p * 2 + 1]! += two;
+				communeCounts[p * 2]! += 1;
+				communeCounts[p * 2 + 1]! += two;
+				communeCounts[(group * periods + p) * 2]! += 1;
+				communeCounts[(group * periods + p) * 2 + 1]! += two;
+			}
+		}
+		this.villages.set(village, own);
+	}
+
+	/** Writes every unit's rows (villages' totals, the others' groups too) into `writer`. */
+	async write(writer: CopyTextWriter) {
+		const { frame, periods } = this;
+		const slots = 1 + PACKAGE_GROUPS.length;
+		// The communes' counts summed into the units above them.
+		for (const [commune, counts] of [...this.units]) {
+			const { above } = frame;
+			for (let code = above.get(commune)?.parent; code; code = above.get(code)?.parent) {
+				const sum = this.unit(code, slots);
+				for (let i = 0; i < counts.length; i++) sum[i]! += counts[i]!;
+			}
+		}
+		const rows = async (level: string, code: string, counts: Float64Array, slotCount: number) => {
+			for (let s = 0; s < slotCount; s++) {
+				const group = s === 0 ? '\t' : `idpoor\t${PACKAGE_GROUPS[s - 1]}`;
+				for (let p = 0; p < periods; p++) {
+					const one = counts[(s * periods + p) * 2]!;
+					const two = counts[(s * periods + p) * 2 + 1]!;
+					if (one === 0) continue;
+					const waiting = writer.add(
+						`combined_package\t${frame.labels[p]}\t${level}\t${code}\t\t${group}\t${two}\t${one}\t${two / one}`
+					);
+					if (waiting) await waiting;
+				}
+			}
+		};
+		for (const [code, counts] of this.villages) await rows('village', code, counts, 1);
+		for (const [code, counts] of this.units)
+			await rows(frame.above.get(code)!.level, code, counts, slots);
+	}
+}
+
 /** A unit set aside: its programme, its flags per period, and whether it is a person. */
 interface SetAside {
 	programme: number;
@@ -633,7 +750,9 @@ class Counter {
 		/** The districts', provinces' and the nation's counts, which the communes' are added to. */
 		readonly above: UnitsAbove,
 		/** Whether eligible units are counted (not when counting set-aside units). */
-		readonly withEligible: boolean
+		readonly withEligible: boolean,
+		/** Where households' combined packages are counted (not when counting set-aside units). */
+		readonly packages?: PackageCounts
 	) {
 		this.villageTally = new Tally(frame, 1);
 		this.communeTally = new Tally(frame, SLOTS.length);
@@ -809,6 +928,13 @@ class Counter {
 		await this.startVillage(key);
 		residents.load(households, members);
 		if (this.withEligible) this.countEligible();
+		if (this.packages && enrolments)
+			this.packages.count(
+				frame.villageCode.get(key)!,
+				frame.communeCode.get(frame.communeOf.get(key)!)!,
+				residents,
+				enrolments
+			);
 
 		// Enrolled and paid units: each programme's units, each with a slot of flags per period.
 		const periods = frame.labels.length;
@@ -1070,7 +1196,8 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 	const copyInto = (table: string) => `COPY ${table} ${COUNT_COLUMNS} FROM STDIN`;
 	let writer = new CopyTextWriter(client, copyInto(store));
 	const above = new UnitsAbove(frame);
-	const counter = new Counter(frame, writer, above, true);
+	const packages = new PackageCounts(frame);
+	const counter = new Counter(frame, writer, above, true, packages);
 	const queues = {
 		households: new BatchQueue<HouseholdBatch>('households'),
 		members: new BatchQueue<MemberBatch>('members'),
@@ -1120,6 +1247,18 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 		writer = new CopyTextWriter(client, copyInto(store));
 		await above.write(writer);
 		await writer.finish();
+		if (packages.misplaced) {
+			await computeCombinedPackages(context);
+			await rollUp(context, ['combined_package']);
+		} else {
+			writer = new CopyTextWriter(
+				client,
+				`COPY ${nextStore('indicator_values')} (indicator_id, period, level, geo_code, programme,
+					group_by, group_value, numerator, denominator, value) FROM STDIN`
+			);
+			await packages.write(writer);
+			await writer.finish();
+		}
 	} catch (error) {
 		// The other streams stop: their statements cancelled, their batches refused.
 		for (const queue of all) queue.abort(error as Error);
