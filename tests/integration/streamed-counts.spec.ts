@@ -28,7 +28,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('streamed counts', () => {
 	afterAll(() => database.drop());
 
 	const stored = async () => ({
-		values: await queryRows(
+		values: await queryRows<Record<string, unknown>>(
 			database.db,
 			sql`SELECT * FROM indicator_values
 				ORDER BY indicator_id, period, geo_code, programme, group_by, group_value`

@@ -425,7 +425,7 @@ const ALL_PROGRAMMES_SLOT = [true, ...SLOTS.map((s) => s.by === 'idpoor')];
 /**
  * Counts for one unit of the geography as the walk counts them (a village's totals, or a
  * commune's groups): per programme and slot, the eligible units' changes by end (`K + 2`
- * each) and the six measures by period.
+ * each) and the six measures by period (`activity`, counted by `Counter.countUnit`).
  */
 class Tally {
 	readonly changes: Int32Array;
@@ -447,12 +447,6 @@ class Tally {
 		const base = (programme * this.slots + slotIndex) * (this.frame.k + 2);
 		this.changes[base + first]! += 1;
 		this.changes[base + last + 1]! -= 1;
-	}
-	add(programme: number, slotIndex: number, period: number, measure: number) {
-		this.activity[
-			((programme * this.slots + slotIndex) * this.frame.labels.length + period) * ACTIVITY +
-				measure
-		]! += 1;
 	}
 	/**
 	 * Adds the counts into `counts`: a village's total into its slot 0, a commune's groups into
@@ -739,8 +733,8 @@ class Counter {
 	readonly setAside = new Map<string, SetAside>();
 	/** The village's units' flags, period by period (see `flagsFor`). */
 	private flags = new Uint8Array(0);
-	/** The commune group slots a unit is counted in (see `countUnit`). */
-	private readonly slots = new Int32Array(4);
+	/** Where a unit is counted in its commune's tally (see `countUnit`). */
+	private readonly targets = new Int32Array(4);
 	/** Per programme, the village's units by id → their position among its units. */
 	private readonly unitSlots: Map<string, number>[];
 	constructor(
@@ -826,41 +820,51 @@ class Counter {
 
 	/** An enrolled or paid unit's periods counted (a member, or a household, by position). */
 	private countUnit(programme: number, unit: number, flags: Uint8Array) {
-		const { frame, residents } = this;
+		const { frame, residents, targets } = this;
+		const periods = frame.labels.length;
 		const person = frame.rules[programme]!.person;
 		const eligible = this.eligibleEnds(programme, unit);
 		const household = person ? residents.household[unit]! : unit;
-		const idpoorSlot = IDPOOR_SLOTS[residents.idpoor[household]!]!;
-		const sexSlot = person && residents.sex[unit]! < 2 ? SEX_SLOTS[residents.sex[unit]!]! : -1;
-		const disabilitySlot = person ? DISABILITY_SLOTS[residents.disability[unit]!]! : -1;
 		const adult = person ? residents.age(unit, frame.adult) : 0;
 		const older = person ? residents.age(unit, frame.older) : 0;
-		for (let p = 0; p < frame.labels.length; p++) {
+		// Where the unit's counts of period 0 are in its commune's tally: its groups (persons:
+		// IDPoor, sex, disability, and a life-cycle group that depends on the period; households:
+		// IDPoor); in its village's, the total.
+		const at = (slotIndex: number) => (programme * SLOTS.length + slotIndex) * periods * ACTIVITY;
+		let groups = 0;
+		targets[groups++] = at(IDPOOR_SLOTS[residents.idpoor[household]!]!);
+		if (person) {
+			const sex = residents.sex[unit]!;
+			if (sex < 2) targets[groups++] = at(SEX_SLOTS[sex]!);
+			targets[groups++] = at(DISABILITY_SLOTS[residents.disability[unit]!]!);
+		}
+		const village = programme * periods * ACTIVITY;
+		for (let p = 0; p < periods; p++) {
 			const f = flags[p]!;
 			if (!f) continue;
 			const k = frame.periodEnd[p]!;
 			const e = eligible[k] === 1;
-			// The unit's slots: its commune's groups (persons: all four; households: IDPoor).
-			const life = person ? LIFE_SLOTS[k > older ? 2 : k > adult ? 1 : 0]! : -1;
-			this.slots[0] = idpoorSlot;
-			this.slots[1] = sexSlot;
-			this.slots[2] = disabilitySlot;
-			this.slots[3] = life;
+			targets[groups] = person ? at(LIFE_SLOTS[k > older ? 2 : k > adult ? 1 : 0]!) : -1;
+			const count = person ? groups + 1 : groups;
+			const o = p * ACTIVITY;
 			if (f & AT_END) {
-				this.add(programme, p, N);
-				this.add(programme, p, e ? EN : N_NOT_E);
+				this.bump(village, o + N, count);
+				this.bump(village, o + (e ? EN : N_NOT_E), count);
 			}
-			if (f & DURING) this.add(programme, p, A);
-			if (f & DURING && f & PAID) this.add(programme, p, AB);
-			if (e && f & PAID) this.add(programme, p, EB);
+			if (f & DURING) this.bump(village, o + A, count);
+			if (f & DURING && f & PAID) this.bump(village, o + AB, count);
+			if (e && f & PAID) this.bump(village, o + EB, count);
 		}
 	}
 
-	/** One more unit in `measure`: the village's total and the commune's groups `slots` (−1: none). */
-	private add(programme: number, p: number, measure: number) {
-		this.villageTally.add(programme, 0, p, measure);
-		for (let i = 0; i < 4; i++)
-			if (this.slots[i]! >= 0) this.communeTally.add(programme, this.slots[i]!, p, measure);
+	/**
+	 * One more unit at `offset` (its period and measure) from `village` in the village's tally
+	 * and from the first `count` of `targets` in its commune's.
+	 */
+	private bump(village: number, offset: number, count: number) {
+		this.villageTally.activity[village + offset]!++;
+		const commune = this.communeTally.activity;
+		for (let i = 0; i < count; i++) commune[this.targets[i]! + offset]!++;
 	}
 
 	private async startVillage(village: number) {
