@@ -63,9 +63,8 @@ export const REFRESH = dictionary(
 
 /**
  * The refresh engine's terms for its steps (see `refresh.ts`), in Khmer. Its progress is
- * written from them: `2/5 eligibility, enrolment, benefits and combined packages at every level (applications, … on
- * a
- * second connection meanwhile)`, `18 periods (2025, …)`.
+ * written from them: `2/5 eligibility, enrolment, benefits and combined packages at every
+ * level (applications, … on a second connection meanwhile)`, `18 periods (2025, …)`.
  */
 const STEP_TERMS: Readonly<Record<string, string>> = {
 	starting: REFRESH.km.starting,
