@@ -8,7 +8,13 @@ import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { communesRecomputed, progressIn } from '../../src/lib/i18n/refresh';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
-import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
+import {
+	afterRefreshes,
+	refreshAfterImport,
+	refreshAll,
+	refreshQueue
+} from '../../src/lib/server/indicators/refresh';
+import { listRefreshRuns } from '../../src/lib/server/indicators/refresh-history';
 import { FIXTURE_FILES, FIXTURE_TODAY, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS } from './test-database';
 
@@ -94,4 +100,33 @@ describe('a refresh’s steps in Khmer', () => {
 		},
 		120_000
 	);
+});
+
+describe('the refresh queue', () => {
+	it('shows a full refresh waiting behind a release being published, then running it', async () => {
+		const database = await createTestDatabase('pglite');
+		const base = writeDir(FIXTURE_FILES);
+		try {
+			await importPath(database.db, base);
+			expect(refreshQueue()).toEqual({ current: undefined, waiting: [] });
+			let publish!: () => void;
+			const published = afterRefreshes(
+				() => new Promise<void>((resolve) => (publish = () => resolve()))
+			);
+			const refreshed = refreshAll(database.db, { today: FIXTURE_TODAY });
+			// The release runs (its work started); the refresh waits, with no history row yet.
+			await expect.poll(() => refreshQueue().current?.kind).toBe('release');
+			expect(refreshQueue().waiting.map((w) => w.kind)).toEqual(['full']);
+			expect(await listRefreshRuns(database.db)).toEqual([]);
+			publish();
+			await published;
+			const result = await refreshed;
+			expect(result.kind).toBe('full');
+			expect(refreshQueue()).toEqual({ current: undefined, waiting: [] });
+			expect((await listRefreshRuns(database.db)).map((r) => r.kind)).toEqual(['full']);
+		} finally {
+			rmSync(base, { recursive: true, force: true });
+			await database.drop();
+		}
+	}, 120_000);
 });

@@ -255,19 +255,47 @@ async function firstDataYear(db: Db, communes?: readonly string[]): Promise<numb
 // Refreshes in one process run one after another: two at once would fight over the same rows.
 let queue: Promise<unknown> = Promise.resolve();
 
-function enqueue<T>(work: () => Promise<T>): Promise<T> {
-	const run = queue.then(work);
+/** Work in the refresh queue: a refresh, or a release being published (`afterRefreshes`). */
+export interface QueuedWork {
+	kind: 'full' | 'incremental' | 'release';
+	/** When it was queued. */
+	since: Date;
+}
+/** What the queue runs now, and what waits in it, in order. */
+let current: QueuedWork | undefined;
+const waiting: QueuedWork[] = [];
+
+function enqueue<T>(kind: QueuedWork['kind'], work: () => Promise<T>): Promise<T> {
+	const item: QueuedWork = { kind, since: new Date() };
+	waiting.push(item);
+	const run = queue.then(async () => {
+		waiting.splice(waiting.indexOf(item), 1);
+		current = item;
+		try {
+			return await work();
+		} finally {
+			current = undefined;
+		}
+	});
 	queue = run.catch(() => undefined);
 	return run;
 }
 
 /**
- * Runs `work` in this process's refresh queue: after the refreshes queued before it, and
- * before any queued after. Publishing a release reads through it, so on the embedded database
- * (one process, no snapshot across queries) no refresh commits half-way through a release.
+ * This process's refresh queue: the work it runs now and the work waiting (for the refresh
+ * page, which shows a refresh waiting behind a release being published).
+ */
+export function refreshQueue(): { current?: QueuedWork; waiting: QueuedWork[] } {
+	return { current, waiting: [...waiting] };
+}
+
+/**
+ * Runs `work`, publishing a release, in this process's refresh queue: after the refreshes
+ * queued before it, and before any queued after. On the embedded database (one process, no
+ * snapshot across queries) no refresh then commits half-way through a release.
  */
 export function afterRefreshes<T>(work: () => Promise<T>): Promise<T> {
-	return enqueue(work);
+	return enqueue('release', work);
 }
 
 /**
@@ -275,7 +303,7 @@ export function afterRefreshes<T>(work: () => Promise<T>): Promise<T> {
  * period, and every period computed before).
  */
 export function refreshAll(db: Db, options: RefreshOptions = {}): Promise<RefreshResult> {
-	return enqueue(async () => {
+	return enqueue('full', async () => {
 		const today = options.today ?? new Date().toISOString().slice(0, 10);
 		const recent = refreshPeriods(today, await firstDataYear(db));
 		const computed = new Set(await computedPeriods(db));
@@ -328,7 +356,7 @@ export function refreshTouched(
 	touch: ImportTouch,
 	options: AfterImportOptions = {}
 ): Promise<RefreshResult> {
-	return enqueue(async () => {
+	return enqueue('incremental', async () => {
 		const computed = (await computedPeriods(db)).map((label) => parsePeriod(label)!);
 		const periods = computed
 			.filter((p) => p.end >= touch.since)
