@@ -72,7 +72,7 @@ function indicatorStore(indicatorIds: readonly string[]): Store {
 }
 
 /** The programme indicators' counts (`programme_values`), from `ix_programme_base`. */
-const PROGRAMME_MEASURES = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
+export const PROGRAMME_MEASURES = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'] as const;
 const PROGRAMME_STORE: Store = {
 	of: 'programme_values',
 	table: 'programme_values',

@@ -45,7 +45,7 @@ import {
 	programmeWork,
 	type ProgrammeRow
 } from './programme-indicators';
-import { rollUp } from './rollup';
+import { PROGRAMME_MEASURES, rollUp } from './rollup';
 
 const DAY_MS = 86_400_000;
 /** A date as a day number (days since 1970-01-01), as the streams send them. */
@@ -311,8 +311,9 @@ interface Frame {
 	communeCode: Map<number, string>;
 	/** Each commune's last village (by number). */
 	lastVillage: Map<number, number>;
-	/** The units above villages by code: their level and the code of the unit above. */
-	above: Map<string, { level: string; parent: string | null }>;
+	/** The units above villages: each one's level, and each commune's units above it. */
+	levelOf: Map<string, string>;
+	above: Map<string, string[]>;
 }
 
 /** How many of the sorted `dates` fall before `day` (`datesBefore` in SQL). */
@@ -329,7 +330,7 @@ function before(dates: Float64Array, day: number): number {
 
 /** The store's columns, as the counts' `COPY` statements write them. */
 const COUNT_COLUMNS = `(period, level, geo_code, programme, group_by, group_value,
-	e, en, n, n_not_e, a, ab, eb)`;
+	${PROGRAMME_MEASURES.join(', ')})`;
 /** The seven counts of a row: `e`, then the six measures of `ACTIVITY` from 1. */
 const MEASURES = 1 + ACTIVITY;
 
@@ -406,8 +407,7 @@ class UnitsAbove {
 	private readonly units = new Map<string, Counts>();
 	constructor(private readonly frame: Frame) {}
 	add(commune: string, counts: Counts) {
-		const { above } = this.frame;
-		for (let code = above.get(commune)?.parent; code; code = above.get(code)?.parent) {
+		for (const code of this.frame.above.get(commune)!) {
 			let unit = this.units.get(code);
 			if (!unit) this.units.set(code, (unit = new Counts(this.frame, counts.slots)));
 			unit.add(counts);
@@ -415,7 +415,7 @@ class UnitsAbove {
 	}
 	async write(writer: CopyTextWriter) {
 		for (const [code, counts] of this.units)
-			await counts.write(writer, this.frame.above.get(code)!.level, code);
+			await counts.write(writer, this.frame.levelOf.get(code)!, code);
 	}
 }
 
@@ -679,8 +679,7 @@ class PackageCounts {
 		const slots = 1 + PACKAGE_GROUPS.length;
 		// The communes' counts summed into the units above them.
 		for (const [commune, counts] of [...this.units]) {
-			const { above } = frame;
-			for (let code = above.get(commune)?.parent; code; code = above.get(code)?.parent) {
+			for (const code of frame.above.get(commune)!) {
 				const sum = this.unit(code, slots);
 				for (let i = 0; i < counts.length; i++) sum[i]! += counts[i]!;
 			}
@@ -701,7 +700,7 @@ class PackageCounts {
 		};
 		for (const [code, counts] of this.villages) await rows('village', code, counts, 1);
 		for (const [code, counts] of this.units)
-			await rows(frame.above.get(code)!.level, code, counts, slots);
+			await rows(frame.levelOf.get(code)!, code, counts, slots);
 	}
 }
 
@@ -1116,10 +1115,11 @@ async function frameOf(context: ComputeContext): Promise<Frame> {
 		sql`SELECT code::int AS village, code, commune_code::int AS commune, commune_code
 			FROM geo_units WHERE level = 'village'`
 	);
-	const above = await queryRows<{ code: string; level: string; parent_code: string | null }>(
+	const units = await queryRows<{ code: string; level: string; parent_code: string | null }>(
 		context.tx,
 		sql`SELECT code, level, parent_code FROM geo_units WHERE level <> 'village'`
 	);
+	const parent = new Map(units.map((u) => [u.code, u.parent_code]));
 	return {
 		k: ends.length,
 		periodEnd,
@@ -1146,7 +1146,16 @@ async function frameOf(context: ComputeContext): Promise<Frame> {
 			(last, v) => last.set(v.commune, Math.max(last.get(v.commune) ?? 0, v.village)),
 			new Map<number, number>()
 		),
-		above: new Map(above.map((u) => [u.code, { level: u.level, parent: u.parent_code }]))
+		levelOf: new Map(units.map((u) => [u.code, u.level])),
+		above: new Map(
+			units
+				.filter((u) => u.level === 'commune')
+				.map((u) => {
+					const codes: string[] = [];
+					for (let code = parent.get(u.code); code; code = parent.get(code)) codes.push(code);
+					return [u.code, codes];
+				})
+		)
 	};
 }
 
@@ -1319,9 +1328,8 @@ async function addLateCounts(context: ComputeContext, store: string) {
 		),
 		sql` AND `
 	);
-	const measures = ['e', 'en', 'n', 'n_not_e', 'a', 'ab', 'eb'];
 	const set = sql.join(
-		measures.map(
+		PROGRAMME_MEASURES.map(
 			(m) => sql`${sql.identifier(m)} = v.${sql.identifier(m)} + l.${sql.identifier(m)}`
 		),
 		sql`, `
