@@ -30,6 +30,7 @@ import {
 	IDPOOR_GROUP,
 	inScope,
 	memberRows,
+	periodsOf,
 	type ComputeContext
 } from './context';
 
@@ -68,9 +69,9 @@ export async function computeOfficeIndicators(context: ComputeContext) {
 }
 
 /**
- * Application indicators into `ix_base` (village level, per programme, by IDPoor level). The
- * counts by date join each application to the few periods its lodging or decision falls in.
- * The backlog holds an application over a run of period ends (from the first more than 30 days
+ * Application indicators into `ix_base` (village level, per programme and for all programmes
+ * together, by IDPoor level), one row per key (see `rollUp`). The counts by date join each
+ * application to the few periods its lodging or decision falls in. The backlog holds an application over a run of period ends (from the first more than 30 days
  * after its lodging to the last before its decision, or to the last if pending), so it is
  * counted as the number of applications starting and ending a run at each end, summed over the
  * ends in order, instead of joining each to every period it is pending in.
@@ -78,7 +79,12 @@ export async function computeOfficeIndicators(context: ComputeContext) {
 export async function computeApplicationIndicators(context: ComputeContext) {
 	// The number K of period ends (`ix_periods.k` numbers them 1..K in order).
 	const kmax = sql`${context.ends.length}::int`;
-	const groups = sql`CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
+	// Each programme's rows and all programmes' together (`''`), in total and by IDPoor level.
+	const groupings = sql`GROUPING SETS ((a.programme_code), (a.programme_code, a.idpoor), (),
+		(a.idpoor))`;
+	const groups = sql`CASE WHEN GROUPING(a.programme_code) = 0 THEN a.programme_code ELSE '' END
+			AS programme_code,
+		CASE WHEN GROUPING(a.idpoor) = 0 THEN 'idpoor' ELSE '' END AS group_by,
 		coalesce(a.idpoor, '') AS group_value`;
 	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
 			programme, group_by, group_value, numerator, denominator)
@@ -90,13 +96,13 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 			-- application).
 			${context.scoped ? sql`WHERE ${among(sql`a.village_code`, sql`SELECT code FROM ix_scope`)}` : sql``}
 		), counts AS (
-			SELECT p.label AS period, a.programme_code, a.village_code, ${groups},
+			SELECT p.label AS period, a.village_code, ${groups},
 				count(*) FILTER (WHERE ${inPeriod('applied_on')}) AS received,
 				count(*) FILTER (WHERE a.status = 'approved' AND ${inPeriod('decided_on')}) AS approved,
 				count(*) FILTER (WHERE a.status IN ('approved', 'rejected')
 					AND ${inPeriod('decided_on')}) AS decided
 			FROM a JOIN ix_periods p ON ${inPeriod('applied_on')} OR ${inPeriod('decided_on')}
-			GROUP BY p.label, a.programme_code, a.village_code, GROUPING SETS ((), (a.idpoor))
+			GROUP BY p.label, a.village_code, ${groupings}
 		), runs AS (
 			-- Pending at end k (lodged more than 30 days before it, decided after it or never):
 			-- k from the first end after lodging + 30 days to the last before the decision.
@@ -106,11 +112,11 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 					WHEN a.status = 'pending' THEN ${kmax} ELSE 0 END AS last
 			FROM a
 		), changes AS (
-			SELECT a.programme_code, a.village_code, ${groups}, ev.k, sum(ev.delta) AS delta
+			SELECT a.village_code, ${groups}, ev.k, sum(ev.delta) AS delta
 			FROM runs a
 			CROSS JOIN LATERAL (VALUES (a.first, 1), (a.last + 1, -1)) ev (k, delta)
 			WHERE a.first <= a.last AND ev.k <= ${kmax}
-			GROUP BY a.programme_code, a.village_code, ev.k, GROUPING SETS ((), (a.idpoor))
+			GROUP BY a.village_code, ev.k, ${groupings}
 		), backlog AS (
 			SELECT programme_code, village_code, group_by, group_value, k,
 				sum(delta) OVER w AS n, lead(k) OVER w AS next_k
@@ -132,40 +138,64 @@ export async function computeApplicationIndicators(context: ComputeContext) {
 		WHERE b.n <> 0`);
 }
 
-/** Appeal indicators into `ix_base` (village level). */
+/**
+ * Appeal indicators into `ix_base` (village level, one row per key, see `rollUp`). Lodged and
+ * closed appeals are joined to the periods their day falls in (by label, see `periodsOf`);
+ * the overdue, open over a run of period ends (from the first more than 30 days after lodging
+ * to the last before the resolution, or to the last if still open), are counted as the
+ * application backlog is, instead of joining each open appeal to every period after it.
+ */
 export async function computeAppealIndicators(context: ComputeContext) {
-	const { tx } = context;
-	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
-			denominator)
-		WITH counts AS (
-			SELECT p.label AS period, a.village_code,
-				count(*) FILTER (WHERE ${inPeriod('lodged_on')}) AS lodged,
-				count(*) FILTER (WHERE a.status = 'resolved' AND ${inPeriod('resolved_on')}) AS resolved,
-				count(*) FILTER (WHERE a.status IN ('resolved', 'rejected')
-					AND ${inPeriod('resolved_on')}) AS closed,
-				count(*) FILTER (WHERE a.lodged_on < p.end_date - 30
-					AND (a.resolved_on > p.end_date
-						OR (a.resolved_on IS NULL AND a.status IN ('open', 'escalated')))) AS overdue
-			-- Only the periods an appeal counts in: lodged or closed in it, or still open at its
-			-- start (for the overdue).
-			FROM appeals a JOIN ix_periods p ON a.lodged_on <= p.end_date
-				AND (a.lodged_on >= p.start_date OR a.resolved_on >= p.start_date
-					OR a.resolved_on IS NULL)
+	const kmax = sql`${context.ends.length}::int`;
+	await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
+			numerator, denominator)
+		WITH a AS (
+			SELECT village_code, lodged_on, resolved_on, status FROM appeals a
 			WHERE ${inScope(context, sql`a.village_code`)}
-			GROUP BY p.label, a.village_code
+		), dated AS (
+			SELECT p.label AS period, a.village_code, 1 AS lodged, 0 AS resolved, 0 AS closed
+			FROM a ${periodsOf(sql`a.lodged_on`)}
+			UNION ALL
+			SELECT p.label, a.village_code, 0, (a.status = 'resolved')::int, 1
+			FROM a ${periodsOf(sql`a.resolved_on`)}
+			WHERE a.status IN ('resolved', 'rejected')
+		), counts AS (
+			SELECT period, village_code, sum(lodged) AS lodged, sum(resolved) AS resolved,
+				sum(closed) AS closed
+			FROM dated GROUP BY period, village_code
+		), runs AS (
+			-- Overdue at end k (lodged more than 30 days before it, resolved after it or still
+			-- open): k from the first end after lodging + 30 days to the last before resolution.
+			SELECT a.village_code,
+				${datesBefore(context.ends, sql`a.lodged_on + 31`)} + 1 AS first,
+				CASE WHEN a.resolved_on IS NOT NULL THEN ${datesBefore(context.ends, sql`a.resolved_on`)}
+					WHEN a.status IN ('open', 'escalated') THEN ${kmax} ELSE 0 END AS last
+			FROM a
+		), changes AS (
+			SELECT a.village_code, ev.k, sum(ev.delta) AS delta
+			FROM runs a
+			CROSS JOIN LATERAL (VALUES (a.first, 1), (a.last + 1, -1)) ev (k, delta)
+			WHERE a.first <= a.last AND ev.k <= ${kmax}
+			GROUP BY a.village_code, ev.k
+		), overdue AS (
+			SELECT village_code, k, sum(delta) OVER w AS n, lead(k) OVER w AS next_k
+			FROM changes
+			WINDOW w AS (PARTITION BY village_code ORDER BY k)
 		)
-		SELECT x.indicator_id, c.period, 'village', c.village_code, x.numerator, x.denominator
-		FROM counts c CROSS JOIN LATERAL (VALUES
-			('appeals_rate', c.lodged, 0::bigint),
-			('appeals_resolved_rate', c.resolved, c.closed),
-			('appeals_overdue', c.overdue, NULL::bigint)
-		) AS x (indicator_id, numerator, denominator)
-		WHERE x.numerator <> 0 OR coalesce(x.denominator, 0) <> 0`);
-	// The appeals rate's denominator: households registered at period end, per village.
-	await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code, numerator,
-			denominator)
-		SELECT 'appeals_rate', period, 'village', village_code, 0, n
-		FROM ix_registered`);
+		-- The appeals rate: per 1,000 households registered at period end (ix_registered).
+		SELECT 'appeals_rate', coalesce(c.period, r.period), 'village',
+			coalesce(c.village_code, r.village_code), coalesce(c.lodged, 0), coalesce(r.n, 0)
+		FROM counts c FULL JOIN ix_registered r
+			ON r.period = c.period AND r.village_code = c.village_code
+		WHERE coalesce(c.lodged, 0) <> 0 OR coalesce(r.n, 0) <> 0
+		UNION ALL
+		SELECT 'appeals_resolved_rate', period, 'village', village_code, resolved, closed
+		FROM counts WHERE resolved <> 0 OR closed <> 0
+		UNION ALL
+		SELECT 'appeals_overdue', p.label, 'village', o.village_code, o.n, NULL
+		FROM overdue o
+		JOIN ix_end_runs p ON p.first = o.k AND p.last = coalesce(o.next_k - 1, ${kmax})
+		WHERE o.n <> 0`);
 }
 
 /**

@@ -40,7 +40,7 @@ import {
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
 import { nextStore, swapNextStores } from './partitions';
-import { addAllProgrammeCounts, addAllProgrammes, rollUp } from './rollup';
+import { addAllProgrammeCounts, rollUp } from './rollup';
 import { mergeTouch, type Touch } from '../ingest/touched';
 
 /**
@@ -80,12 +80,20 @@ const ACTIVITY_STEPS: [string, (context: ComputeContext) => Promise<void>][] = [
 	['possible duplicates', computeDuplicateIndicator]
 ];
 
-/** The indicators of `ix_base` summed to every level (see `rollup.ts`). */
-async function sumIndicators(context: ComputeContext) {
-	await addAllProgrammes(context, APPLICATION_INDICATORS);
+/**
+ * The office indicators, at every level: their own units' counts summed up (offices sit above
+ * villages). Computed before any other indicator's rows are in `ix_base`, so the roll-up reads
+ * only theirs.
+ */
+async function officeIndicators(context: ComputeContext) {
+	await computeOfficeIndicators(context);
 	await context.tx.execute(sql`ANALYZE ix_base`);
-	// Offices sit above villages: recomputed everywhere, in a full refresh only.
-	if (!context.scoped) await rollUp(context, OFFICE_INDICATORS);
+	await rollUp(context, OFFICE_INDICATORS);
+}
+
+/** The other indicators of `ix_base` summed to every level (see `rollup.ts`). */
+async function sumIndicators(context: ComputeContext) {
+	await context.tx.execute(sql`ANALYZE ix_base`);
 	await rollUp(context, ADDITIVE_INDICATORS);
 }
 
@@ -107,8 +115,8 @@ const SIDE_PHASES: SidePhase[] = [
 	{
 		name: `${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level`,
 		work: async (context) => {
+			await officeIndicators(context);
 			for (const [, run] of ACTIVITY_STEPS) await run(context);
-			await computeOfficeIndicators(context);
 			await sumIndicators(context);
 		},
 		handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
@@ -159,7 +167,7 @@ async function computeAll(
 					registration,
 					// Offices change only with the offices feed, which refreshes everything: an
 					// incremental refresh keeps their indicators.
-					['offices', async () => (context.scoped ? undefined : computeOfficeIndicators(context))],
+					['offices', async () => (context.scoped ? undefined : officeIndicators(context))],
 					[
 						'eligibility, enrolment, benefits and combined packages',
 						() => computeProgrammeIndicators(context)
