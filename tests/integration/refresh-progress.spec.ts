@@ -84,9 +84,9 @@ describe('a refresh’s steps in Khmer', () => {
 					outcomes.map((o) => (o.ok ? o.summary.touch : undefined)),
 					{ onProgress }
 				);
-				// The full refresh: its periods, 5 steps with the side lane on Postgres (9 on one
+				// The full refresh: its periods, 4 steps with the side lane on Postgres (9 on one
 				// connection on PGlite) and the vacuum; the incremental: its periods and 9 steps.
-				expect(steps).toHaveLength(kind === 'postgres' ? 1 + 5 + 1 + 1 + 9 : 1 + 9 + 1 + 1 + 9);
+				expect(steps).toHaveLength(kind === 'postgres' ? 1 + 4 + 1 + 1 + 9 : 1 + 9 + 1 + 1 + 9);
 				const untranslated = steps.filter((step) => {
 					const khmer = progressIn('km', step);
 					// English words are lower case; the periods' labels and VACUUM are not.

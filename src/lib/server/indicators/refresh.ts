@@ -104,20 +104,33 @@ async function sumProgrammeCounts(context: ComputeContext) {
 	await rollUp(context, 'programme_values');
 }
 
+/** The medians' step (see `medians.ts`). */
+const MEDIANS = 'medians at every level';
+
 /**
  * The side lane of a full refresh on Postgres (see `side-lane.ts`): the activity's indicators
- * and the offices', every indicator of `ix_base` summed to every level, handing over their
- * stored rows. Meanwhile the refresh counts the programmes' eligible, enrolled and paid units
- * and the combined packages at every level as the registry streams into this process
- * (`streamed-counts.ts`), then computes the medians.
+ * and the offices', every indicator of `ix_base` summed to every level, and the medians, handing
+ * over their stored rows. Meanwhile the refresh counts the programmes' eligible, enrolled and
+ * paid units and the combined packages at every level as the registry streams into this
+ * process (`streamed-counts.ts`).
+ *
+ * The medians' counts (`median_days`) are committed with the side lane's transaction, when it
+ * has handed its rows over: before the refresh's, which then still swaps the stores in (a side
+ * lane kept open until then would hold a lock on the stores, which the swap takes alone). A refresh that
+ * fails after it leaves counts newer than the stored medians, which is harmless: they are the
+ * records' counts as of then, each province's and the nation's the sum of their districts',
+ * which is all an incremental refresh needs of them (it recounts its districts and moves their
+ * provinces' and the nation's counts by the change); the medians it stores come from them and
+ * the records.
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
-		name: `${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level`,
+		name: `${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level, ${MEDIANS}`,
 		work: async (context) => {
 			await officeIndicators(context);
 			for (const [, run] of ACTIVITY_STEPS) await run(context);
 			await sumIndicators(context);
+			await computeMedians(context);
 		},
 		handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
 	}
@@ -142,7 +155,7 @@ async function computeAll(
 			() => computeRegistrationCoverage(context)
 		];
 		const medians: Step = [
-			'medians at every level',
+			MEDIANS,
 			async () =>
 				scope?.medians.length === 0 ? undefined : computeMedians(context, scope?.medians)
 		];
@@ -159,7 +172,6 @@ async function computeAll(
 						`eligibility, enrolment, benefits and combined packages at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
 						() => streamProgrammeCounts(db, context)
 					],
-					medians,
 					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
 					swap
 				]
