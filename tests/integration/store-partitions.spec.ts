@@ -12,7 +12,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
-import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
 import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -309,5 +309,51 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the swap and the stores’ 
 			error: expect.stringContaining('the stored values are unchanged')
 		});
 		expect(await registrationCoverage(watcher)).toEqual({ numerator: 7, denominator: 49 });
+	}, 60_000);
+
+	it('leaves the medians’ counts of a refresh that gave up fit for the incremental refreshes after it', async () => {
+		process.env.REFRESH_LOCK_WAIT = '2';
+		const watcher = await connect();
+		const nationMedian = async () =>
+			(
+				await watcher.query(`SELECT numerator, value FROM indicator_values
+					WHERE indicator_id = 'processing_days_median' AND period = '2025-06'
+						AND level = 'national' AND programme = '' AND group_by = ''`)
+			).rows;
+		const applications = (rows: string) => {
+			const extra = mkdtempSync(path.join(tmpdir(), 'ssdm-swap-medians-'));
+			writeFileSync(
+				path.join(extra, 'applications.csv'),
+				`application_id,programme_code,household_id,person_id,applied_on,status,decided_on\n${rows}\n`
+			);
+			return extra;
+		};
+		// Decided in June 2025: A6 (40 days) and A9 (66 days).
+		expect(await nationMedian()).toEqual([{ numerator: 2, value: 53 }]);
+		// X1 (household H7, province 01) decided in 40 days, imported without its refresh; the
+		// full refresh after it gives up at the swap, once its side lane has committed the
+		// medians' counts (median_days), which then hold X1 while the stored medians do not.
+		const first = applications('X1,HEF,H7,,2025-05-01,approved,2025-06-10');
+		await importPath(database.db, first);
+		const reader = await longReader();
+		await expect(refreshAll(database.db, { today: FIXTURE_TODAY })).rejects.toThrow(
+			'the stored values are unchanged'
+		);
+		await reader.query('COMMIT');
+		expect(await nationMedian()).toEqual([{ numerator: 2, value: 53 }]);
+		// X2 (household H1, province 17) decided in 20 days, then its incremental refresh: the
+		// nation's median is taken over A6, A9, X1 and X2 (20, 40, 40, 66 days), as a full
+		// refresh takes it.
+		const second = applications('X2,HEF,H1,,2025-06-01,rejected,2025-06-21');
+		const outcomes = await importPath(database.db, second);
+		await refreshAfterImport(
+			database.db,
+			outcomes.map((o) => (o.ok ? o.summary.touch : undefined))
+		);
+		expect(await nationMedian()).toEqual([{ numerator: 4, value: 40 }]);
+		delete process.env.REFRESH_LOCK_WAIT;
+		await refreshAll(database.db, { today: FIXTURE_TODAY });
+		expect(await nationMedian()).toEqual([{ numerator: 4, value: 40 }]);
+		for (const extra of [first, second]) rmSync(extra, { recursive: true, force: true });
 	}, 60_000);
 });
