@@ -43,6 +43,11 @@ function stepTimes() {
 			if (last) last.end = now;
 			steps.push({ name: step.replace(/ \(.*\)$/, ''), start: now });
 		},
+		/** The last step ends: the refresh returned. */
+		end() {
+			const last = steps.at(-1);
+			if (last) last.end ??= performance.now();
+		},
 		/** The steps after the first report (the list of periods), as `name 1.23 s; …`. */
 		list() {
 			const now = performance.now();
@@ -75,6 +80,7 @@ export async function measureFullRefresh(
 	const baselineMs = performance.now() - start;
 	const steps = stepTimes();
 	const refresh = await refreshAll(db, { ...options, onProgress: steps.onProgress });
+	steps.end();
 	const [stored] = await queryRows<{ values: number; programmes: number }>(
 		db,
 		sql`SELECT (SELECT count(*) FROM indicator_values)::int AS values,
@@ -128,6 +134,7 @@ async function importAndRefresh(db: Db, file: string, title: string): Promise<In
 	const incremental = await refreshAfterImport(db, [update.touch], {
 		onProgress: steps.onProgress
 	});
+	steps.end();
 	return {
 		title,
 		rows: update.inserted + update.updated,

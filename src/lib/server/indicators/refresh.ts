@@ -145,7 +145,9 @@ async function computeAll(
 	tx: Tx,
 	periods: readonly Period[],
 	onProgress: (step: string) => void,
-	scope?: Scope
+	scope?: Scope,
+	/** Starts the registry's vacuum on another connection (see `runRefresh`). */
+	startVacuum?: () => void
 ) {
 	const side = !scope && canRunSideLane(tx) ? startSideLane(db, periods, SIDE_PHASES) : undefined;
 	try {
@@ -163,7 +165,13 @@ async function computeAll(
 		// the stores' readers let it (see `lockStores`).
 		const swap: Step = [
 			'new values in place of the old',
-			async () => (context.scoped ? undefined : swapNextStores(tx, periods, refreshLockWait()))
+			async () => {
+				if (context.scoped) return;
+				// Its statements use one core or two at times (the keys' sorts): the vacuum, mostly
+				// reading, goes on meanwhile.
+				if (side) startVacuum?.();
+				await swapNextStores(tx, periods, refreshLockWait());
+			}
 		];
 		const steps: Step[] = side
 			? [
@@ -482,14 +490,29 @@ async function runRefresh(
 			.where(sql`id = ${id}`)
 			.catch(() => undefined);
 	};
+	// After a full refresh, the registry tables are vacuumed (see `VACUUMED`); on Postgres it
+	// starts while the refresh swaps its values in, on a connection of its own (the rows it can
+	// mark visible to all are those of before the refresh, as after it). Its error, if any, is
+	// the refresh's once the refresh has committed.
+	let vacuum: Promise<unknown> | undefined;
+	const startVacuum = () => {
+		vacuum ??= db.execute(sql`VACUUM ${sql.raw(VACUUMED.join(', '))}`).then(
+			() => undefined,
+			(error: unknown) => error
+		);
+	};
 	try {
 		report(`${labels.length} periods (${labels.join(', ')})`);
-		await db.transaction((tx) => computeAll(db, tx, periods, report, scope));
+		await db.transaction((tx) => computeAll(db, tx, periods, report, scope, startVacuum));
 		if (kind === 'full') {
 			report('visibility maps of the registry tables (VACUUM)');
-			await db.execute(sql`VACUUM ${sql.raw(VACUUMED.join(', '))}`);
+			startVacuum();
+			const error = await vacuum;
+			if (error) throw error;
 		}
 	} catch (error) {
+		// A vacuum under way ends first (its connection goes back to the pool).
+		await vacuum;
 		await db
 			.update(refreshRuns)
 			.set({ finishedAt: new Date(), progress: null, error: (error as Error).message })
