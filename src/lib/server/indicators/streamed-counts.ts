@@ -829,13 +829,15 @@ class Counter {
 		// Where the unit's counts of period 0 are in its commune's tally: its groups (persons:
 		// IDPoor, sex, disability, and a life-cycle group that depends on the period; households:
 		// IDPoor); in its village's, the total.
-		const at = (slotIndex: number) => (programme * SLOTS.length + slotIndex) * periods * ACTIVITY;
+		// (No closure for it: this runs for every enrolled unit, millions at national scale.)
+		const first = programme * SLOTS.length;
+		const stride = periods * ACTIVITY;
 		let groups = 0;
-		targets[groups++] = at(IDPOOR_SLOTS[residents.idpoor[household]!]!);
+		targets[groups++] = (first + IDPOOR_SLOTS[residents.idpoor[household]!]!) * stride;
 		if (person) {
 			const sex = residents.sex[unit]!;
-			if (sex < 2) targets[groups++] = at(SEX_SLOTS[sex]!);
-			targets[groups++] = at(DISABILITY_SLOTS[residents.disability[unit]!]!);
+			if (sex < 2) targets[groups++] = (first + SEX_SLOTS[sex]!) * stride;
+			targets[groups++] = (first + DISABILITY_SLOTS[residents.disability[unit]!]!) * stride;
 		}
 		const village = programme * periods * ACTIVITY;
 		for (let p = 0; p < periods; p++) {
@@ -843,7 +845,9 @@ class Counter {
 			if (!f) continue;
 			const k = frame.periodEnd[p]!;
 			const e = eligible[k] === 1;
-			targets[groups] = person ? at(LIFE_SLOTS[k > older ? 2 : k > adult ? 1 : 0]!) : -1;
+			targets[groups] = person
+				? (first + LIFE_SLOTS[k > older ? 2 : k > adult ? 1 : 0]!) * stride
+				: -1;
 			const count = person ? groups + 1 : groups;
 			const o = p * ACTIVITY;
 			if (f & AT_END) {
