@@ -5,16 +5,11 @@
  * its lodging day falls in. Village 01020102 has no appeal in the hand-built registry (and no
  * household); these appeals, worked out by hand, give it some.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { getIndicatorRows } from '../../src/lib/server/indicators/api';
-import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { storeSource } from '../../src/lib/server/indicators/source';
-import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
+import { refreshedFixture } from './indicator-fixture';
+import { DATABASE_KINDS, type TestDatabase } from './test-database';
 
 // Q1 lodged 2025-05-01, open: exactly 30 days before 2025-05-31 (not yet overdue), then in June.
 // Q2 lodged 2025-04-30, escalated: 31 days before 2025-05-31, so overdue from May.
@@ -30,26 +25,15 @@ Q4,,,01020102,2025-04-01,hotline,other,rejected,2025-06-01
 `;
 
 describe.each(DATABASE_KINDS)('the appeal indicators at their edges (%s)', (kind) => {
+	let fixture: Awaited<ReturnType<typeof refreshedFixture>>;
 	let database: TestDatabase;
-	const dirs: string[] = [];
 
 	beforeAll(async () => {
-		database = await createTestDatabase(kind);
-		const fixture = mkdtempSync(path.join(tmpdir(), 'ssdm-appeals-'));
-		const extra = mkdtempSync(path.join(tmpdir(), 'ssdm-appeals-extra-'));
-		dirs.push(fixture, extra);
-		for (const [name, content] of Object.entries(FIXTURE_FILES))
-			writeFileSync(path.join(fixture, name), content);
-		writeFileSync(path.join(extra, 'appeals.csv'), EDGES);
-		await importPath(database.db, fixture);
-		await importPath(database.db, extra);
-		await refreshAll(database.db, { today: FIXTURE_TODAY });
+		fixture = await refreshedFixture(kind, { 'appeals.csv': EDGES });
+		database = fixture.database;
 	}, 60_000);
 
-	afterAll(async () => {
-		await database?.drop();
-		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-	});
+	afterAll(() => fixture?.drop());
 
 	/** The village's numerator, denominator and value of `indicator` in `period`. */
 	const village = async (indicator: string, period: string) => {

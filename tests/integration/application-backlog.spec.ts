@@ -4,16 +4,11 @@
  * Programme CT has no backlog in the hand-built registry; these applications, worked out by
  * hand, give it one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { getIndicatorRows } from '../../src/lib/server/indicators/api';
-import { refreshAll } from '../../src/lib/server/indicators/refresh';
 import { storeSource } from '../../src/lib/server/indicators/source';
-import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
+import { refreshedFixture } from './indicator-fixture';
+import { DATABASE_KINDS, type TestDatabase } from './test-database';
 
 // B1 lodged 2025-05-01, pending: exactly 30 days before 2025-05-31 (not yet), then from June.
 // B2 lodged 2025-04-30, pending: 31 days before 2025-05-31, so from May.
@@ -27,26 +22,15 @@ B4,CT,H4,,2025-04-01,rejected,2025-06-01
 `;
 
 describe.each(DATABASE_KINDS)('the applications backlog at its edges (%s)', (kind) => {
+	let fixture: Awaited<ReturnType<typeof refreshedFixture>>;
 	let database: TestDatabase;
-	const dirs: string[] = [];
 
 	beforeAll(async () => {
-		database = await createTestDatabase(kind);
-		const fixture = mkdtempSync(path.join(tmpdir(), 'ssdm-backlog-'));
-		const extra = mkdtempSync(path.join(tmpdir(), 'ssdm-backlog-extra-'));
-		dirs.push(fixture, extra);
-		for (const [name, content] of Object.entries(FIXTURE_FILES))
-			writeFileSync(path.join(fixture, name), content);
-		writeFileSync(path.join(extra, 'applications.csv'), BOUNDARY);
-		await importPath(database.db, fixture);
-		await importPath(database.db, extra);
-		await refreshAll(database.db, { today: FIXTURE_TODAY });
+		fixture = await refreshedFixture(kind, { 'applications.csv': BOUNDARY });
+		database = fixture.database;
 	}, 60_000);
 
-	afterAll(async () => {
-		await database?.drop();
-		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-	});
+	afterAll(() => fixture?.drop());
 
 	const backlog = async (period: string) => {
 		const params = new URLSearchParams({ level: 'national', period, programme: 'CT' });

@@ -8,9 +8,12 @@
  * Geography: 17 Siem Reap → 1701 (170101: villages 17010101, 17010102; 170102: 17010201)
  * and 1702 (170201: 17020101); 01 Banteay Meanchey → 0102 (010201: 01020101, 01020102).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { importPath } from '../../src/lib/server/ingest/import-directory';
+import { refreshAll } from '../../src/lib/server/indicators/refresh';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database';
 
 export const FIXTURE_FILES = {
 	'gazetteer.csv': `province_code,province_en,province_km,district_code,district_en,district_km,commune_code,commune_en,commune_km,village_code,village_en,village_km
@@ -135,4 +138,25 @@ export function writeDir(files: Record<string, string>): string {
 	const dir = mkdtempSync(path.join(tmpdir(), 'ssdm-fixture-'));
 	for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
 	return dir;
+}
+
+/**
+ * A database of `kind` with the fixture imported, then the files of `extra` (name → content),
+ * refreshed in full as of `FIXTURE_TODAY`; `drop` removes it and the files.
+ */
+export async function refreshedFixture(
+	kind: DatabaseKind,
+	extra: Record<string, string>
+): Promise<{ database: TestDatabase; drop: () => Promise<void> }> {
+	const database = await createTestDatabase(kind);
+	const dirs = [writeDir(FIXTURE_FILES), writeDir(extra)];
+	for (const dir of dirs) await importPath(database.db, dir);
+	await refreshAll(database.db, { today: FIXTURE_TODAY });
+	return {
+		database,
+		async drop() {
+			await database.drop();
+			for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+		}
+	};
 }
