@@ -71,10 +71,11 @@ export async function computeOfficeIndicators(context: ComputeContext) {
 /**
  * Application indicators into `ix_base` (village level, per programme and for all programmes
  * together, by IDPoor level), one row per key (see `rollUp`). The counts by date join each
- * application to the few periods its lodging or decision falls in. The backlog holds an application over a run of period ends (from the first more than 30 days
- * after its lodging to the last before its decision, or to the last if pending), so it is
- * counted as the number of applications starting and ending a run at each end, summed over the
- * ends in order, instead of joining each to every period it is pending in.
+ * application to the few periods its lodging or decision falls in. The backlog holds an
+ * application over a run of period ends (from the first more than 30 days after its lodging to
+ * the last before its decision, or to the last if pending), so it is counted as the number of
+ * applications starting and ending a run at each end, summed over the ends in order, instead
+ * of joining each to every period it is pending in.
  */
 export async function computeApplicationIndicators(context: ComputeContext) {
 	// The number K of period ends (`ix_periods.k` numbers them 1..K in order).

@@ -116,12 +116,12 @@ const MEDIANS = 'medians at every level';
  *
  * The medians' counts (`median_days`) are committed with the side lane's transaction, when it
  * has handed its rows over: before the refresh's, which then still swaps the stores in (a side
- * lane kept open until then would hold a lock on the stores, which the swap takes alone). A refresh that
- * fails after it leaves counts newer than the stored medians, which is harmless: they are the
- * records' counts as of then, each province's and the nation's the sum of their districts',
- * which is all an incremental refresh needs of them (it recounts its districts and moves their
- * provinces' and the nation's counts by the change); the medians it stores come from them and
- * the records.
+ * lane kept open until then would hold a lock on the stores, which the swap takes alone). A
+ * refresh that fails after it leaves counts newer than the stored medians, which is harmless:
+ * they are the records' counts as of then, each province's and the nation's the sum of their
+ * districts', which is all an incremental refresh needs of them (it recounts its districts and
+ * moves their provinces' and the nation's counts by the change); the medians it stores come
+ * from them and the records (tested in `store-partitions.spec.ts`).
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
