@@ -441,9 +441,9 @@ export function refreshAfterImport(
 
 /**
  * The registry tables an incremental refresh reads from indexes alone (see `createContext`),
- * vacuumed after each full refresh: an index-only scan still reads the table page of every row
- * on a page not marked all-visible, and only VACUUM marks them. Autovacuum does it too where it
- * runs (it may be off); after a night without imports it has little to do.
+ * vacuumed with each full refresh (see `runRefresh`): an index-only scan still reads the table
+ * page of every row on a page not marked all-visible, and only VACUUM marks them. Autovacuum
+ * does it too where it runs (it may be off); after a night without imports it has little to do.
  */
 const VACUUMED = ['households', 'members', 'enrolments', 'benefits'];
 
