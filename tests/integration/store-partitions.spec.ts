@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/server/db';
 import { importPath } from '../../src/lib/server/ingest/import-directory';
 import { refreshAfterImport, refreshAll } from '../../src/lib/server/indicators/refresh';
-import { FIXTURE_FILES, FIXTURE_TODAY } from './indicator-fixture';
+import { FIXTURE_FILES, FIXTURE_TODAY, writeDir } from './indicator-fixture';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
 const MIGRATIONS = path.resolve('drizzle');
@@ -320,14 +320,10 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('the swap and the stores’ 
 					WHERE indicator_id = 'processing_days_median' AND period = '2025-06'
 						AND level = 'national' AND programme = '' AND group_by = ''`)
 			).rows;
-		const applications = (rows: string) => {
-			const extra = mkdtempSync(path.join(tmpdir(), 'ssdm-swap-medians-'));
-			writeFileSync(
-				path.join(extra, 'applications.csv'),
-				`application_id,programme_code,household_id,person_id,applied_on,status,decided_on\n${rows}\n`
-			);
-			return extra;
-		};
+		const applications = (rows: string) =>
+			writeDir({
+				'applications.csv': `application_id,programme_code,household_id,person_id,applied_on,status,decided_on\n${rows}\n`
+			});
 		// Decided in June 2025: A6 (40 days) and A9 (66 days).
 		expect(await nationMedian()).toEqual([{ numerator: 2, value: 53 }]);
 		// X1 (household H7, province 01) decided in 40 days, imported without its refresh; the
