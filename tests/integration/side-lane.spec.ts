@@ -8,8 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/lib/indicators/periods';
 import { queryRows, type Tx } from '../../src/lib/server/db';
-import { createContext, sideStore } from '../../src/lib/server/indicators/context';
-import { nextStore } from '../../src/lib/server/indicators/partitions';
+import { createContext, ownStore } from '../../src/lib/server/indicators/context';
 import { canRunSideLane, startSideLane } from '../../src/lib/server/indicators/side-lane';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -26,7 +25,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 	async function inRefresh(work: (tx: Tx) => Promise<void>) {
 		await database.db
 			.transaction(async (tx) => {
-				await createContext(tx, PERIODS);
+				await createContext(tx, PERIODS, undefined, { lane: 'refresh' });
 				await work(tx);
 				tx.rollback();
 			})
@@ -59,20 +58,22 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 				},
 				{
 					name: 'a phase',
-					// Into the side lane's own store, then the refresh's new partitions.
+					// Into a table of the side lane's, then the refresh's own rows of the store.
 					work: async (context) => {
-						await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')}
+						await context.tx.execute(sql`CREATE TEMP TABLE ix_side_rows
+							(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+						await context.tx.execute(sql`INSERT INTO ix_side_rows
 							(indicator_id, period, level, geo_code, numerator, denominator, value)
 							VALUES ('appeals_rate', '2026-02', 'province', '01', 3, 1250, 2.4)`);
 					},
-					handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
+					handOver: [{ from: 'ix_side_rows', into: ownStore('indicator_values') }]
 				}
 			]);
 			const stored = () =>
 				queryRows<Record<string, unknown>>(
 					tx,
 					sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
-						numerator, denominator, value FROM indicator_values_next`
+						numerator, denominator, value FROM ${sql.identifier(ownStore('indicator_values'))}`
 				);
 			await lane.handOver(tx);
 			// The second phase's rows come with the second hand-over only.

@@ -89,6 +89,7 @@ const STEP_TERMS: Readonly<Record<string, string>> = {
 		'សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី អត្ថប្រយោជន៍ និងកញ្ចប់អត្ថប្រយោជន៍រួមគ្រប់កម្រិត',
 	'offices and the other indicators summed to every level': 'ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត',
 	'medians at every level': 'មេដ្យានគ្រប់កម្រិត',
+	'new programme counts analysed and indexed': 'ចំនួនថ្មីនៃកម្មវិធីត្រូវបានវិភាគ និងធ្វើលិបិក្រម',
 	'new values in place of the old': 'តម្លៃថ្មីជំនួសតម្លៃចាស់',
 	'visibility maps of the registry tables (VACUUM)': 'ផែនទីភាពមើលឃើញនៃតារាងបញ្ជីឈ្មោះ (VACUUM)'
 };

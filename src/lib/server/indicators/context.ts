@@ -25,7 +25,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
 import type { Tx } from '../db';
 import { ageCutoffColumn } from './eligibility';
-import { createNextStores, nextStore, type StoreTable } from './partitions';
+import { createNextStores, dropNextStore, nextStore, STORES, type StoreTable } from './partitions';
 
 export interface ComputeContext {
 	tx: Tx;
@@ -38,10 +38,12 @@ export interface ComputeContext {
 	ageCutoffs: Set<number>;
 	/**
 	 * The table the computations write a store's rows to: the store itself in an incremental
-	 * refresh, its new partitions in a full one (empty, see `partitions.ts`), a temporary table
-	 * in a full refresh's side lane (`sideStore`).
+	 * refresh, its new partitions in a full one (empty, see `partitions.ts`), but a temporary
+	 * table for the refresh's own rows of the stores its side lane writes (`ownStore`).
 	 */
 	store: (name: StoreTable) => SQL;
+	/** `store`'s table by name (for `COPY`). */
+	storeTable: (name: StoreTable) => string;
 }
 
 /**
@@ -61,24 +63,33 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
 }
 
 /**
- * Where a full refresh's side lane (see `side-lane.ts`) writes a store's rows: a temporary
- * table of its own, like the store, whose rows it hands over to the refresh's new partitions.
+ * The stores a full refresh's side lane (see `side-lane.ts`) writes, indicator values only (see
+ * `refresh.ts`): into their new partitions, which it creates and commits, and to which the
+ * refresh adds its own rows of them (from `ownStore`) once the lane has committed.
  */
-export const sideStore = (name: StoreTable) => `ix_side_${name}`;
+export const SIDE_STORES: readonly StoreTable[] = ['indicator_values'];
 
-/** The stores a side lane writes: indicator values only (see `refresh.ts`). */
-const SIDE_STORES: readonly StoreTable[] = ['indicator_values'];
+/**
+ * Where a full refresh with a side lane writes its own rows of `SIDE_STORES`: a temporary
+ * table like the store (the new partitions are the lane's until it commits).
+ */
+export const ownStore = (name: StoreTable) => `ix_own_${name}`;
+
+/**
+ * Which connection of a full refresh with a side lane a context is for: the side lane's writes
+ * `SIDE_STORES` only, the refresh's the others.
+ */
+export type Lane = 'side' | 'refresh';
 
 /**
  * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
- * A full refresh's side lane (`side`) writes its stores' rows into temporary tables
- * (`sideStore`).
+ * `lane`: the connection of a full refresh with a side lane it is for.
  */
 export async function createContext(
 	tx: Tx,
 	periods: readonly Period[],
 	scopeCommunes?: readonly string[],
-	{ side = false } = {}
+	{ lane }: { lane?: Lane } = {}
 ): Promise<ComputeContext> {
 	// Big sorts and hash aggregates: give them memory instead of spilling to disk, for this
 	// transaction only.
@@ -167,22 +178,31 @@ export async function createContext(
 	}
 
 	const scoped = scopeCommunes !== undefined;
-	if (side) {
+	const others = STORES.filter((name) => !SIDE_STORES.includes(name));
+	if (lane === 'side') {
+		// New partitions a refresh that failed left (committed by its side lane) go first.
+		for (const name of SIDE_STORES) await dropNextStore(tx, name);
+		await createNextStores(tx, periods, SIDE_STORES);
+	} else if (lane === 'refresh') {
 		for (const name of SIDE_STORES)
-			await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(sideStore(name))}
+			await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(ownStore(name))}
 				(LIKE ${sql.identifier(name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+		await createNextStores(tx, periods, others);
 	} else if (!scoped) await createNextStores(tx, periods);
+	const storeTable = (name: StoreTable) => {
+		if (lane === 'side' && others.includes(name))
+			throw new Error(`A side lane does not write ${name}`);
+		if (lane === 'refresh' && SIDE_STORES.includes(name)) return ownStore(name);
+		return scoped ? name : nextStore(name);
+	};
 	const context: ComputeContext = {
 		tx,
 		periods,
 		ends,
 		scoped,
 		ageCutoffs: new Set<number>(),
-		store: (name) => {
-			if (side && !SIDE_STORES.includes(name))
-				throw new Error(`A side lane does not write ${name}`);
-			return sql`${sql.identifier(side ? sideStore(name) : scoped ? name : nextStore(name))}`;
-		}
+		store: (name) => sql`${sql.identifier(storeTable(name))}`,
+		storeTable
 	};
 	// Registration coverage and the appeals rate both divide by it: households counted per
 	// village by how many period ends precede their registration (`r`), summed over `r` in

@@ -36,9 +36,13 @@ function boundOf(label: string): SQL {
 	return sql.raw(`'${label}'`);
 }
 
-/** Creates each store's new partitions for `periods`, empty and without indexes. */
-export async function createNextStores(tx: Tx, periods: readonly Period[]) {
-	for (const store of STORES) {
+/** Creates `stores`' new partitions for `periods`, empty and without indexes. */
+export async function createNextStores(
+	tx: Tx,
+	periods: readonly Period[],
+	stores: readonly StoreTable[] = STORES
+) {
+	for (const store of stores) {
 		const next = sql.identifier(nextStore(store));
 		await tx.execute(sql`CREATE TABLE ${next} (LIKE ${sql.identifier(store)} INCLUDING DEFAULTS)
 			PARTITION BY LIST (period)`);
@@ -131,16 +135,25 @@ async function prepareNextStore(tx: Tx, store: StoreTable, periods: readonly Per
 }
 
 /**
- * Swaps the new partitions in: each analysed and given the key's index, then, the stores
- * locked (waiting at most `lockWaitSeconds` for their readers, see `lockStores`), put in its
- * old one's place, and `<store>_next` dropped.
+ * Readies `stores`' new partitions for the swap: each analysed and given the key's index (at
+ * national scale 30 s for both stores, the sorts of the keys mostly), with memory enough to
+ * sort a period's keys without writing them to disk.
+ */
+export async function prepareNextStores(
+	tx: Tx,
+	stores: readonly StoreTable[],
+	periods: readonly Period[]
+) {
+	await tx.execute(sql`SET LOCAL maintenance_work_mem = '512MB'`);
+	for (const store of stores) await prepareNextStore(tx, store, periods);
+}
+
+/**
+ * Swaps the new partitions in, once readied (`prepareNextStores`): the stores locked (waiting at
+ * most `lockWaitSeconds` for their readers, see `lockStores`), each put in its old one's place,
+ * and `<store>_next` dropped (at national scale 2.6 s, the commit included).
  */
 export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWaitSeconds: number) {
-	// Before the lock: analysing reads every new row and building the indexes sorts them (at
-	// national scale 27 s of the swap's 30 s; the stores are then locked for 2.6 s, the commit
-	// included), with memory enough to sort a period's keys without writing them to disk.
-	await tx.execute(sql`SET LOCAL maintenance_work_mem = '512MB'`);
-	for (const store of STORES) await prepareNextStore(tx, store, periods);
 	await lockStores(tx, lockWaitSeconds);
 	for (const store of STORES) {
 		const next = sql.identifier(nextStore(store));
@@ -169,4 +182,12 @@ export async function swapNextStores(tx: Tx, periods: readonly Period[], lockWai
 		}
 		await tx.execute(sql`DROP TABLE ${next}`);
 	}
+}
+
+/**
+ * Drops `store`'s new partitions, if a refresh left them: those a full refresh's side lane
+ * commits (see `refresh.ts`) outlive a refresh that fails after it.
+ */
+export async function dropNextStore(tx: Tx, store: StoreTable) {
+	await tx.execute(sql`DROP TABLE IF EXISTS ${sql.identifier(nextStore(store))}`);
 }

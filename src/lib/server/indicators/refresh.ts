@@ -29,7 +29,13 @@ import {
 	computeOfficeIndicators,
 	OFFICE_INDICATORS
 } from './activity-indicators';
-import { communeVillages, createContext, sideStore, type ComputeContext } from './context';
+import {
+	communeVillages,
+	createContext,
+	ownStore,
+	SIDE_STORES,
+	type ComputeContext
+} from './context';
 import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
 import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { streamProgrammeCounts } from './streamed-counts';
@@ -39,7 +45,7 @@ import {
 	computeRegistrationCoverage,
 	INDICATOR_ID as REGISTRATION_COVERAGE
 } from './registration-coverage';
-import { nextStore, swapNextStores } from './partitions';
+import { dropNextStore, nextStore, prepareNextStores, STORES, swapNextStores } from './partitions';
 import { addAllProgrammeCounts, rollUp } from './rollup';
 import { mergeTouch, type Touch } from '../ingest/touched';
 
@@ -108,33 +114,62 @@ async function sumProgrammeCounts(context: ComputeContext) {
 const MEDIANS = 'medians at every level';
 
 /**
- * The side lane of a full refresh on Postgres (see `side-lane.ts`): the activity's indicators
- * and the offices', every indicator of `ix_base` summed to every level, and the medians, handing
- * over their stored rows. Meanwhile the refresh counts the programmes' eligible, enrolled and
- * paid units and the combined packages at every level as the registry streams into this
- * process (`streamed-counts.ts`).
+ * The side lane of a full refresh on Postgres (see `side-lane.ts`): registration coverage, the
+ * activity's indicators and the offices', every indicator of `ix_base` summed to every level,
+ * and the medians, written into the new partitions of `indicator_values`, which it readies for
+ * the swap (analysed, with their keys' indexes: a third of the swap's work at national scale,
+ * done beside the refresh's instead of after it) and commits. Meanwhile the refresh counts the programmes' eligible,
+ * enrolled and paid units and the combined packages at every level as the registry streams
+ * into this process (`streamed-counts.ts`), readies the new partitions of `programme_values`,
+ * and then, the lane committed, adds its own rows to those of `indicator_values` and swaps
+ * every new partition in.
  *
- * The medians' counts (`median_days`) are committed with the side lane's transaction, when it
- * has handed its rows over: before the refresh's, which then still swaps the stores in (a side
- * lane kept open until then would hold a lock on the stores, which the swap takes alone). A
+ * The lane commits before the refresh does: the new partitions it leaves, if the refresh then
+ * fails, are dropped (`dropStagedStores`; or by the next full refresh's lane, see
+ * `createContext`), and two full refreshes do not run at once (`FULL_REFRESH_LOCK`). The medians' counts (`median_days`) are committed with it too; a
  * refresh that fails after it leaves counts newer than the stored medians, which is harmless:
  * they are the records' counts as of then, each province's and the nation's the sum of their
  * districts', which is all an incremental refresh needs of them (it recounts its districts and
  * moves their provinces' and the nation's counts by the change); the medians it stores come
- * from them and the records (tested in `store-partitions.spec.ts`).
+ * from them and the records (tested in `store-partitions.spec.ts`). (A lane kept open until
+ * the refresh commits would hold locks on the stores, which the swap takes alone.)
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
-		name: `${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level, ${MEDIANS}`,
+		name: `registration coverage, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level, ${MEDIANS}`,
 		work: async (context) => {
+			await computeRegistrationCoverage(context);
 			await officeIndicators(context);
 			for (const [, run] of ACTIVITY_STEPS) await run(context);
 			await sumIndicators(context);
 			await computeMedians(context);
+			await prepareNextStores(context.tx, SIDE_STORES, context.periods);
 		},
-		handOver: [{ from: sideStore('indicator_values'), into: nextStore('indicator_values') }]
+		handOver: []
 	}
 ];
+
+/**
+ * Held by a full refresh with a side lane until it ends (a transaction's advisory lock): the new
+ * partitions its lane commits are then its own (another full refresh waits for it), and no
+ * other drops them (`dropStagedStores`).
+ */
+const FULL_REFRESH_LOCK = 4_717_001;
+
+/**
+ * Drops the new partitions a full refresh's side lane committed, once the refresh failed,
+ * unless another full refresh has started since (its lane then drops them itself, see
+ * `createContext`).
+ */
+async function dropStagedStores(db: Db) {
+	await db.transaction(async (tx) => {
+		const [free] = await queryRows<{ locked: boolean }>(
+			tx,
+			sql`SELECT pg_try_advisory_xact_lock(${FULL_REFRESH_LOCK}) AS locked`
+		);
+		if (free?.locked) for (const store of SIDE_STORES) await dropNextStore(tx, store);
+	});
+}
 
 /**
  * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`; a full
@@ -149,9 +184,14 @@ async function computeAll(
 	/** Starts the registry's vacuum on another connection (see `runRefresh`). */
 	startVacuum?: () => void
 ) {
-	const side = !scope && canRunSideLane(tx) ? startSideLane(db, periods, SIDE_PHASES) : undefined;
+	const withSide = !scope && canRunSideLane(tx);
+	// Before the lane starts: the new partitions it commits are then this refresh's alone.
+	if (withSide) await tx.execute(sql`SELECT pg_advisory_xact_lock(${FULL_REFRESH_LOCK})`);
+	const side = withSide ? startSideLane(db, periods, SIDE_PHASES) : undefined;
 	try {
-		const context = await createContext(tx, periods, scope?.communes);
+		const context = await createContext(tx, periods, scope?.communes, {
+			lane: side ? 'refresh' : undefined
+		});
 		const registration: Step = [
 			'registration coverage',
 			() => computeRegistrationCoverage(context)
@@ -167,20 +207,36 @@ async function computeAll(
 			'new values in place of the old',
 			async () => {
 				if (context.scoped) return;
-				// Its statements use one core or two at times (the keys' sorts): the vacuum, mostly
-				// reading, goes on meanwhile.
-				if (side) startVacuum?.();
+				if (!side) await prepareNextStores(tx, STORES, periods);
 				await swapNextStores(tx, periods, refreshLockWait());
 			}
 		];
+		const ownStores = STORES.filter((store) => !SIDE_STORES.includes(store));
 		const steps: Step[] = side
 			? [
-					registration,
 					[
 						`eligibility, enrolment, benefits and combined packages at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
 						() => streamProgrammeCounts(db, context)
 					],
-					[`${SIDE_PHASES[0]!.name}, from the second connection`, () => side.handOver(tx)],
+					[
+						'new programme counts analysed and indexed',
+						async () => {
+							// Its statements use one core or two at times (the keys' sorts): the vacuum,
+							// mostly reading, goes on meanwhile.
+							startVacuum?.();
+							await prepareNextStores(tx, ownStores, periods);
+						}
+					],
+					[
+						`${SIDE_PHASES[0]!.name}, from the second connection`,
+						async () => {
+							await side.handOver(tx);
+							// The lane's new partitions, committed, take the refresh's own rows too.
+							for (const store of SIDE_STORES)
+								await tx.execute(sql`INSERT INTO ${sql.identifier(nextStore(store))}
+									SELECT * FROM ${sql.identifier(ownStore(store))}`);
+						}
+					],
 					swap
 				]
 			: [
@@ -491,7 +547,7 @@ async function runRefresh(
 			.catch(() => undefined);
 	};
 	// After a full refresh, the registry tables are vacuumed (see `VACUUMED`); on Postgres it
-	// starts while the refresh swaps its values in, on a connection of its own (the rows it can
+	// starts while the refresh readies its new partitions, on a connection of its own (the rows it can
 	// mark visible to all are those of before the refresh, as after it). Its error, if any, is
 	// the refresh's once the refresh has committed.
 	let vacuum: Promise<unknown> | undefined;
@@ -513,6 +569,8 @@ async function runRefresh(
 	} catch (error) {
 		// A vacuum under way ends first (its connection goes back to the pool).
 		await vacuum;
+		// What the side lane committed for it (the next full refresh drops it otherwise).
+		if (kind === 'full') await dropStagedStores(db).catch(() => undefined);
 		await db
 			.update(refreshRuns)
 			.set({ finishedAt: new Date(), progress: null, error: (error as Error).message })

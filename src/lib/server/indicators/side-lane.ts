@@ -5,13 +5,14 @@
  * another connection, while the refresh's transaction does the rest. The side lane works in
  * phases; after each, its rows move into the refresh's tables when the refresh asks for them (a
  * binary `COPY` from one connection to the other, through this process), and the refresh goes
- * on with them as if it had counted them itself.
+ * on with them as if it had counted them itself; or a phase writes tables that the lane commits,
+ * for the refresh to use once the last hand-over tells it the lane has committed.
  *
  * The side lane only reads the registry and writes temporary tables (its stores' rows too, see
- * `createContext`), dropped when its transaction ends; a refresh that fails cancels it, and a
- * side lane that fails stops the refresh's statement under way (see `alongside`). Both
- * transactions read committed data statement by statement, as the refresh's one transaction
- * does.
+ * `createContext`), dropped when its transaction ends, and the tables its phases commit (see
+ * `refresh.ts`); a refresh that fails cancels it, and a side lane that fails stops the
+ * refresh's statement under way (see `alongside`). Both transactions read committed data
+ * statement by statement, as the refresh's one transaction does.
  *
  * PGlite is one connection: there the refresh does everything itself, one step after the other,
  * as does an incremental refresh (its work is small).
@@ -30,14 +31,18 @@ export interface SidePhase {
 	/** What it computes, for the refresh's progress. */
 	name: string;
 	work: (context: ComputeContext) => Promise<void>;
-	/** Each a table of the side lane (`from`) and where its rows go in the refresh (`into`). */
+	/**
+	 * Each a table of the side lane (`from`) and where its rows go in the refresh (`into`). A phase
+	 * without any does not wait for the refresh to ask: the lane goes on to the next one, or
+	 * commits.
+	 */
 	handOver: readonly { from: string; into: string }[];
 }
 
 export interface SideLane {
 	/**
-	 * Waits for the next phase's work, then copies its rows into `tx`'s tables; rejects with the
-	 * lane's error if it failed.
+	 * Waits for the next phase's work, then copies its rows into `tx`'s tables (the last phase's:
+	 * until the lane has committed); rejects with the lane's error if it failed.
 	 */
 	handOver(tx: Tx): Promise<void>;
 	/** Stops the lane (the refresh failed): its statement under way is cancelled. */
@@ -103,7 +108,7 @@ export function startSideLane(db: Db, periods: readonly Period[], phases: SidePh
 			side,
 			sql`SELECT pg_backend_pid() AS pid`
 		);
-		const context = await createContext(side, periods, undefined, { side: true });
+		const context = await createContext(side, periods, undefined, { lane: 'side' });
 		for (const [i, phase] of phases.entries()) {
 			if (cancelled) throw new LaneCancelled();
 			backend = connection!.pid;
@@ -113,9 +118,12 @@ export function startSideLane(db: Db, periods: readonly Period[], phases: SidePh
 				// From here on its connection runs nothing `cancel` may stop.
 				backend = undefined;
 			}
-			const into = await targets[i]!.promise;
-			if (!into) throw new LaneCancelled();
-			await copyRows(postgresClient(side)!, into, phase.handOver);
+			// A phase with rows to hand over waits for the refresh; one without goes on.
+			if (phase.handOver.length > 0) {
+				const into = await targets[i]!.promise;
+				if (!into) throw new LaneCancelled();
+				await copyRows(postgresClient(side)!, into, phase.handOver);
+			}
 			handedOver++;
 			handed[i]!.resolve(undefined);
 		}
@@ -138,6 +146,9 @@ export function startSideLane(db: Db, periods: readonly Period[], phases: SidePh
 				targets[i]!.resolve(postgresClient(tx));
 				const error = await handed[i]!.promise;
 				if (error) throw error;
+				// The last phase's hand-over ends when the lane has committed (what it wrote is then
+				// the refresh's to use).
+				if (i === phases.length - 1) await done;
 			} finally {
 				if (refresh) refresh.handingOver = false;
 			}

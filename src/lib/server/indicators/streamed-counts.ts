@@ -38,7 +38,6 @@ import { copyText, CopyTextWriter } from '../db/copy-text';
 import type { ComputeContext } from './context';
 import { CopyRow, streamKeyedRows } from './copy-rows';
 import { targetTests } from './eligibility';
-import { nextStore } from './partitions';
 import {
 	computeCombinedPackages,
 	GROUPS,
@@ -1209,7 +1208,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 	const frame = await frameOf(context);
 	const programmeIndex = new Map(frame.rules.map((rule, i) => [rule.code, i]));
 	const client = postgresClient(context.tx)!;
-	const store = nextStore('programme_values');
+	const store = context.storeTable('programme_values');
 	const copyInto = (table: string) => `COPY ${table} ${COUNT_COLUMNS} FROM STDIN`;
 	let writer = new CopyTextWriter(client, copyInto(store));
 	const above = new UnitsAbove(frame);
@@ -1270,7 +1269,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 		} else {
 			writer = new CopyTextWriter(
 				client,
-				`COPY ${nextStore('indicator_values')} (indicator_id, period, level, geo_code, programme,
+				`COPY ${context.storeTable('indicator_values')} (indicator_id, period, level, geo_code, programme,
 					group_by, group_value, numerator, denominator, value) FROM STDIN`
 			);
 			await packages.write(writer);
