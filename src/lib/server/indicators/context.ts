@@ -69,6 +69,9 @@ export async function addAgeCutoffs(context: ComputeContext, ages: readonly numb
  */
 export const SIDE_STORES: readonly StoreTable[] = ['indicator_values'];
 
+/** The stores only a full refresh's own connection writes (into their new partitions). */
+export const MAIN_STORES = STORES.filter((name) => !SIDE_STORES.includes(name));
+
 /**
  * Where a full refresh with a side lane writes its own rows of `SIDE_STORES`: a temporary
  * table like the store (the new partitions are the lane's until it commits).
@@ -178,7 +181,6 @@ export async function createContext(
 	}
 
 	const scoped = scopeCommunes !== undefined;
-	const others = STORES.filter((name) => !SIDE_STORES.includes(name));
 	if (lane === 'side') {
 		// New partitions a refresh that failed left (committed by its side lane) go first.
 		for (const name of SIDE_STORES) await dropNextStore(tx, name);
@@ -187,10 +189,10 @@ export async function createContext(
 		for (const name of SIDE_STORES)
 			await tx.execute(sql`CREATE TEMP TABLE ${sql.identifier(ownStore(name))}
 				(LIKE ${sql.identifier(name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
-		await createNextStores(tx, periods, others);
+		await createNextStores(tx, periods, MAIN_STORES);
 	} else if (!scoped) await createNextStores(tx, periods);
 	const storeTable = (name: StoreTable) => {
-		if (lane === 'side' && others.includes(name))
+		if (lane === 'side' && MAIN_STORES.includes(name))
 			throw new Error(`A side lane does not write ${name}`);
 		if (lane === 'refresh' && SIDE_STORES.includes(name)) return ownStore(name);
 		return scoped ? name : nextStore(name);

@@ -115,10 +115,10 @@ const keyName = (partition: string) => `${partition}_pkey`;
  * Prepares each new partition of `store` for the swap: its statistics, gathered on the columns
  * readers select rows by (the key's and `level`: the counts' and values' own statistics serve
  * no reader's plan, and gathering them took ~40 % of the analysis), from a smaller sample
- * (`STATISTICS_TARGET`), each partition alone (the
- * statistics of `<store>_next`, their parent until the swap, would be dropped with it); then
- * the store's primary key, named for the partition once swapped in (`…_next_pkey` until then:
- * the old partition's key still holds the name).
+ * (`STATISTICS_TARGET`), each partition alone (the statistics of `<store>_next`, their parent
+ * until the swap, would be dropped with it); then the store's primary key, named for the
+ * partition once swapped in (`…_next_pkey` until then: the old partition's key still holds the
+ * name).
  */
 async function prepareNextStore(tx: Tx, store: StoreTable, periods: readonly Period[]) {
 	const [key] = await queryRows<{ definition: string; columns: string[] }>(
@@ -149,8 +149,8 @@ async function prepareNextStore(tx: Tx, store: StoreTable, periods: readonly Per
 
 /**
  * Readies `stores`' new partitions for the swap: each analysed and given the key's index (at
- * national scale 30 s for both stores, the sorts of the keys mostly), with memory enough to
- * sort a period's keys without writing them to disk.
+ * national scale 11–14 s a store, the sorts of the keys mostly), with memory enough to sort a
+ * period's keys without writing them to disk.
  */
 export async function prepareNextStores(
 	tx: Tx,

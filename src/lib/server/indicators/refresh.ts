@@ -32,6 +32,7 @@ import {
 import {
 	communeVillages,
 	createContext,
+	MAIN_STORES,
 	ownStore,
 	SIDE_STORES,
 	type ComputeContext
@@ -117,22 +118,23 @@ const MEDIANS = 'medians at every level';
  * The side lane of a full refresh on Postgres (see `side-lane.ts`): registration coverage, the
  * activity's indicators and the offices', every indicator of `ix_base` summed to every level,
  * and the medians, written into the new partitions of `indicator_values`, which it readies for
- * the swap (analysed, with their keys' indexes: a third of the swap's work at national scale,
- * done beside the refresh's instead of after it) and commits. Meanwhile the refresh counts the programmes' eligible,
- * enrolled and paid units and the combined packages at every level as the registry streams
- * into this process (`streamed-counts.ts`), readies the new partitions of `programme_values`,
- * and then, the lane committed, adds its own rows to those of `indicator_values` and swaps
- * every new partition in.
+ * the swap (analysed, with their keys' indexes: half the swap's work at national scale, done
+ * beside the refresh's instead of after it) and commits. Meanwhile the refresh counts the
+ * programmes' eligible, enrolled and paid units and the combined packages at every level as
+ * the registry streams into this process (`streamed-counts.ts`), readies the new partitions of
+ * `programme_values`, and then, the lane committed, adds its own rows to those of
+ * `indicator_values` and swaps every new partition in.
  *
  * The lane commits before the refresh does: the new partitions it leaves, if the refresh then
- * fails, are dropped (`dropStagedStores`; or by the next full refresh's lane, see
- * `createContext`), and two full refreshes do not run at once (`FULL_REFRESH_LOCK`). The medians' counts (`median_days`) are committed with it too; a
- * refresh that fails after it leaves counts newer than the stored medians, which is harmless:
- * they are the records' counts as of then, each province's and the nation's the sum of their
- * districts', which is all an incremental refresh needs of them (it recounts its districts and
- * moves their provinces' and the nation's counts by the change); the medians it stores come
- * from them and the records (tested in `store-partitions.spec.ts`). (A lane kept open until
- * the refresh commits would hold locks on the stores, which the swap takes alone.)
+ * fails, are dropped (`dropStagedStores`, or by the next full refresh's lane: see
+ * `createContext`), and two full refreshes do not run at once (`FULL_REFRESH_LOCK`). The
+ * medians' counts (`median_days`) are committed with it too; a refresh that fails after it
+ * leaves counts newer than the stored medians, which is harmless: they are the records' counts
+ * as of then, each province's and the nation's the sum of their districts', which is all an
+ * incremental refresh needs of them (it recounts its districts and moves their provinces' and
+ * the nation's counts by the change); the medians it stores come from them and the records
+ * (tested in `store-partitions.spec.ts`). (A lane kept open until the refresh commits would
+ * hold locks on the stores, which the swap takes alone.)
  */
 const SIDE_PHASES: SidePhase[] = [
 	{
@@ -211,7 +213,6 @@ async function computeAll(
 				await swapNextStores(tx, periods, refreshLockWait());
 			}
 		];
-		const ownStores = STORES.filter((store) => !SIDE_STORES.includes(store));
 		const steps: Step[] = side
 			? [
 					[
@@ -224,7 +225,7 @@ async function computeAll(
 							// Its statements use one core or two at times (the keys' sorts): the vacuum,
 							// mostly reading, goes on meanwhile.
 							startVacuum?.();
-							await prepareNextStores(tx, ownStores, periods);
+							await prepareNextStores(tx, MAIN_STORES, periods);
 						}
 					],
 					[
@@ -547,9 +548,9 @@ async function runRefresh(
 			.catch(() => undefined);
 	};
 	// After a full refresh, the registry tables are vacuumed (see `VACUUMED`); on Postgres it
-	// starts while the refresh readies its new partitions, on a connection of its own (the rows it can
-	// mark visible to all are those of before the refresh, as after it). Its error, if any, is
-	// the refresh's once the refresh has committed.
+	// starts while the refresh readies its new partitions, on a connection of its own (the rows
+	// it can mark visible to all are those of before the refresh, as after it). Its error, if
+	// any, is the refresh's once the refresh has committed.
 	let vacuum: Promise<unknown> | undefined;
 	const startVacuum = () => {
 		vacuum ??= db.execute(sql`VACUUM ${sql.raw(VACUUMED.join(', '))}`).then(
