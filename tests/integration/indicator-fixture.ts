@@ -150,13 +150,17 @@ export async function refreshedFixture(
 ): Promise<{ database: TestDatabase; drop: () => Promise<void> }> {
 	const database = await createTestDatabase(kind);
 	const dirs = [writeDir(FIXTURE_FILES), writeDir(extra)];
-	for (const dir of dirs) await importPath(database.db, dir);
-	await refreshAll(database.db, { today: FIXTURE_TODAY });
-	return {
-		database,
-		async drop() {
-			await database.drop();
-			for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-		}
+	const drop = async () => {
+		await database.drop();
+		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 	};
+	try {
+		for (const dir of dirs) await importPath(database.db, dir);
+		await refreshAll(database.db, { today: FIXTURE_TODAY });
+	} catch (error) {
+		// The caller gets no `drop` then: nothing is left behind.
+		await drop();
+		throw error;
+	}
+	return { database, drop };
 }

@@ -1,14 +1,13 @@
 /**
- * A full refresh's side lane (`side-lane.ts`): work done on a second connection in phases, each
- * phase's rows handed over to the refresh's transaction in turn, its failure the refresh's, and
- * a cancelled lane stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes
+ * A full refresh's side lane (`side-lane.ts`): work done and committed on a second connection
+ * for the refresh to go on with, its failure the refresh's, and a cancelled lane stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes
  * that go through it are checked against hand-computed values in `indicators.spec.ts`.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/lib/indicators/periods';
 import { queryRows, type Tx } from '../../src/lib/server/db';
-import { createContext, ownStore } from '../../src/lib/server/indicators/context';
+import { createContext } from '../../src/lib/server/indicators/context';
 import { canRunSideLane, startSideLane } from '../../src/lib/server/indicators/side-lane';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-database';
 
@@ -34,146 +33,46 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 			});
 	}
 
-	it('hands each phase’s rows over in turn, next to the refresh’s own', async () => {
+	it('commits its work before the refresh goes on with it', async () => {
 		await inRefresh(async (tx) => {
 			expect(canRunSideLane(tx)).toBe(true);
-			await tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level, geo_code,
-				numerator, denominator) VALUES ('combined_package', '2026-01', 'village', '01020304', 1, 4)`);
-			const lane = startSideLane(database.db, PERIODS, [
-				{
-					name: 'a phase',
-					work: async (context) => {
-						await context.tx.execute(sql`INSERT INTO ix_base (indicator_id, period, level,
-								geo_code, programme, group_by, group_value, numerator, denominator) VALUES
-							('appeals_rate', '2026-02', 'village', '01020304', '', '', '', 3, 1250),
-							('approval_rate', '2026-01', 'commune', '010203', 'HEF', 'idpoor', '1', 0.5, NULL)`);
-						await context.tx.execute(sql`INSERT INTO ix_programme_base (period, programme,
-								level, geo_code, group_by, group_value, e) VALUES
-							('2026-02', 'OAA', 'commune', '010203', 'sex', 'F', 17)`);
-					},
-					handOver: [
-						{ from: 'ix_base', into: 'ix_base' },
-						{ from: 'ix_programme_base', into: 'ix_programme_base' }
-					]
-				},
-				{
-					name: 'a phase',
-					// Into a table of the side lane's, then the refresh's own rows of the store.
-					work: async (context) => {
-						await context.tx.execute(sql`CREATE TEMP TABLE ix_side_rows
-							(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
-						await context.tx.execute(sql`INSERT INTO ix_side_rows
-							(indicator_id, period, level, geo_code, numerator, denominator, value)
-							VALUES ('appeals_rate', '2026-02', 'province', '01', 3, 1250, 2.4)`);
-					},
-					handOver: [{ from: 'ix_side_rows', into: ownStore('indicator_values') }]
-				}
-			]);
-			const stored = () =>
-				queryRows<Record<string, unknown>>(
-					tx,
-					sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
-						numerator, denominator, value FROM ${sql.identifier(ownStore('indicator_values'))}`
+			let release!: () => void;
+			const released = new Promise<void>((resolve) => (release = resolve));
+			let written!: () => void;
+			const wrote = new Promise<void>((resolve) => (written = resolve));
+			const lane = startSideLane(database.db, PERIODS, async (context) => {
+				// The periods of the refresh, in a table committed with the lane.
+				await context.tx.execute(
+					sql`CREATE TABLE side_lane_periods AS SELECT label FROM ix_periods`
 				);
-			await lane.handOver(tx);
-			// The second phase's rows come with the second hand-over only.
-			expect(await stored()).toEqual([]);
-			const base = await queryRows<Record<string, unknown>>(
+				written();
+				await released;
+			});
+			await wrote;
+			// Written, not committed: the refresh's transaction does not see it yet.
+			const [before] = await queryRows<{ found: string | null }>(
 				tx,
-				sql`SELECT indicator_id, period, level, geo_code, programme, group_by, group_value,
-					numerator, denominator FROM ix_base ORDER BY indicator_id`
+				sql`SELECT to_regclass('side_lane_periods')::text AS found`
 			);
-			expect(base).toEqual([
-				{
-					indicator_id: 'appeals_rate',
-					period: '2026-02',
-					level: 'village',
-					geo_code: '01020304',
-					programme: '',
-					group_by: '',
-					group_value: '',
-					numerator: 3,
-					denominator: 1250
-				},
-				{
-					indicator_id: 'approval_rate',
-					period: '2026-01',
-					level: 'commune',
-					geo_code: '010203',
-					programme: 'HEF',
-					group_by: 'idpoor',
-					group_value: '1',
-					numerator: 0.5,
-					denominator: null
-				},
-				{
-					indicator_id: 'combined_package',
-					period: '2026-01',
-					level: 'village',
-					geo_code: '01020304',
-					programme: '',
-					group_by: '',
-					group_value: '',
-					numerator: 1,
-					denominator: 4
-				}
-			]);
-			const counts = await queryRows<Record<string, unknown>>(
+			expect(before!.found).toBeNull();
+			release();
+			await lane.committed();
+			const periods = await queryRows<{ label: string }>(
 				tx,
-				sql`SELECT period, programme, level, geo_code, group_by, group_value,
-					e::int, en::int, n::int, n_not_e::int, a::int, ab::int, eb::int
-				FROM ix_programme_base`
+				sql`SELECT label FROM side_lane_periods ORDER BY label`
 			);
-			// The counts it did not set keep their defaults (zero), as in the refresh's own rows.
-			expect(counts).toEqual([
-				{
-					period: '2026-02',
-					programme: 'OAA',
-					level: 'commune',
-					geo_code: '010203',
-					group_by: 'sex',
-					group_value: 'F',
-					e: 17,
-					en: 0,
-					n: 0,
-					n_not_e: 0,
-					a: 0,
-					ab: 0,
-					eb: 0
-				}
-			]);
-			await lane.handOver(tx);
-			expect(await stored()).toEqual([
-				{
-					indicator_id: 'appeals_rate',
-					period: '2026-02',
-					level: 'province',
-					geo_code: '01',
-					programme: '',
-					group_by: '',
-					group_value: '',
-					numerator: 3,
-					denominator: 1250,
-					value: 2.4
-				}
-			]);
-			await expect(lane.handOver(tx)).rejects.toThrow('The side lane has only 2 phases.');
+			expect(periods.map((row) => row.label)).toEqual(['2026-01', '2026-02']);
+			await tx.execute(sql`DROP TABLE side_lane_periods`);
 		});
 	});
 
 	it('fails the refresh with its own error', async () => {
-		await inRefresh(async (tx) => {
-			const lane = startSideLane(database.db, PERIODS, [
-				{
-					name: 'a phase',
-					work: async (context) => {
-						await context.tx.execute(sql`SELECT 1`);
-						throw new Error('the side lane broke');
-					},
-					handOver: []
-				}
-			]);
-			await expect(lane.handOver(tx)).rejects.toThrow('the side lane broke');
+		await inRefresh(async () => {
+			const lane = startSideLane(database.db, PERIODS, async (context) => {
+				await context.tx.execute(sql`SELECT 1`);
+				throw new Error('the side lane broke');
+			});
+			await expect(lane.committed()).rejects.toThrow('the side lane broke');
 		});
 	});
 
@@ -181,16 +80,10 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 		await inRefresh(async (tx) => {
 			let breakLane!: () => void;
 			const broken = new Promise<void>((resolve) => (breakLane = resolve));
-			const lane = startSideLane(database.db, PERIODS, [
-				{
-					name: 'a phase',
-					work: async () => {
-						await broken;
-						throw new Error('the side lane broke');
-					},
-					handOver: []
-				}
-			]);
+			const lane = startSideLane(database.db, PERIODS, async () => {
+				await broken;
+				throw new Error('the side lane broke');
+			});
 			const work = lane.alongside(tx, async () => {
 				breakLane();
 				// The lane fails while this connection runs nothing (a cancel then is ignored) …
@@ -211,9 +104,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 
 	it('leaves the refresh’s own error as it is while the lane works', async () => {
 		await inRefresh(async (tx) => {
-			const lane = startSideLane(database.db, PERIODS, [
-				{ name: 'a phase', work: async () => undefined, handOver: [] }
-			]);
+			const lane = startSideLane(database.db, PERIODS, async () => undefined);
 			const work = lane.alongside(tx, async () => {
 				await tx.execute(sql`SELECT 1`);
 				throw new Error('the refresh broke');
@@ -226,17 +117,11 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 	it('stops a statement under way when cancelled, and gives its connection back', async () => {
 		let started!: () => void;
 		const sleeping = new Promise<void>((resolve) => (started = resolve));
-		const lane = startSideLane(database.db, PERIODS, [
-			{
-				name: 'a phase',
-				work: async (context) => {
-					started();
-					// Far longer than the test's own time limit: only the cancel ends it in time.
-					await context.tx.execute(sql`SELECT pg_sleep(600)`);
-				},
-				handOver: []
-			}
-		]);
+		const lane = startSideLane(database.db, PERIODS, async (context) => {
+			started();
+			// Far longer than the test's own time limit: only the cancel ends it in time.
+			await context.tx.execute(sql`SELECT pg_sleep(600)`);
+		});
 		await sleeping;
 		// Until the sleep is under way on the server.
 		for (let tries = 0; tries < 100; tries++) {

@@ -40,7 +40,7 @@ import {
 import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
 import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { streamProgrammeCounts } from './streamed-counts';
-import { canRunSideLane, startSideLane, type SidePhase } from './side-lane';
+import { canRunSideLane, startSideLane } from './side-lane';
 import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
@@ -136,20 +136,17 @@ const MEDIANS = 'medians at every level';
  * (tested in `store-partitions.spec.ts`). (A lane kept open until the refresh commits would
  * hold locks on the stores, which the swap takes alone.)
  */
-const SIDE_PHASES: SidePhase[] = [
-	{
-		name: `registration coverage, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level, ${MEDIANS}`,
-		work: async (context) => {
-			await computeRegistrationCoverage(context);
-			await officeIndicators(context);
-			for (const [, run] of ACTIVITY_STEPS) await run(context);
-			await sumIndicators(context);
-			await computeMedians(context);
-			await prepareNextStores(context.tx, SIDE_STORES, context.periods);
-		},
-		handOver: []
+const SIDE_LANE = {
+	name: `registration coverage, ${ACTIVITY_STEPS.map(([name]) => name).join(', ')}, offices and the other indicators summed to every level, ${MEDIANS}`,
+	work: async (context: ComputeContext) => {
+		await computeRegistrationCoverage(context);
+		await officeIndicators(context);
+		for (const [, run] of ACTIVITY_STEPS) await run(context);
+		await sumIndicators(context);
+		await computeMedians(context);
+		await prepareNextStores(context.tx, SIDE_STORES, context.periods);
 	}
-];
+};
 
 /**
  * Held by a full refresh with a side lane until it ends (a transaction's advisory lock): the new
@@ -175,7 +172,7 @@ async function dropStagedStores(db: Db) {
 
 /**
  * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`; a full
- * refresh on Postgres does part of it on a second connection of `db` meanwhile (`SIDE_PHASES`).
+ * refresh on Postgres does part of it on a second connection of `db` meanwhile (`SIDE_LANE`).
  */
 async function computeAll(
 	db: Db,
@@ -189,20 +186,11 @@ async function computeAll(
 	const withSide = !scope && canRunSideLane(tx);
 	// Before the lane starts: the new partitions it commits are then this refresh's alone.
 	if (withSide) await tx.execute(sql`SELECT pg_advisory_xact_lock(${FULL_REFRESH_LOCK})`);
-	const side = withSide ? startSideLane(db, periods, SIDE_PHASES) : undefined;
+	const side = withSide ? startSideLane(db, periods, SIDE_LANE.work) : undefined;
 	try {
 		const context = await createContext(tx, periods, scope?.communes, {
 			lane: side ? 'refresh' : undefined
 		});
-		const registration: Step = [
-			'registration coverage',
-			() => computeRegistrationCoverage(context)
-		];
-		const medians: Step = [
-			MEDIANS,
-			async () =>
-				scope?.medians.length === 0 ? undefined : computeMedians(context, scope?.medians)
-		];
 		// A full refresh wrote new partitions of the stores: they take the old ones' places, once
 		// the stores' readers let it (see `lockStores`).
 		const swap: Step = [
@@ -216,7 +204,7 @@ async function computeAll(
 		const steps: Step[] = side
 			? [
 					[
-						`eligibility, enrolment, benefits and combined packages at every level (${SIDE_PHASES[0]!.name} on a second connection meanwhile)`,
+						`eligibility, enrolment, benefits and combined packages at every level (${SIDE_LANE.name} on a second connection meanwhile)`,
 						() => streamProgrammeCounts(db, context)
 					],
 					[
@@ -229,9 +217,9 @@ async function computeAll(
 						}
 					],
 					[
-						`${SIDE_PHASES[0]!.name}, from the second connection`,
+						`${SIDE_LANE.name}, from the second connection`,
 						async () => {
-							await side.handOver(tx);
+							await side.committed();
 							// The lane's new partitions, committed, take the refresh's own rows too.
 							for (const store of SIDE_STORES)
 								await tx.execute(sql`INSERT INTO ${sql.identifier(nextStore(store))}
@@ -241,7 +229,7 @@ async function computeAll(
 					swap
 				]
 			: [
-					registration,
+					['registration coverage', () => computeRegistrationCoverage(context)],
 					// Offices change only with the offices feed, which refreshes everything: an
 					// incremental refresh keeps their indicators.
 					['offices', async () => (context.scoped ? undefined : officeIndicators(context))],
@@ -257,7 +245,11 @@ async function computeAll(
 							await sumProgrammeCounts(context);
 						}
 					],
-					medians,
+					[
+						MEDIANS,
+						async () =>
+							scope?.medians.length === 0 ? undefined : computeMedians(context, scope?.medians)
+					],
 					swap
 				];
 		const runSteps = async () => {

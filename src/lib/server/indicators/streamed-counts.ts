@@ -330,6 +330,9 @@ function before(dates: Float64Array, day: number): number {
 /** The store's columns, as the counts' `COPY` statements write them. */
 const COUNT_COLUMNS = `(period, level, geo_code, programme, group_by, group_value,
 	${PROGRAMME_MEASURES.join(', ')})`;
+/** The indicator values' columns, as the combined packages' `COPY` writes them. */
+const VALUE_COLUMNS = `(indicator_id, period, level, geo_code, programme, group_by, group_value,
+	numerator, denominator, value)`;
 /** The seven counts of a row: `e`, then the six measures of `ACTIVITY` from 1. */
 const MEASURES = 1 + ACTIVITY;
 
@@ -1269,8 +1272,7 @@ export async function streamProgrammeCounts(db: Db, context: ComputeContext) {
 		} else {
 			writer = new CopyTextWriter(
 				client,
-				`COPY ${context.storeTable('indicator_values')} (indicator_id, period, level, geo_code, programme,
-					group_by, group_value, numerator, denominator, value) FROM STDIN`
+				`COPY ${context.storeTable('indicator_values')} ${VALUE_COLUMNS} FROM STDIN`
 			);
 			await packages.write(writer);
 			await writer.finish();
