@@ -133,9 +133,13 @@ export async function createContext(
 		await tx.execute(sql`INSERT INTO ix_scope ${communeVillages(scopeCommunes)}`);
 		await tx.execute(sql`CREATE TEMP TABLE ix_scope_communes ON COMMIT DROP AS
 			SELECT DISTINCT g.commune_code AS code FROM geo_units g JOIN ix_scope s ON s.code = g.code`);
+		// The villages and communes together, whose stored rows an incremental refresh replaces
+		// (a unit's code tells its level): one deletion per period, not two.
+		await tx.execute(sql`CREATE TEMP TABLE ix_scope_units ON COMMIT DROP AS
+			SELECT code FROM ix_scope UNION ALL SELECT code FROM ix_scope_communes`);
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
-		await tx.execute(sql`ANALYZE ix_scope`);
-		await tx.execute(sql`ANALYZE ix_scope_communes`);
+		for (const table of ['ix_scope', 'ix_scope_communes', 'ix_scope_units'])
+			await tx.execute(sql`ANALYZE ${sql.identifier(table)}`);
 		// The households and persons living there now, with the columns the indicators read,
 		// their enrolments and their benefits: an incremental refresh reads only these. A
 		// commune's rows lie anywhere in the tables (often not in memory): they are read as one
@@ -361,7 +365,9 @@ export function storedRows(of: StoredRowsOf, scope: string, level: string): SQL 
 /** Runs `work` with the planner's `methods` (`enable_…` settings) off, then on again. */
 export async function withoutPlans(
 	tx: Tx,
-	methods: readonly ('enable_hashjoin' | 'enable_mergejoin' | 'enable_seqscan' | 'enable_sort')[],
+	methods: readonly (
+		'enable_hashjoin' | 'enable_mergejoin' | 'enable_nestloop' | 'enable_seqscan' | 'enable_sort'
+	)[],
 	work: () => Promise<unknown>
 ) {
 	for (const method of methods) await tx.execute(sql`SET LOCAL ${sql.raw(method)} = off`);
@@ -379,20 +385,18 @@ export const byStoreKey = (tx: Tx, work: () => Promise<unknown>) =>
 	withoutPlans(tx, ['enable_hashjoin', 'enable_mergejoin', 'enable_seqscan'], work);
 
 /**
- * Deletes the stored rows of a scope table's units (at `level`, if given): a period at a time,
+ * Deletes the stored rows of a scope table's units (`ix_scope_units`, …): a period at a time,
  * so that the planner sees the one partition holding it and looks its rows up by key.
  */
 export async function deleteStored(
 	{ tx, periods }: ComputeContext,
 	of: StoredRowsOf,
-	scope: string,
-	level?: string
+	scope: string
 ) {
 	await byStoreKey(tx, async () => {
 		for (const { label } of periods) {
 			await tx.execute(sql`DELETE FROM ${storeTable(of)} v USING ${scopeKeys(of, scope)}
-				WHERE ${sameStoredKey(of)} AND v.period = ${label} AND k.period = ${label}
-					${level ? sql`AND v.level = ${level}` : sql``}`);
+				WHERE ${sameStoredKey(of)} AND v.period = ${label} AND k.period = ${label}`);
 		}
 	});
 }

@@ -26,8 +26,7 @@ export async function computeRegistrationCoverage(context: ComputeContext) {
 		// The communes' numerators before, then their villages and themselves replaced.
 		await tx.execute(sql`CREATE TEMP TABLE rc_before ON COMMIT DROP AS
 			SELECT v.period, v.geo_code, v.numerator FROM ${stored('ix_scope_communes', 'commune')}`);
-		await deleteStored(context, [INDICATOR_ID], 'ix_scope', 'village');
-		await deleteStored(context, [INDICATOR_ID], 'ix_scope_communes', 'commune');
+		await deleteStored(context, [INDICATOR_ID], 'ix_scope_units');
 	}
 
 	// Each unit's population for each period: its latest row whose year is not after the

@@ -232,8 +232,7 @@ async function rollUpScoped(context: ComputeContext, store: Store) {
 		GROUP BY ${keys}, geo_code`);
 
 	// The villages and communes in scope: replaced.
-	await deleteStored(context, store.of, 'ix_scope', 'village');
-	await deleteStored(context, store.of, 'ix_scope_communes', 'commune');
+	await deleteStored(context, store.of, 'ix_scope_units');
 	const table = sql.identifier(store.table);
 	const w = written(store, 'r');
 	await tx.execute(sql`INSERT INTO ${table} ${w.columns}
