@@ -9,7 +9,8 @@
  *   (a count holding from end `first` to end `last` is that period's count);
  * - `ix_scope (code)`: the villages recomputed, when the refresh is incremental (a full
  *   refresh has no scope and recomputes every village), and with it `ix_scope_communes`
- *   (their communes, whole), `ix_scope_households` and `ix_scope_persons` (who lives there,
+ *   (their communes, whole), `ix_scope_units` (the villages and communes together, whose
+ *   stored rows are replaced), `ix_scope_households` and `ix_scope_persons` (who lives there,
  *   see `householdRows` and `memberRows`), `ix_scope_enrolments` and `ix_scope_benefits`
  *   (their enrolments and benefits, see `enrolmentRows`);
  * - `ix_registered (period, village_code, n)`: households registered at each period's end per
