@@ -1,7 +1,8 @@
 /**
  * A full refresh's side lane (`side-lane.ts`): work done and committed on a second connection
- * for the refresh to go on with, its failure the refresh's, and a cancelled lane stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes
- * that go through it are checked against hand-computed values in `indicators.spec.ts`.
+ * for the refresh to go on with, its failure the refresh's, and a cancelled lane stopped at
+ * once. Postgres only (PGlite has one connection and no side lane); the refreshes that go
+ * through it are checked against hand-computed values in `indicators.spec.ts`.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
