@@ -317,7 +317,8 @@ export async function computeMedians(
 		}
 	} else {
 		await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
-			SELECT code FROM ix_scope_units UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
+			SELECT code FROM ix_scope_units
+			UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
 			FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
 		await tx.execute(sql`ANALYZE ix_median_units`);
 		await deleteStored(context, indicators, 'ix_median_units');

@@ -21,7 +21,7 @@ import { postgresClient, queryRows, type Db, type Tx } from '../db';
 import { createContext, type ComputeContext } from './context';
 
 export interface SideLane {
-	/** Resolves once the lane has done its work and committed; rejects with its error if it failed. */
+	/** Resolves once the lane has done its work and committed; rejects with its error. */
 	committed(): Promise<void>;
 	/** Stops the lane (the refresh failed): its statement under way is cancelled. */
 	cancel(): Promise<void>;
@@ -44,6 +44,12 @@ export function canRunSideLane(tx: Tx): boolean {
 	return postgresClient(tx) !== undefined;
 }
 
+/** The server process of `tx`'s connection, which `pg_cancel_backend` stops. */
+async function backendOf(tx: Tx): Promise<number> {
+	const [row] = await queryRows<{ pid: number }>(tx, sql`SELECT pg_backend_pid() AS pid`);
+	return row!.pid;
+}
+
 /**
  * Starts `work`, part of a full refresh of `periods`, on another connection of `db`'s pool, in
  * a transaction of its own, committed when `work` ends.
@@ -53,21 +59,14 @@ export function startSideLane(
 	periods: readonly Period[],
 	work: (context: ComputeContext) => Promise<void>
 ): SideLane {
-	// The lane's error, if it fails (not when cancelled).
-	let laneError: Error | undefined;
-	let signalFailure!: () => void;
-	const failed = new Promise<void>((resolve) => (signalFailure = resolve));
 	let backend: number | undefined;
 	let cancelled = false;
 	// The refresh's own connection while `alongside` runs its work.
-	let refresh: { backend: number } | undefined;
+	let refresh: number | undefined;
 	const done = db.transaction(async (side) => {
-		const [connection] = await queryRows<{ pid: number }>(
-			side,
-			sql`SELECT pg_backend_pid() AS pid`
-		);
+		const pid = await backendOf(side);
 		if (cancelled) throw new LaneCancelled();
-		backend = connection!.pid;
+		backend = pid;
 		try {
 			await work(await createContext(side, periods, undefined, { lane: 'side' }));
 		} finally {
@@ -75,40 +74,34 @@ export function startSideLane(
 			backend = undefined;
 		}
 	});
-	done.catch((error: unknown) => {
-		if (error instanceof LaneCancelled) return;
-		laneError = error as Error;
-		signalFailure();
-	});
+	// The lane's error once it has failed (undefined if it committed or was cancelled).
+	const failure = done.then(
+		() => undefined,
+		(error: unknown) => (error instanceof LaneCancelled ? undefined : (error as Error))
+	);
 	return {
 		committed: () => done,
 		async alongside(tx, run) {
-			const [connection] = await queryRows<{ pid: number }>(
-				tx,
-				sql`SELECT pg_backend_pid() AS pid`
-			);
-			refresh = { backend: connection!.pid };
+			refresh = await backendOf(tx);
 			// Until `run` ends: a cancel that reaches the connection between two statements is
 			// ignored, so it is sent again until one stops a statement. Sent only while `run` runs,
 			// whose transaction stays open until the last cancel is through (awaited below): the
 			// signal cannot reach the connection once back in the pool.
 			const stopRefresh = async () => {
-				while (refresh) {
-					await db
-						.execute(sql`SELECT pg_cancel_backend(${refresh.backend})`)
-						.catch(() => undefined);
+				while (refresh !== undefined) {
+					await db.execute(sql`SELECT pg_cancel_backend(${refresh})`).catch(() => undefined);
 					await sleep(STOP_RETRY_MS);
 				}
 			};
 			let stopping: Promise<void> | undefined;
-			void failed.then(() => {
-				if (refresh) stopping = stopRefresh();
+			void failure.then((error) => {
+				if (error && refresh !== undefined) stopping = stopRefresh();
 			});
 			try {
 				return await run();
 			} catch (error) {
 				// Stopped for the lane's failure: that is the refresh's error.
-				throw stopping ? laneError : error;
+				throw stopping ? await failure : error;
 			} finally {
 				refresh = undefined;
 				await stopping;
