@@ -1,7 +1,7 @@
 /**
- * A full refresh's side lane (`side-lane.ts`): work done and committed on a second connection
- * for the refresh to go on with, its failure the refresh's, and a cancelled lane stopped at
- * once. Postgres only (PGlite has one connection and no side lane); the refreshes that go
+ * A refresh's side lane (`side-lane.ts`): work done and committed on a second connection for
+ * the refresh to go on with, with its value, its failure the refresh's, and a cancelled lane
+ * stopped at once. Postgres only (PGlite has one connection and no side lane); the refreshes that go
  * through it are checked against hand-computed values in `indicators.spec.ts`.
  */
 import { sql } from 'drizzle-orm';
@@ -14,7 +14,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './test-da
 
 const PERIODS = [parsePeriod('2026-01')!, parsePeriod('2026-02')!];
 
-describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side lane', () => {
+describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a refresh’s side lane', () => {
 	let database: TestDatabase;
 	beforeAll(async () => {
 		database = await createTestDatabase('postgres');
@@ -41,13 +41,13 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 			const released = new Promise<void>((resolve) => (release = resolve));
 			let written!: () => void;
 			const wrote = new Promise<void>((resolve) => (written = resolve));
-			const lane = startSideLane(database.db, PERIODS, async (context) => {
+			const lane = startSideLane(database.db, async (side) => {
 				// The periods of the refresh, in a table committed with the lane.
-				await context.tx.execute(
-					sql`CREATE TABLE side_lane_periods AS SELECT label FROM ix_periods`
-				);
+				await side.execute(sql`CREATE TABLE side_lane_periods AS
+					SELECT unnest(${sql.param(PERIODS.map((p) => p.label))}::text[]) AS label`);
 				written();
 				await released;
+				return 'the lane’s value';
 			});
 			await wrote;
 			// Written, not committed: the refresh's transaction does not see it yet.
@@ -57,7 +57,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 			);
 			expect(before!.found).toBeNull();
 			release();
-			await lane.committed();
+			expect(await lane.committed()).toBe('the lane’s value');
 			const periods = await queryRows<{ label: string }>(
 				tx,
 				sql`SELECT label FROM side_lane_periods ORDER BY label`
@@ -69,8 +69,8 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 
 	it('fails the refresh with its own error', async () => {
 		await inRefresh(async () => {
-			const lane = startSideLane(database.db, PERIODS, async (context) => {
-				await context.tx.execute(sql`SELECT 1`);
+			const lane = startSideLane(database.db, async (side) => {
+				await side.execute(sql`SELECT 1`);
 				throw new Error('the side lane broke');
 			});
 			await expect(lane.committed()).rejects.toThrow('the side lane broke');
@@ -81,7 +81,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 		await inRefresh(async (tx) => {
 			let breakLane!: () => void;
 			const broken = new Promise<void>((resolve) => (breakLane = resolve));
-			const lane = startSideLane(database.db, PERIODS, async () => {
+			const lane = startSideLane(database.db, async () => {
 				await broken;
 				throw new Error('the side lane broke');
 			});
@@ -105,7 +105,7 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 
 	it('leaves the refresh’s own error as it is while the lane works', async () => {
 		await inRefresh(async (tx) => {
-			const lane = startSideLane(database.db, PERIODS, async () => undefined);
+			const lane = startSideLane(database.db, async () => undefined);
 			const work = lane.alongside(tx, async () => {
 				await tx.execute(sql`SELECT 1`);
 				throw new Error('the refresh broke');
@@ -118,10 +118,10 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('a full refresh’s side l
 	it('stops a statement under way when cancelled, and gives its connection back', async () => {
 		let started!: () => void;
 		const sleeping = new Promise<void>((resolve) => (started = resolve));
-		const lane = startSideLane(database.db, PERIODS, async (context) => {
+		const lane = startSideLane(database.db, async (side) => {
 			started();
 			// Far longer than the test's own time limit: only the cancel ends it in time.
-			await context.tx.execute(sql`SELECT pg_sleep(600)`);
+			await side.execute(sql`SELECT pg_sleep(600)`);
 		});
 		await sleeping;
 		// Until the sleep is under way on the server.

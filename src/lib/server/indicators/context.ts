@@ -80,10 +80,12 @@ export const MAIN_STORES = STORES.filter((name) => !SIDE_STORES.includes(name));
 export const ownStore = (name: StoreTable) => `ix_own_${name}`;
 
 /**
- * Which connection of a full refresh with a side lane a context is for: the side lane's writes
- * `SIDE_STORES` only, the refresh's the others.
+ * Which connection of a refresh with a side lane a context is for: a full refresh's side lane
+ * writes `SIDE_STORES` only, the refresh's own connection the others; an incremental refresh's
+ * side lane, computing its medians (`medians`), reads the registry by itself and writes none
+ * of the stores: its context is the periods and the scope alone.
  */
-export type Lane = 'side' | 'refresh';
+export type Lane = 'side' | 'refresh' | 'medians';
 
 /**
  * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
@@ -141,48 +143,7 @@ export async function createContext(
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
 		for (const table of ['ix_scope', 'ix_scope_communes', 'ix_scope_units'])
 			await tx.execute(sql`ANALYZE ${sql.identifier(table)}`);
-		// The households and persons living there now, with the columns the indicators read,
-		// their enrolments and their benefits: an incremental refresh reads only these. A
-		// commune's rows lie anywhere in the tables (often not in memory): they are read as one
-		// range of their tables' village indexes, which hold every column read (index-only
-		// scans; see `VACUUMED` in `refresh.ts`), or by the keys found before them as an array
-		// (a hash join would read every row), the pages the index points to read many at a time.
-		await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
-		const villages = sql`SELECT code FROM ix_scope`;
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
-			SELECT household_id, village_code, registered_on, idpoor_level FROM households
-			WHERE ${among(sql`village_code`, villages)}`);
-		await tx.execute(sql`ANALYZE ix_scope_households`);
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
-			SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate,
-				moved_household
-			FROM members WHERE ${among(sql`village_code`, villages)}`);
-		await tx.execute(sql`ANALYZE ix_scope_persons`);
-		// Their enrolments: those of their households, and those naming a person who lives there
-		// now in another household, which only a person who moved can have (an enrolment names
-		// its person's household when imported).
-		const columns = sql`enrolment_id, programme_code, household_id, person_id, enrolled_on,
-			exited_on, village_code`;
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
-			SELECT ${columns} FROM enrolments WHERE ${among(sql`village_code`, villages)}
-			UNION
-			SELECT ${columns} FROM enrolments WHERE ${among(
-				sql`person_id`,
-				sql`SELECT person_id FROM ix_scope_persons WHERE moved_household`
-			)}`);
-		await tx.execute(sql`ANALYZE ix_scope_enrolments`);
-		// Their benefits: those of the villages (each keeps its enrolment's), from one range of
-		// their index alone (it holds the delivery day: at national scale the largest commune's
-		// 89,000 in 0.03 s, against 0.4–1.5 s by their enrolments' ids, whose index pages lie
-		// apart), and those of the moved persons' enrolments elsewhere, by village and id.
-		await tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
-			SELECT enrolment_id, delivered_on FROM benefits WHERE ${among(sql`village_code`, villages)}
-			UNION ALL
-			SELECT b.enrolment_id, b.delivered_on FROM ix_scope_enrolments e
-			CROSS JOIN LATERAL (SELECT enrolment_id, delivered_on FROM benefits b
-				WHERE b.village_code = e.village_code AND b.enrolment_id = e.enrolment_id) b
-			WHERE e.village_code NOT IN (SELECT code FROM ix_scope)`);
-		await tx.execute(sql`ANALYZE ix_scope_benefits`);
+		if (lane !== 'medians') await copyScope(tx);
 	}
 
 	const scoped = scopeCommunes !== undefined;
@@ -197,7 +158,7 @@ export async function createContext(
 		await createNextStores(tx, periods, MAIN_STORES);
 	} else if (!scoped) await createNextStores(tx, periods);
 	const storeTable = (name: StoreTable) => {
-		if (lane === 'side' && MAIN_STORES.includes(name))
+		if (lane === 'medians' || (lane === 'side' && MAIN_STORES.includes(name)))
 			throw new Error(`A side lane does not write ${name}`);
 		if (lane === 'refresh' && SIDE_STORES.includes(name)) return ownStore(name);
 		return scoped ? name : nextStore(name);
@@ -211,6 +172,7 @@ export async function createContext(
 		store: (name) => sql`${sql.identifier(storeTable(name))}`,
 		storeTable
 	};
+	if (lane === 'medians') return context;
 	// Registration coverage and the appeals rate both divide by it: households counted per
 	// village by how many period ends precede their registration (`r`), summed over `r` in
 	// order; a period whose end is the k-th is given the sum over r < k (one pass over
@@ -238,6 +200,55 @@ export async function createContext(
 		denominator double precision
 	) ON COMMIT DROP`);
 	return context;
+}
+
+/**
+ * An incremental refresh's copies of what lives in the villages of `ix_scope`:
+ * `ix_scope_households`, `ix_scope_persons`, `ix_scope_enrolments` and `ix_scope_benefits`.
+ */
+async function copyScope(tx: Tx) {
+	// The households and persons living there now, with the columns the indicators read,
+	// their enrolments and their benefits: an incremental refresh reads only these. A
+	// commune's rows lie anywhere in the tables (often not in memory): they are read as one
+	// range of their tables' village indexes, which hold every column read (index-only
+	// scans; see `VACUUMED` in `refresh.ts`), or by the keys found before them as an array
+	// (a hash join would read every row), the pages the index points to read many at a time.
+	await tx.execute(sql`SET LOCAL effective_io_concurrency = 128`);
+	const villages = sql`SELECT code FROM ix_scope`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope_households ON COMMIT DROP AS
+		SELECT household_id, village_code, registered_on, idpoor_level FROM households
+		WHERE ${among(sql`village_code`, villages)}`);
+	await tx.execute(sql`ANALYZE ix_scope_households`);
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope_persons ON COMMIT DROP AS
+		SELECT person_id, household_id, sex, birth_date, disability, possible_duplicate,
+			moved_household
+		FROM members WHERE ${among(sql`village_code`, villages)}`);
+	await tx.execute(sql`ANALYZE ix_scope_persons`);
+	// Their enrolments: those of their households, and those naming a person who lives there
+	// now in another household, which only a person who moved can have (an enrolment names
+	// its person's household when imported).
+	const columns = sql`enrolment_id, programme_code, household_id, person_id, enrolled_on,
+		exited_on, village_code`;
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope_enrolments ON COMMIT DROP AS
+		SELECT ${columns} FROM enrolments WHERE ${among(sql`village_code`, villages)}
+		UNION
+		SELECT ${columns} FROM enrolments WHERE ${among(
+			sql`person_id`,
+			sql`SELECT person_id FROM ix_scope_persons WHERE moved_household`
+		)}`);
+	await tx.execute(sql`ANALYZE ix_scope_enrolments`);
+	// Their benefits: those of the villages (each keeps its enrolment's), from one range of
+	// their index alone (it holds the delivery day: at national scale the largest commune's
+	// 89,000 in 0.03 s, against 0.4–1.5 s by their enrolments' ids, whose index pages lie
+	// apart), and those of the moved persons' enrolments elsewhere, by village and id.
+	await tx.execute(sql`CREATE TEMP TABLE ix_scope_benefits ON COMMIT DROP AS
+		SELECT enrolment_id, delivered_on FROM benefits WHERE ${among(sql`village_code`, villages)}
+		UNION ALL
+		SELECT b.enrolment_id, b.delivered_on FROM ix_scope_enrolments e
+		CROSS JOIN LATERAL (SELECT enrolment_id, delivered_on FROM benefits b
+			WHERE b.village_code = e.village_code AND b.enrolment_id = e.enrolment_id) b
+		WHERE e.village_code NOT IN (SELECT code FROM ix_scope)`);
+	await tx.execute(sql`ANALYZE ix_scope_benefits`);
 }
 
 /** The codes (`code`) of the villages of `communes`, as a query. */

@@ -17,7 +17,7 @@
  * median (the mean of the two middle values when the count is even); no records, no row.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows } from '../db';
+import { queryRows, type Tx } from '../db';
 import { among, deleteStored, periodsOf, withoutPlans, type ComputeContext } from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
@@ -224,10 +224,11 @@ async function countDays(
  * The medians of the refreshed periods of `provinces` (all if not given), or of the nation,
  * from their counts in `median_days`: the median of N records is the mean of the values at
  * the positions ⌊(N−1)/2⌋ and ⌊N/2⌋ (from 0) in their order, each the fewest days whose running
- * count passes the position.
+ * count passes the position. Written into `target`.
  */
 async function insertCountedMedians(
 	context: ComputeContext,
+	target: SQL,
 	indicators: readonly MedianIndicator[],
 	level: 'province' | 'national',
 	provinces?: readonly string[]
@@ -247,7 +248,7 @@ async function insertCountedMedians(
 		WHERE ${REFRESHED} AND ${amongCodes(sql`indicator_id`, indicators)} AND district_code = ''
 			AND ${whose}`;
 	const row = sql`indicator_id, period, geo_code, programme, group_by, group_value`;
-	await context.tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS}
+	await context.tx.execute(sql`INSERT INTO ${target} ${COLUMNS}
 		SELECT indicator_id, period, ${level}, geo_code, programme, group_by, group_value, total,
 			(min(days) FILTER (WHERE below + n > (total - 1) / 2)
 				+ min(days) FILTER (WHERE below + n > total / 2)) / 2.0
@@ -271,19 +272,20 @@ async function insertCountedMedians(
 }
 
 /**
- * Replaces the stored medians for the refreshed periods: at every level, or for an
- * incremental refresh at the villages, communes, districts and provinces in scope and the
- * nation. Villages, communes and districts from the records of their districts; provinces and
- * the nation from `median_days`, of which an incremental refresh recounts the districts in
- * scope and moves their provinces' and the nation's counts (every district's once, when a
- * refreshed period's were never counted: a store computed before they were kept). An
- * incremental refresh recomputes only the medians its import can change (`touched`, see
- * `Touch`), every one when it counts every district.
+ * The medians of the refreshed periods: at every level into the store (a full refresh), or for
+ * an incremental refresh at the villages, communes, districts and provinces in scope and the
+ * nation into `ix_median_values`, which `storeScopedMedians` then puts in place of the stored
+ * ones. Villages, communes and districts from the records of their districts; provinces and the
+ * nation from `median_days`, of which an incremental refresh recounts the districts in scope
+ * and moves their provinces' and the nation's counts (every district's once, when a refreshed
+ * period's were never counted: a store computed before they were kept). An incremental
+ * refresh recomputes only the medians its import can change (`touched`, see `Touch`), every
+ * one when it counts every district. Returns the median indicators computed.
  */
 export async function computeMedians(
 	context: ComputeContext,
 	touched: readonly MedianIndicator[] = MEDIAN_INDICATORS
-) {
+): Promise<readonly MedianIndicator[]> {
 	const { tx, scoped } = context;
 	// A full refresh counts every district; an incremental one too for a period never counted.
 	const uncounted = scoped
@@ -311,33 +313,71 @@ export async function computeMedians(
 	// Counting every district counts every indicator (a period is counted for all of them).
 	const indicators = everywhere ? MEDIAN_INDICATORS : touched;
 	await collectRecords(context, indicators, everywhere ? undefined : inScope);
+	const target = scoped ? sql`ix_median_values` : context.store('indicator_values');
 	if (!scoped) {
-		for (const rows of medianRows(indicators, sql`TRUE`)) {
-			await tx.execute(sql`INSERT INTO ${context.store('indicator_values')} ${COLUMNS} ${rows}`);
-		}
+		for (const rows of medianRows(indicators, sql`TRUE`))
+			await tx.execute(sql`INSERT INTO ${target} ${COLUMNS} ${rows}`);
 	} else {
-		await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
-			SELECT code FROM ix_scope_units
-			UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
-			FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
-		await tx.execute(sql`ANALYZE ix_median_units`);
-		await deleteStored(context, indicators, 'ix_median_units');
+		await tx.execute(sql`CREATE TEMP TABLE ix_median_values
+			(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+		// The districts' own rows, and their villages' and communes' in scope.
 		for (const rows of medianRows(
 			indicators,
 			amongCodes(sql`v.district_code`, inScope.districts)
 		)) {
-			await tx.execute(sql`INSERT INTO indicator_values ${COLUMNS}
+			await tx.execute(sql`INSERT INTO ${target} ${COLUMNS}
 				SELECT * FROM (${rows}) r (indicator_id, period, level, geo_code, programme, group_by,
 					group_value, numerator, value)
-				WHERE r.geo_code IN (SELECT code FROM ix_median_units)`);
+				WHERE r.level = 'district' OR r.geo_code IN (SELECT code FROM ix_scope_units)`);
 		}
 	}
 	await countDays(context, indicators, everywhere ? undefined : inScope);
 	await insertCountedMedians(
 		context,
+		target,
 		indicators,
 		'province',
 		scoped ? inScope.provinces : undefined
 	);
-	await insertCountedMedians(context, indicators, 'national');
+	await insertCountedMedians(context, target, indicators, 'national');
+	return indicators;
+}
+
+/**
+ * An incremental refresh's medians computed on its side lane (see `refresh.ts`): the rows of
+ * its `ix_median_values`, as JSON, for `receiveMedians`.
+ */
+export async function computedMedians(tx: Tx): Promise<string> {
+	const [row] = await queryRows<{ rows: string }>(
+		tx,
+		sql`SELECT coalesce(json_agg(v), '[]')::text AS rows FROM ix_median_values v`
+	);
+	return row!.rows;
+}
+
+/** The medians a side lane computed (`computedMedians`), into `tx`'s `ix_median_values`. */
+export async function receiveMedians(tx: Tx, rows: string) {
+	await tx.execute(sql`CREATE TEMP TABLE ix_median_values
+		(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+	await tx.execute(sql`INSERT INTO ix_median_values
+		SELECT * FROM json_populate_recordset(NULL::ix_median_values, ${rows}::json)`);
+}
+
+/**
+ * Replaces the stored medians (of `indicators`) of the villages and communes in scope, their
+ * districts and provinces and the nation with those of `ix_median_values` (see
+ * `computeMedians`).
+ */
+export async function storeScopedMedians(
+	context: ComputeContext,
+	indicators: readonly MedianIndicator[]
+) {
+	const { tx } = context;
+	await tx.execute(sql`CREATE TEMP TABLE ix_median_units ON COMMIT DROP AS
+		SELECT code FROM ix_scope_units
+		UNION SELECT unnest(ARRAY[g.district_code, g.province_code, 'KH'])
+		FROM geo_units g JOIN ix_scope_communes c ON c.code = g.code`);
+	await tx.execute(sql`ANALYZE ix_median_units`);
+	await deleteStored(context, indicators, 'ix_median_units');
+	await tx.execute(sql`INSERT INTO indicator_values SELECT * FROM ix_median_values`);
 }

@@ -37,7 +37,14 @@ import {
 	SIDE_STORES,
 	type ComputeContext
 } from './context';
-import { computeMedians, MEDIAN_INDICATORS, type MedianIndicator } from './medians';
+import {
+	computedMedians,
+	computeMedians,
+	MEDIAN_INDICATORS,
+	receiveMedians,
+	storeScopedMedians,
+	type MedianIndicator
+} from './medians';
 import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
 import { streamProgrammeCounts } from './streamed-counts';
 import { canRunSideLane, startSideLane } from './side-lane';
@@ -149,6 +156,21 @@ const SIDE_LANE = {
 };
 
 /**
+ * The side lane of an incremental refresh on Postgres (see `side-lane.ts`) when its import can
+ * change the medians: they are computed (see `computeMedians`) from the registry on a second
+ * connection while the refresh computes the rest, and handed over to it as rows (a few
+ * thousand), which it stores in their step. The medians' counts of the districts in scope
+ * (`median_days`) are committed with the lane: if the refresh then fails, they are the records'
+ * counts as of then, each province's and the nation's the sum of their districts', as the
+ * next refresh needs them (see `SIDE_LANE`).
+ */
+async function mediansLane(lane: Tx, periods: readonly Period[], scope: Scope) {
+	const context = await createContext(lane, periods, scope.communes, { lane: 'medians' });
+	const indicators = await computeMedians(context, scope.medians);
+	return { indicators, rows: await computedMedians(lane) };
+}
+
+/**
  * Held by a full refresh with a side lane until it ends (a transaction's advisory lock): the new
  * partitions its lane commits are then its own (another full refresh waits for it), and no
  * other drops them (`dropStagedStores`).
@@ -171,8 +193,9 @@ async function dropStagedStores(db: Db) {
 }
 
 /**
- * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`; a full
- * refresh on Postgres does part of it on a second connection of `db` meanwhile (`SIDE_LANE`).
+ * Computes every indicator for `periods` (only `scope`'s, if given) inside `tx`; on Postgres a
+ * full refresh does part of it on a second connection of `db` meanwhile (`SIDE_LANE`), and an
+ * incremental one its medians (`mediansLane`).
  */
 async function computeAll(
 	db: Db,
@@ -186,7 +209,16 @@ async function computeAll(
 	const withSide = !scope && canRunSideLane(tx);
 	// Before the lane starts: the new partitions it commits are then this refresh's alone.
 	if (withSide) await tx.execute(sql`SELECT pg_advisory_xact_lock(${FULL_REFRESH_LOCK})`);
-	const side = withSide ? startSideLane(db, periods, SIDE_LANE.work) : undefined;
+	const side = withSide
+		? startSideLane(db, async (lane) =>
+				SIDE_LANE.work(await createContext(lane, periods, undefined, { lane: 'side' }))
+			)
+		: undefined;
+	const medians =
+		scope && scope.medians.length > 0 && canRunSideLane(tx)
+			? startSideLane(db, (lane) => mediansLane(lane, periods, scope))
+			: undefined;
+	const lane = side ?? medians;
 	try {
 		const context = await createContext(tx, periods, scope?.communes, {
 			lane: side ? 'refresh' : undefined
@@ -246,9 +278,16 @@ async function computeAll(
 						}
 					],
 					[
-						MEDIANS,
-						async () =>
-							scope?.medians.length === 0 ? undefined : computeMedians(context, scope?.medians)
+						medians ? `${MEDIANS}, from the second connection` : MEDIANS,
+						async () => {
+							if (!scope) await computeMedians(context);
+							else if (medians) {
+								const computed = await medians.committed();
+								await receiveMedians(tx, computed.rows);
+								await storeScopedMedians(context, computed.indicators);
+							} else if (scope.medians.length > 0)
+								await storeScopedMedians(context, await computeMedians(context, scope.medians));
+						}
 					],
 					swap
 				];
@@ -258,9 +297,9 @@ async function computeAll(
 				await run();
 			}
 		};
-		await (side ? side.alongside(tx, runSteps) : runSteps());
+		await (lane ? lane.alongside(tx, runSteps) : runSteps());
 	} catch (error) {
-		await side?.cancel();
+		await lane?.cancel();
 		throw error;
 	}
 }

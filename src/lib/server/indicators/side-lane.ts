@@ -1,28 +1,26 @@
 /**
- * A full refresh on Postgres computes on two connections at once. Its statements each run on
- * one core (the planner seldom splits those that write millions of rows among workers), and
- * this server has two: part of the work runs in a side lane, a transaction of its own on
- * another connection, while the refresh's transaction does the rest. What the lane writes and
- * commits (see `refresh.ts`) is the refresh's to use once `committed` resolves.
+ * A refresh on Postgres computes on two connections at once. Its statements each run on one
+ * core (the planner seldom splits those that write millions of rows among workers), and this
+ * server has two: part of the work runs in a side lane, a transaction of its own on another
+ * connection, while the refresh's transaction does the rest. What the lane commits, and the
+ * value its work returns (see `refresh.ts`), are the refresh's to use once `committed` resolves.
  *
- * The side lane only reads the registry and writes temporary tables (dropped when its
- * transaction ends) and the new partitions it commits (see `createContext`); a refresh that
- * fails cancels it, and a side lane that fails stops the refresh's statement under way (see
- * `alongside`). Both transactions read committed data statement by statement, as the refresh's
- * one transaction does.
+ * A side lane reads the registry and writes temporary tables (dropped when its transaction
+ * ends) and what it commits: a full refresh's lane the new partitions of some stores (see
+ * `createContext`), an incremental refresh's lane the medians' counts (see `medians.ts`). A
+ * refresh that fails cancels it, and a side lane that fails stops the refresh's statement under
+ * way (see `alongside`). Both transactions read committed data statement by statement, as the
+ * refresh's one transaction does.
  *
- * PGlite is one connection: there the refresh does everything itself, one step after the other,
- * as does an incremental refresh (its work is small).
+ * PGlite is one connection: there the refresh does everything itself, one step after the other.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import type { Period } from '../../indicators/periods';
 import { postgresClient, queryRows, type Db, type Tx } from '../db';
-import { createContext, type ComputeContext } from './context';
 
-export interface SideLane {
-	/** Resolves once the lane has done its work and committed; rejects with its error. */
-	committed(): Promise<void>;
+export interface SideLane<T> {
+	/** Resolves with its work's value once the lane has committed; rejects with its error. */
+	committed(): Promise<T>;
 	/** Stops the lane (the refresh failed): its statement under way is cancelled. */
 	cancel(): Promise<void>;
 	/**
@@ -51,14 +49,10 @@ async function backendOf(tx: Tx): Promise<number> {
 }
 
 /**
- * Starts `work`, part of a full refresh of `periods`, on another connection of `db`'s pool, in
- * a transaction of its own, committed when `work` ends.
+ * Starts `work`, part of a refresh, on another connection of `db`'s pool, in a transaction of
+ * its own (`side`), committed when `work` ends.
  */
-export function startSideLane(
-	db: Db,
-	periods: readonly Period[],
-	work: (context: ComputeContext) => Promise<void>
-): SideLane {
+export function startSideLane<T>(db: Db, work: (side: Tx) => Promise<T>): SideLane<T> {
 	let backend: number | undefined;
 	let cancelled = false;
 	// The refresh's own connection while `alongside` runs its work.
@@ -68,7 +62,7 @@ export function startSideLane(
 		if (cancelled) throw new LaneCancelled();
 		backend = pid;
 		try {
-			await work(await createContext(side, periods, undefined, { lane: 'side' }));
+			return await work(side);
 		} finally {
 			// From here on its connection runs nothing `cancel` may stop (its commit).
 			backend = undefined;
