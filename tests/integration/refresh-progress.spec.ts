@@ -53,6 +53,18 @@ describe('a refresh’s steps in Khmer', () => {
 		).toBe(
 			'២/៥ សិទ្ធិ ការចុះឈ្មោះចូលកម្មវិធី អត្ថប្រយោជន៍ និងកញ្ចប់អត្ថប្រយោជន៍រួមគ្រប់កម្រិត (ការិយាល័យ និងសូចនាករផ្សេងទៀតបូកគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
 		);
+		// An incremental refresh's side lane, with medians to recompute.
+		expect(
+			progressIn(
+				'km',
+				'3/9 enrolment and benefits, combined packages (eligibility, medians at every level on a second connection meanwhile)'
+			)
+		).toBe(
+			'៣/៩ ការចុះឈ្មោះចូលកម្មវិធី និងអត្ថប្រយោជន៍ កញ្ចប់អត្ថប្រយោជន៍រួម (សិទ្ធិ មេដ្យានគ្រប់កម្រិត នៅលើការតភ្ជាប់ទីពីរក្នុងពេលជាមួយគ្នា)'
+		);
+		expect(
+			progressIn('km', '7/9 eligibility, medians at every level, from the second connection')
+		).toBe('៧/៩ សិទ្ធិ មេដ្យានគ្រប់កម្រិត ពីការតភ្ជាប់ទីពីរ');
 		expect(progressIn('en', '5/7 medians at every level')).toBe('5/7 medians at every level');
 		// A step the page does not know: the engine's words are shown instead.
 		expect(progressIn('km', '2/9 something new')).toBeNull();

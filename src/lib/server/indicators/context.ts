@@ -24,7 +24,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../indicators/periods';
-import type { Tx } from '../db';
+import { queryRows, type Tx } from '../db';
 import { ageCutoffColumn } from './eligibility';
 import { createNextStores, dropNextStore, nextStore, STORES, type StoreTable } from './partitions';
 
@@ -82,14 +82,14 @@ export const ownStore = (name: StoreTable) => `ix_own_${name}`;
 /**
  * Which connection of a refresh with a side lane a context is for: a full refresh's side lane
  * writes `SIDE_STORES` only, the refresh's own connection the others; an incremental refresh's
- * side lane, computing its medians (`medians`), reads the registry by itself and writes none
- * of the stores: its context is the periods and the scope alone.
+ * side lane (its eligible counts and medians, see `refresh.ts`) writes none of the stores and
+ * copies only the households and persons in scope (see `copyScope`).
  */
-export type Lane = 'side' | 'refresh' | 'medians';
+export type Lane = 'side' | 'refresh';
 
 /**
  * Creates the shared temporary tables; `scopeCommunes` limits the refresh to those communes.
- * `lane`: the connection of a full refresh with a side lane it is for.
+ * `lane`: the connection of a refresh with a side lane it is for.
  */
 export async function createContext(
 	tx: Tx,
@@ -143,11 +143,11 @@ export async function createContext(
 		// Small: the planner must know it, to look the store up by key instead of scanning it.
 		for (const table of ['ix_scope', 'ix_scope_communes', 'ix_scope_units'])
 			await tx.execute(sql`ANALYZE ${sql.identifier(table)}`);
-		if (lane !== 'medians') await copyScope(tx);
+		await copyScope(tx, lane !== 'side');
 	}
 
 	const scoped = scopeCommunes !== undefined;
-	if (lane === 'side') {
+	if (lane === 'side' && !scoped) {
 		// New partitions a refresh that failed left (committed by its side lane) go first.
 		for (const name of SIDE_STORES) await dropNextStore(tx, name);
 		await createNextStores(tx, periods, SIDE_STORES);
@@ -158,7 +158,7 @@ export async function createContext(
 		await createNextStores(tx, periods, MAIN_STORES);
 	} else if (!scoped) await createNextStores(tx, periods);
 	const storeTable = (name: StoreTable) => {
-		if (lane === 'medians' || (lane === 'side' && MAIN_STORES.includes(name)))
+		if (lane === 'side' && (scoped || MAIN_STORES.includes(name)))
 			throw new Error(`A side lane does not write ${name}`);
 		if (lane === 'refresh' && SIDE_STORES.includes(name)) return ownStore(name);
 		return scoped ? name : nextStore(name);
@@ -172,7 +172,7 @@ export async function createContext(
 		store: (name) => sql`${sql.identifier(storeTable(name))}`,
 		storeTable
 	};
-	if (lane === 'medians') return context;
+
 	// Registration coverage and the appeals rate both divide by it: households counted per
 	// village by how many period ends precede their registration (`r`), summed over `r` in
 	// order; a period whose end is the k-th is given the sum over r < k (one pass over
@@ -204,9 +204,10 @@ export async function createContext(
 
 /**
  * An incremental refresh's copies of what lives in the villages of `ix_scope`:
- * `ix_scope_households`, `ix_scope_persons`, `ix_scope_enrolments` and `ix_scope_benefits`.
+ * `ix_scope_households`, `ix_scope_persons`, and with `activity` `ix_scope_enrolments` and
+ * `ix_scope_benefits`.
  */
-async function copyScope(tx: Tx) {
+async function copyScope(tx: Tx, activity: boolean) {
 	// The households and persons living there now, with the columns the indicators read,
 	// their enrolments and their benefits: an incremental refresh reads only these. A
 	// commune's rows lie anywhere in the tables (often not in memory): they are read as one
@@ -224,6 +225,7 @@ async function copyScope(tx: Tx) {
 			moved_household
 		FROM members WHERE ${among(sql`village_code`, villages)}`);
 	await tx.execute(sql`ANALYZE ix_scope_persons`);
+	if (!activity) return;
 	// Their enrolments: those of their households, and those naming a person who lives there
 	// now in another household, which only a person who moved can have (an enrolment names
 	// its person's household when imported).
@@ -249,6 +251,24 @@ async function copyScope(tx: Tx) {
 			WHERE b.village_code = e.village_code AND b.enrolment_id = e.enrolment_id) b
 		WHERE e.village_code NOT IN (SELECT code FROM ix_scope)`);
 	await tx.execute(sql`ANALYZE ix_scope_benefits`);
+}
+
+/**
+ * The rows of `table`, a temporary table, as one JSON value: what a side lane hands over to
+ * the refresh's transaction (see `insertRows`).
+ */
+export async function rowsOf(tx: Tx, table: string): Promise<string> {
+	const [row] = await queryRows<{ rows: string }>(
+		tx,
+		sql`SELECT coalesce(json_agg(t), '[]')::text AS rows FROM ${sql.identifier(table)} t`
+	);
+	return row!.rows;
+}
+
+/** Rows `rowsOf` gave, into `table`, a temporary table of the same columns. */
+export async function insertRows(tx: Tx, table: string, rows: string) {
+	await tx.execute(sql`INSERT INTO ${sql.identifier(table)}
+		SELECT * FROM json_populate_recordset(NULL::${sql.identifier(table)}, ${rows}::json)`);
 }
 
 /** The codes (`code`) of the villages of `communes`, as a query. */

@@ -18,7 +18,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db';
-import { among, deleteStored, periodsOf, withoutPlans, type ComputeContext } from './context';
+import {
+	among,
+	deleteStored,
+	insertRows,
+	periodsOf,
+	withoutPlans,
+	type ComputeContext
+} from './context';
 
 export const MEDIAN_INDICATORS = ['processing_days_median', 'appeal_days_median'] as const;
 export type MedianIndicator = (typeof MEDIAN_INDICATORS)[number];
@@ -343,24 +350,11 @@ export async function computeMedians(
 	return indicators;
 }
 
-/**
- * An incremental refresh's medians computed on its side lane (see `refresh.ts`): the rows of
- * its `ix_median_values`, as JSON, for `receiveMedians`.
- */
-export async function computedMedians(tx: Tx): Promise<string> {
-	const [row] = await queryRows<{ rows: string }>(
-		tx,
-		sql`SELECT coalesce(json_agg(v), '[]')::text AS rows FROM ix_median_values v`
-	);
-	return row!.rows;
-}
-
-/** The medians a side lane computed (`computedMedians`), into `tx`'s `ix_median_values`. */
+/** The medians a side lane computed (`rowsOf` its `ix_median_values`), into `tx`'s. */
 export async function receiveMedians(tx: Tx, rows: string) {
 	await tx.execute(sql`CREATE TEMP TABLE ix_median_values
 		(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
-	await tx.execute(sql`INSERT INTO ix_median_values
-		SELECT * FROM json_populate_recordset(NULL::ix_median_values, ${rows}::json)`);
+	await insertRows(tx, 'ix_median_values', rows);
 }
 
 /**

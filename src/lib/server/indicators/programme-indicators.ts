@@ -850,7 +850,7 @@ export function programmeWork(context: ComputeContext): Promise<ProgrammeWork> {
  * The eligible units' counts (`e`) of every programme into `ix_programme_base`: alike persons
  * and households grouped, their runs of period ends as events, run through the ends.
  */
-async function computeEligibleCounts(context: ComputeContext) {
+export async function computeEligibleCounts(context: ComputeContext) {
 	const work = await programmeWork(context);
 	const { tx } = work;
 	// Keys and group values as in `GROUPS`.
@@ -882,5 +882,14 @@ export async function computeCombinedPackages(context: ComputeContext) {
  */
 export async function computeProgrammeIndicators(context: ComputeContext) {
 	await computeEligibleCounts(context);
+	await computeUnitCounts(context);
+}
+
+/**
+ * The enrolled and paid units' counts into `ix_programme_base` and the combined packages into
+ * `ix_base`: the programme indicators but the eligible counts (which an incremental refresh on
+ * Postgres counts on its side lane meanwhile, see `refresh.ts`).
+ */
+export async function computeUnitCounts(context: ComputeContext) {
 	await countActivity(await programmeWork(context));
 }

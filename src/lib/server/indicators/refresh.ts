@@ -32,22 +32,28 @@ import {
 import {
 	communeVillages,
 	createContext,
+	insertRows,
 	MAIN_STORES,
 	ownStore,
+	rowsOf,
 	SIDE_STORES,
 	type ComputeContext
 } from './context';
 import {
-	computedMedians,
 	computeMedians,
 	MEDIAN_INDICATORS,
 	receiveMedians,
 	storeScopedMedians,
 	type MedianIndicator
 } from './medians';
-import { computeProgrammeIndicators, PROGRAMME_INDICATORS } from './programme-indicators';
+import {
+	computeEligibleCounts,
+	computeProgrammeIndicators,
+	computeUnitCounts,
+	PROGRAMME_INDICATORS
+} from './programme-indicators';
 import { streamProgrammeCounts } from './streamed-counts';
-import { canRunSideLane, startSideLane } from './side-lane';
+import { canRunSideLane, startSideLane, type SideLane } from './side-lane';
 import { computedPeriods } from './query';
 import {
 	computeRegistrationCoverage,
@@ -155,20 +161,73 @@ const SIDE_LANE = {
 	}
 };
 
-/**
- * The side lane of an incremental refresh on Postgres (see `side-lane.ts`) when its import can
- * change the medians: they are computed (see `computeMedians`) from the registry on a second
- * connection while the refresh computes the rest, and handed over to it as rows (a few
- * thousand), which it stores in their step. The medians' counts of the districts in scope
- * (`median_days`) are committed with the lane: if the refresh then fails, they are the records'
- * counts as of then, each province's and the nation's the sum of their districts', as the
- * next refresh needs them (see `SIDE_LANE`).
- */
-async function mediansLane(lane: Tx, periods: readonly Period[], scope: Scope) {
-	const context = await createContext(lane, periods, scope.communes, { lane: 'medians' });
-	const indicators = await computeMedians(context, scope.medians);
-	return { indicators, rows: await computedMedians(lane) };
+/** What an incremental refresh's side lane hands over: its eligible counts, its medians if any. */
+interface ScopedHandOver {
+	/** The rows of its `ix_programme_base` (see `rowsOf`). */
+	eligible: string;
+	medians?: { indicators: readonly MedianIndicator[]; rows: string };
 }
+
+/**
+ * The side lane of an incremental refresh on Postgres (see `side-lane.ts`): the programmes'
+ * eligible units are counted, and the medians computed if the import can change them (see
+ * `computeMedians`), from the registry on a second connection while the refresh counts the
+ * enrolled and paid units and the rest, and handed over to it as rows (a few thousand each),
+ * which it sums and stores with its own. The medians' counts of the districts in scope
+ * (`median_days`) are committed with the lane: if the refresh then fails, they are the records'
+ * counts as of then, each province's and the nation's the sum of their districts', as the next
+ * refresh needs them (see `SIDE_LANE`).
+ */
+async function scopedLane(lane: Tx, periods: readonly Period[], scope: Scope) {
+	const context = await createContext(lane, periods, scope.communes, { lane: 'side' });
+	await computeEligibleCounts(context);
+	const handOver: ScopedHandOver = { eligible: await rowsOf(lane, 'ix_programme_base') };
+	if (scope.medians.length === 0) return handOver;
+	const indicators = await computeMedians(context, scope.medians);
+	return { ...handOver, medians: { indicators, rows: await rowsOf(lane, 'ix_median_values') } };
+}
+
+/** What an incremental refresh's side lane computes, for its progress. */
+const scopedLaneName = (scope: Scope) =>
+	scope.medians.length > 0 ? `eligibility, ${MEDIANS}` : 'eligibility';
+
+/** The step summing every additive indicator and the programme counts to every level. */
+const sums = (context: ComputeContext): Step => [
+	'sums to every level',
+	async () => {
+		await sumIndicators(context);
+		await sumProgrammeCounts(context);
+	}
+];
+
+/** The medians' step, in the refresh's own transaction (see `computeMedians`). */
+const mediansStep = (context: ComputeContext, scope?: Scope): Step => [
+	MEDIANS,
+	async () => {
+		if (!scope) await computeMedians(context);
+		else if (scope.medians.length > 0)
+			await storeScopedMedians(context, await computeMedians(context, scope.medians));
+	}
+];
+
+/**
+ * The step taking what an incremental refresh's side lane hands over (`scopedLane`): its
+ * eligible counts into `ix_programme_base`, its medians into the store.
+ */
+const handedOver = (
+	lane: SideLane<ScopedHandOver>,
+	context: ComputeContext,
+	scope: Scope
+): Step => [
+	`${scopedLaneName(scope)}, from the second connection`,
+	async () => {
+		const { eligible, medians } = await lane.committed();
+		await insertRows(context.tx, 'ix_programme_base', eligible);
+		if (!medians) return;
+		await receiveMedians(context.tx, medians.rows);
+		await storeScopedMedians(context, medians.indicators);
+	}
+];
 
 /**
  * Held by a full refresh with a side lane until it ends (a transaction's advisory lock): the new
@@ -214,11 +273,11 @@ async function computeAll(
 				SIDE_LANE.work(await createContext(lane, periods, undefined, { lane: 'side' }))
 			)
 		: undefined;
-	const medians =
-		scope && scope.medians.length > 0 && canRunSideLane(tx)
-			? startSideLane(db, (lane) => mediansLane(lane, periods, scope))
+	const scopedSide =
+		scope && canRunSideLane(tx)
+			? startSideLane(db, (lane) => scopedLane(lane, periods, scope))
 			: undefined;
-	const lane = side ?? medians;
+	const lane = side ?? scopedSide;
 	try {
 		const context = await createContext(tx, periods, scope?.communes, {
 			lane: side ? 'refresh' : undefined
@@ -265,30 +324,20 @@ async function computeAll(
 					// Offices change only with the offices feed, which refreshes everything: an
 					// incremental refresh keeps their indicators.
 					['offices', async () => (context.scoped ? undefined : officeIndicators(context))],
-					[
-						'eligibility, enrolment, benefits and combined packages',
-						() => computeProgrammeIndicators(context)
-					],
+					scopedSide
+						? [
+								`enrolment and benefits, combined packages (${scopedLaneName(scope!)} on a second connection meanwhile)`,
+								() => computeUnitCounts(context)
+							]
+						: [
+								'eligibility, enrolment, benefits and combined packages',
+								() => computeProgrammeIndicators(context)
+							],
 					...ACTIVITY_STEPS.map(([name, run]): Step => [name, () => run(context)]),
-					[
-						'sums to every level',
-						async () => {
-							await sumIndicators(context);
-							await sumProgrammeCounts(context);
-						}
-					],
-					[
-						medians ? `${MEDIANS}, from the second connection` : MEDIANS,
-						async () => {
-							if (!scope) await computeMedians(context);
-							else if (medians) {
-								const computed = await medians.committed();
-								await receiveMedians(tx, computed.rows);
-								await storeScopedMedians(context, computed.indicators);
-							} else if (scope.medians.length > 0)
-								await storeScopedMedians(context, await computeMedians(context, scope.medians));
-						}
-					],
+					// What the side lane hands over is summed with the rest.
+					...(scopedSide
+						? [handedOver(scopedSide, context, scope!), sums(context)]
+						: [sums(context), mediansStep(context, scope)]),
 					swap
 				];
 		const runSteps = async () => {
