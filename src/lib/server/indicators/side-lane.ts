@@ -28,7 +28,7 @@ export interface SideLane<T> {
 	 * statement `tx` runs is cancelled, so the refresh fails at once with the lane's error instead
 	 * of finding it when it waits for the lane's commit, minutes later.
 	 */
-	alongside<T>(tx: Tx, work: () => Promise<T>): Promise<T>;
+	alongside<R>(tx: Tx, work: () => Promise<R>): Promise<R>;
 }
 
 /** How often a failed lane's cancel is sent to the refresh's connection until its work ends. */
