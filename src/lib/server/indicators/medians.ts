@@ -325,8 +325,7 @@ export async function computeMedians(
 		for (const rows of medianRows(indicators, sql`TRUE`))
 			await tx.execute(sql`INSERT INTO ${target} ${COLUMNS} ${rows}`);
 	} else {
-		await tx.execute(sql`CREATE TEMP TABLE ix_median_values
-			(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+		await createMedianValues(tx);
 		// The districts' own rows, and their villages' and communes' in scope.
 		for (const rows of medianRows(
 			indicators,
@@ -350,10 +349,14 @@ export async function computeMedians(
 	return indicators;
 }
 
+/** `ix_median_values`: an incremental refresh's medians, before they replace the stored ones. */
+const createMedianValues = (tx: Tx) =>
+	tx.execute(sql`CREATE TEMP TABLE ix_median_values
+		(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+
 /** The medians a side lane computed (`rowsOf` its `ix_median_values`), into `tx`'s. */
 export async function receiveMedians(tx: Tx, rows: string) {
-	await tx.execute(sql`CREATE TEMP TABLE ix_median_values
-		(LIKE indicator_values INCLUDING DEFAULTS) ON COMMIT DROP`);
+	await createMedianValues(tx);
 	await insertRows(tx, 'ix_median_values', rows);
 }
 
